@@ -1,0 +1,36 @@
+// Pure types shared by core, the tsserver plugin, the CLI and the extension: what the analyzer reports.
+import type * as ts from 'typescript';
+import type { RuleId, Severity, SeveritySetting } from '../rules/catalog';
+
+/** The `typescript` module as handed to us (by tsserver, the CLI or a test); core never imports its own. */
+export type TS = typeof ts;
+
+/** A function whose body runs on every replay: a handler, or a durable helper (takes a DurableContext). */
+export interface DurableFunction {
+  readonly kind: 'handler' | 'helper';
+  /** The handler's export/variable name, the helper's function name, or '<anonymous>'. */
+  readonly name: string;
+  readonly node: ts.FunctionLikeDeclaration;
+  /** Name of the DurableContext parameter, when the function has one that is a plain identifier. */
+  readonly contextParam: string | undefined;
+  readonly sourceFile: ts.SourceFile;
+}
+
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fileName: string;
+  /** Offsets into the file text, [start, end). */
+  readonly start: number;
+  readonly end: number;
+  /** The handler that reaches this code, when the finding is inside a helper or another file. */
+  readonly handler?: { readonly name: string; readonly fileName: string; readonly line: number };
+  /** Call chain from the handler to the function holding the finding, e.g. ['handler', 'charge', 'newId']. */
+  readonly via?: readonly string[];
+}
+
+export interface CheckOptions {
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  readonly severities?: Partial<Record<RuleId, SeveritySetting>>;
+}
