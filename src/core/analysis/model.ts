@@ -34,3 +34,14 @@ export interface CheckOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
   readonly severities?: Partial<Record<RuleId, SeveritySetting>>;
 }
+
+/**
+ * Configuration the extension forwards to the tsserver plugin (configurePlugin) and that the CLI reads
+ * from the project config file: the same shape everywhere.
+ */
+export interface LensConfig {
+  /** false turns every diagnostic and quick fix off. Default true. */
+  readonly enabled?: boolean;
+  /** Per-rule severity overrides ('off' disables the rule). */
+  readonly rules?: Partial<Record<RuleId, SeveritySetting>>;
+}

@@ -1,0 +1,61 @@
+// Pure types: the workflow graph inferred from handler code. The JSON form is the `graph` CLI contract.
+
+export type OperationKind =
+  | 'step'
+  | 'wait'
+  | 'waitForCallback'
+  | 'createCallback'
+  | 'waitForCondition'
+  | 'invoke'
+  | 'runInChildContext'
+  | 'parallel'
+  | 'map'
+  | 'promise.all'
+  | 'promise.allSettled'
+  | 'promise.any'
+  | 'promise.race';
+
+export type StructureKind = 'start' | 'end' | 'branch' | 'decision' | 'loop' | 'catch';
+
+/** 'dynamic': a shape the inference could not follow (shown, never dropped). */
+export type NodeKind = OperationKind | StructureKind | 'dynamic';
+
+export interface WorkflowNode {
+  /** Stable across edits that do not touch this operation. */
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** The operation's name as written (template literal without backticks), or null when unnamed. */
+  readonly name: string | null;
+  /** 1-based line of the call site (or the structure's keyword). */
+  readonly line: number;
+  /** Id of the innermost enclosing node (branch, decision, loop, catch or operation); null at top level. */
+  readonly parent: string | null;
+  /** File holding the call site (differs from the handler's file for helpers in other files). */
+  readonly file?: string;
+  /** 1-based column, and the source range as offsets, for linking to the editor. */
+  readonly column?: number;
+  readonly start?: number;
+  readonly end?: number;
+  /** Short extra text: step options, invoke target, waitForCallback timeout, why a node is dynamic. */
+  readonly detail?: string;
+}
+
+export interface WorkflowEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string | null;
+  /** 'error' for catch paths, 'exit' for early return/throw to the end. */
+  readonly kind?: 'normal' | 'error' | 'exit';
+}
+
+export interface WorkflowHandler {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly nodes: readonly WorkflowNode[];
+  readonly edges: readonly WorkflowEdge[];
+}
+
+export interface WorkflowGraph {
+  readonly handlers: readonly WorkflowHandler[];
+}
