@@ -1,0 +1,161 @@
+// Core (pure): finds the durable functions of one file — handlers in every shape users write, and durable
+// helpers (functions taking a DurableContext). Memoised per source file (and per checker when given).
+import type * as ts from 'typescript';
+import type { DurableFunction, TS } from './model';
+import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
+
+/** Methods whose function arguments are callbacks the SDK calls (so those are not helpers of their own). */
+const CALLBACK_METHODS = new Set(['step', 'runInChildContext', 'map', 'parallel', 'waitForCallback', 'waitForCondition']);
+
+interface FileEntry {
+  plain?: Map<ts.Node, DurableFunction>;
+  byChecker?: WeakMap<ts.TypeChecker, Map<ts.Node, DurableFunction>>;
+}
+const cache = new WeakMap<ts.SourceFile, FileEntry>();
+
+/**
+ * Every handler and durable helper declared in `sourceFile`. Handlers: the function given to
+ * `withDurableExecution` (inline, or a named function/const of this file), and variables typed
+ * `DurableExecutionHandler`/`DurableHandler`. Helpers: functions with a parameter typed `DurableContext`
+ * (by annotation, JSDoc in JS, or by type when a checker is given). Never throws.
+ */
+export function findDurableFunctions(tsm: TS, sourceFile: ts.SourceFile, checker?: ts.TypeChecker): DurableFunction[] {
+  return [...durableFunctionMap(tsm, sourceFile, checker).values()];
+}
+
+/** The durable function record for a function node, if it is one. */
+export function durableFunctionOf(tsm: TS, fn: ts.Node, checker?: ts.TypeChecker): DurableFunction | undefined {
+  const sf = fn.getSourceFile?.();
+  if (!sf) return undefined;
+  return durableFunctionMap(tsm, sf, checker).get(fn);
+}
+
+export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?: ts.TypeChecker): Map<ts.Node, DurableFunction> {
+  let entry = cache.get(sourceFile);
+  if (!entry) {
+    entry = {};
+    cache.set(sourceFile, entry);
+  }
+  if (!checker) {
+    if (!entry.plain) entry.plain = compute(tsm, sourceFile, undefined);
+    return entry.plain;
+  }
+  if (!entry.byChecker) entry.byChecker = new WeakMap();
+  let m = entry.byChecker.get(checker);
+  if (!m) {
+    m = compute(tsm, sourceFile, checker);
+    entry.byChecker.set(checker, m);
+  }
+  return m;
+}
+
+function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined): Map<ts.Node, DurableFunction> {
+  const result = new Map<ts.Node, DurableFunction>();
+  if (!mayContainDurableCode(sf)) return result;
+  try {
+    const addHandler = (fn: ts.FunctionLikeDeclaration, name: string): void => {
+      const p = fn.parameters[1];
+      const contextParam = p && tsm.isIdentifier(p.name) ? p.name.text : undefined;
+      result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
+    };
+    const visit = (node: ts.Node): void => {
+      if (tsm.isCallExpression(node) && node.arguments.length > 0 && isWithDurableExecutionCall(tsm, node)) {
+        const target = resolveLocalFunction(tsm, node.arguments[0]!);
+        if (target) addHandler(target, handlerName(tsm, node, target));
+      } else if (tsm.isVariableDeclaration(node) && node.initializer && isDurableHandlerAnnotation(tsm, node)) {
+        const init = skipOuterExpressions(tsm, node.initializer);
+        if (isFunctionWithBody(tsm, init) && tsm.isIdentifier(node.name)) addHandler(init, node.name.text);
+      }
+      if (isFunctionWithBody(tsm, node) && !result.has(node) && !isOperationCallback(tsm, node)) {
+        const idx = node.parameters.findIndex((p) => isDurableContextAnnotation(tsm, p) || (checker !== undefined && typedAsContext(tsm, checker, p)));
+        if (idx >= 0) {
+          const p = node.parameters[idx]!;
+          result.set(node, { kind: 'helper', name: functionName(tsm, node), node, contextParam: tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: sf });
+        }
+      }
+      tsm.forEachChild(node, visit);
+    };
+    visit(sf);
+  } catch {
+    // Broken code: return what was found so far rather than failing the caller.
+  }
+  return result;
+}
+
+function typedAsContext(tsm: TS, checker: ts.TypeChecker, p: ts.ParameterDeclaration): boolean {
+  // Only annotated parameters: contextually typed ones are operation callbacks, handled elsewhere.
+  if (!p.type || !tsm.isTypeReferenceNode(p.type)) return false;
+  try {
+    return isDurableContextType(checker.getTypeFromTypeNode(p.type));
+  } catch {
+    return false;
+  }
+}
+
+/** An inline function, or a function declared in this file and referenced by name. */
+export function resolveLocalFunction(tsm: TS, arg: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+  const x = skipOuterExpressions(tsm, arg);
+  if (isFunctionWithBody(tsm, x)) return x;
+  if (tsm.isIdentifier(x)) {
+    const decl = findBinding(tsm, x);
+    if (decl && isFunctionWithBody(tsm, decl)) return decl;
+    if (decl && tsm.isVariableDeclaration(decl) && decl.initializer) {
+      const init = skipOuterExpressions(tsm, decl.initializer);
+      if (isFunctionWithBody(tsm, init)) return init;
+    }
+  }
+  return undefined;
+}
+
+function handlerName(tsm: TS, call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): string {
+  const own = fn.name;
+  if (own && tsm.isIdentifier(own)) return own.text;
+  let n: ts.Node = call;
+  // Walk out of wrappers like middy(withDurableExecution(...)) or parentheses.
+  while (n.parent && (tsm.isCallExpression(n.parent) || tsm.isParenthesizedExpression(n.parent) || tsm.isAsExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  if (!p) return '<anonymous>';
+  if (tsm.isVariableDeclaration(p) && tsm.isIdentifier(p.name)) return p.name.text;
+  if (tsm.isExportAssignment(p)) return 'default';
+  if (tsm.isPropertyAssignment(p) && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name))) return p.name.text;
+  if (tsm.isBinaryExpression(p) && p.operatorToken.kind === tsm.SyntaxKind.EqualsToken) {
+    if (tsm.isPropertyAccessExpression(p.left)) return p.left.name.text === 'exports' ? 'default' : p.left.name.text;
+  }
+  return '<anonymous>';
+}
+
+/**
+ * Syntactic: is this function an argument the SDK calls back (`x.step(..., fn)`, `x.map(items, fn)`,
+ * a `parallel` branch given directly or as `{ name, func }`)? Used to tell callbacks from helpers.
+ */
+export function isOperationCallback(tsm: TS, fn: ts.Node): boolean {
+  return callbackHost(tsm, fn) !== undefined;
+}
+
+/** The call an SDK callback is passed to (see isOperationCallback), unchecked as to the receiver. */
+export function callbackHost(tsm: TS, fn: ts.Node): ts.CallExpression | undefined {
+  let n: ts.Node = fn;
+  while (n.parent && (tsm.isParenthesizedExpression(n.parent) || tsm.isAsExpression(n.parent))) n = n.parent;
+  let p = n.parent;
+  if (!p) return undefined;
+  if (tsm.isPropertyAssignment(p) && tsm.isIdentifier(p.name) && p.name.text === 'func' && p.parent && tsm.isObjectLiteralExpression(p.parent)) {
+    p = p.parent.parent;
+    if (!p) return undefined;
+  }
+  if (tsm.isArrayLiteralExpression(p)) {
+    const call = p.parent;
+    if (call && tsm.isCallExpression(call) && methodName(tsm, call) === 'parallel' && call.arguments.includes(p as ts.Expression)) return call;
+    return undefined;
+  }
+  if (tsm.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
+    const m = methodName(tsm, p);
+    if (m && CALLBACK_METHODS.has(m)) return p;
+  }
+  return undefined;
+}
+
+function methodName(tsm: TS, call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  return tsm.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}

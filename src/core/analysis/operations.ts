@@ -1,0 +1,217 @@
+// Core (pure): recognises durable operation calls (`ctx.step(...)`, `ctx.promise.all(...)`, `child.map(...)`)
+// on a known durable context, and finds the context variable in scope of any node (for quick fixes).
+import type * as ts from 'typescript';
+import type { TS } from './model';
+import { callbackHost, durableFunctionOf } from './handlers';
+import { findBinding, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation } from './sdk';
+
+export type DurableOperationMethod =
+  | 'step'
+  | 'wait'
+  | 'waitForCallback'
+  | 'createCallback'
+  | 'waitForCondition'
+  | 'invoke'
+  | 'runInChildContext'
+  | 'parallel'
+  | 'map'
+  | 'promise.all'
+  | 'promise.allSettled'
+  | 'promise.any'
+  | 'promise.race';
+
+export interface DurableOperationCall {
+  readonly method: DurableOperationMethod;
+  readonly call: ts.CallExpression;
+  /** The receiver: `ctx` in `ctx.step(...)` and in `ctx.promise.all(...)`. */
+  readonly contextExpression: ts.Expression;
+  /** The optional name argument (first argument), when present. */
+  readonly nameArg?: ts.Expression;
+  /** The function the SDK calls (step fn, child fn, map fn, submitter, check), or the parallel branches array. */
+  readonly callbackArg?: ts.Expression;
+  /** map: the items; promise.*: the array of promises. */
+  readonly itemsArg?: ts.Expression;
+}
+
+const DIRECT_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
+const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
+
+/** Callback kinds: whose code is checkpointed (runs once) and whose is replayed in a child context. */
+export const CHECKPOINTED_METHODS: ReadonlySet<DurableOperationMethod> = new Set<DurableOperationMethod>(['step', 'waitForCallback', 'waitForCondition']);
+export const CHILD_CONTEXT_METHODS: ReadonlySet<DurableOperationMethod> = new Set<DurableOperationMethod>(['runInChildContext', 'map', 'parallel']);
+
+function isStringish(tsm: TS, e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x) || tsm.isTemplateExpression(x)) return true;
+  if (tsm.isIdentifier(x) && x.text === 'undefined') return true;
+  if (tsm.isBinaryExpression(x) && x.operatorToken.kind === tsm.SyntaxKind.PlusToken) return isStringish(tsm, x.left) || isStringish(tsm, x.right);
+  return false;
+}
+
+function isFunctionish(tsm: TS, e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  const x = skipOuterExpressions(tsm, e);
+  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isIdentifier(x) || tsm.isPropertyAccessExpression(x) || tsm.isCallExpression(x);
+}
+
+/**
+ * The durable operation a call performs, when its receiver is a known durable context: a handler's or
+ * helper's context parameter, the context parameter of a runInChildContext/map/parallel callback, an alias
+ * of one of those, or (with a checker) anything typed DurableContext. Never throws.
+ */
+export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checker?: ts.TypeChecker): DurableOperationCall | undefined {
+  try {
+    return opCall(tsm, call, checker, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function opCall(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker | undefined, depth: number): DurableOperationCall | undefined {
+  const callee = call.expression;
+  if (!tsm.isPropertyAccessExpression(callee)) return undefined;
+  const name = callee.name.text;
+  let method: DurableOperationMethod;
+  let receiver: ts.Expression;
+  if (DIRECT_METHODS.has(name)) {
+    method = name as DurableOperationMethod;
+    receiver = callee.expression;
+  } else if (PROMISE_METHODS.has(name) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise') {
+    method = ('promise.' + name) as DurableOperationMethod;
+    receiver = callee.expression.expression;
+  } else {
+    return undefined;
+  }
+  if (!isContextExpression(tsm, receiver, checker, depth)) return undefined;
+  return { ...splitArgs(tsm, method, call.arguments), method, call, contextExpression: receiver };
+}
+
+function splitArgs(tsm: TS, method: DurableOperationMethod, args: ts.NodeArray<ts.Expression>): { nameArg?: ts.Expression; callbackArg?: ts.Expression; itemsArg?: ts.Expression } {
+  const a0 = args[0];
+  const a1 = args[1];
+  switch (method) {
+    case 'step':
+    case 'runInChildContext':
+    case 'waitForCallback': {
+      const named = isStringish(tsm, a0) || (a1 !== undefined && isFunctionish(tsm, a1) && !isFunctionish(tsm, a0));
+      return named ? { nameArg: a0, callbackArg: a1 } : { callbackArg: a0 };
+    }
+    case 'waitForCondition': {
+      const named = isStringish(tsm, a0) || args.length >= 3;
+      return named ? { nameArg: a0, callbackArg: a1 } : { callbackArg: a0 };
+    }
+    case 'wait':
+      return args.length >= 2 ? { nameArg: a0 } : {};
+    case 'createCallback':
+      return isStringish(tsm, a0) ? { nameArg: a0 } : {};
+    case 'invoke':
+      return a1 !== undefined && isStringish(tsm, a0) && isStringish(tsm, a1) ? { nameArg: a0 } : {};
+    case 'map': {
+      const named = isStringish(tsm, a0) || (args.length >= 3 && isFunctionish(tsm, args[2]) && !isFunctionish(tsm, a1));
+      return named ? { nameArg: a0, itemsArg: a1, callbackArg: args[2] } : { itemsArg: a0, callbackArg: a1 };
+    }
+    case 'parallel': {
+      const named = isStringish(tsm, a0) || (a1 !== undefined && tsm.isArrayLiteralExpression(skipOuterExpressions(tsm, a1)));
+      return named ? { nameArg: a0, callbackArg: a1 } : { callbackArg: a0 };
+    }
+    default: {
+      // promise.all / allSettled / any / race
+      const named = args.length >= 2 || isStringish(tsm, a0);
+      return named ? { nameArg: a0, itemsArg: a1 } : { itemsArg: a0 };
+    }
+  }
+}
+
+/** Is `expr` a durable context (see getDurableOperationCall)? */
+export function isContextExpression(tsm: TS, expr: ts.Expression, checker: ts.TypeChecker | undefined, depth = 0): boolean {
+  if (depth > 8) return false;
+  const x = skipOuterExpressions(tsm, expr);
+  if (tsm.isIdentifier(x)) {
+    const decl = findBinding(tsm, x);
+    if (decl && tsm.isParameter(decl) && decl.parent && tsm.isFunctionLike(decl.parent)) {
+      const fn = decl.parent;
+      const idx = fn.parameters.indexOf(decl);
+      if (isContextParameter(tsm, fn, idx, checker, depth)) return true;
+    } else if (decl && tsm.isVariableDeclaration(decl) && decl.initializer && tsm.isIdentifier(skipOuterExpressions(tsm, decl.initializer))) {
+      // `const c = ctx;`
+      if (isContextExpression(tsm, decl.initializer, checker, depth + 1)) return true;
+    }
+  }
+  if (checker) {
+    // Only reached when the syntax is not conclusive (a field, an untyped parameter of a wrapper, …).
+    try {
+      return isDurableContextType(checker.getTypeAtLocation(x));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+const paramCache = new WeakMap<ts.Node, Map<number, boolean>>();
+
+/** Is parameter `index` of `fn` a durable context? Memoised per function node (syntactic answer). */
+export function isContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth = 0): boolean {
+  let m = paramCache.get(fn);
+  if (!m) {
+    m = new Map();
+    paramCache.set(fn, m);
+  }
+  const known = m.get(index);
+  if (known !== undefined) return known;
+  m.set(index, false); // guards recursion through the callback host
+  const value = computeContextParameter(tsm, fn, index, checker, depth);
+  m.set(index, value);
+  return value;
+}
+
+function computeContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth: number): boolean {
+  const p = fn.parameters[index];
+  if (!p) return false;
+  if (isDurableContextAnnotation(tsm, p)) return true;
+  const df = durableFunctionOf(tsm, fn);
+  if (df && df.kind === 'handler' && index === 1) return true;
+  if (index === 1 && fn.parent && tsm.isVariableDeclaration(fn.parent) && isDurableHandlerAnnotation(tsm, fn.parent)) return true;
+  if (index === 0 && isFunctionWithBody(tsm, fn)) {
+    const host = callbackHost(tsm, fn);
+    if (host) {
+      const op = opCall(tsm, host, checker, depth + 1);
+      if (op && CHILD_CONTEXT_METHODS.has(op.method)) return true;
+    }
+  }
+  return false;
+}
+
+/** For a function passed to a durable operation, that operation (and whether the function is its callback). */
+export function operationOfCallback(tsm: TS, fn: ts.Node, checker?: ts.TypeChecker): DurableOperationCall | undefined {
+  try {
+    const host = callbackHost(tsm, fn);
+    return host ? opCall(tsm, host, checker, 0) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The name of the nearest durable context variable in scope of `node` where durable operations may be
+ * started: a child callback's own context, else the handler's or helper's. Step-like callbacks are
+ * skipped (their context is not a DurableContext). Used by quick fixes to write `await <ctx>.step(...)`.
+ */
+export function findContextInScope(tsm: TS, node: ts.Node, checker?: ts.TypeChecker): string | undefined {
+  try {
+    let n: ts.Node | undefined = node;
+    for (let i = 0; n && i < 1000; i++, n = n.parent) {
+      if (!tsm.isFunctionLike(n)) continue;
+      const fn = n;
+      for (let idx = 0; idx < fn.parameters.length; idx++) {
+        const p = fn.parameters[idx]!;
+        if (tsm.isIdentifier(p.name) && isContextParameter(tsm, fn, idx, checker)) return p.name.text;
+      }
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}

@@ -1,0 +1,165 @@
+// Core (pure): syntactic name resolution inside one file — which declaration an identifier refers to —
+// so that rules work without a type checker (imports unresolved) and stay cheap when one exists.
+import type * as ts from 'typescript';
+import type { TS } from './model';
+
+/** Names declared directly by one scope container, built once per container. */
+const scopeCache = new WeakMap<ts.Node, Map<string, ts.Node>>();
+
+/** Binding-producing declaration for `name` in `container` (not looking outward), or undefined. */
+function declaredIn(tsm: TS, container: ts.Node, name: string): ts.Node | undefined {
+  let map = scopeCache.get(container);
+  if (!map) {
+    map = buildScope(tsm, container);
+    scopeCache.set(container, map);
+  }
+  return map.get(name);
+}
+
+function addBindingName(tsm: TS, map: Map<string, ts.Node>, name: ts.BindingName | undefined, decl: ts.Node): void {
+  if (!name) return;
+  if (tsm.isIdentifier(name)) {
+    if (!map.has(name.text)) map.set(name.text, decl);
+    return;
+  }
+  for (const el of name.elements) {
+    if (tsm.isBindingElement(el)) addBindingName(tsm, map, el.name, el);
+  }
+}
+
+function addStatements(tsm: TS, map: Map<string, ts.Node>, statements: readonly ts.Statement[], functionScope: boolean): void {
+  for (const st of statements) {
+    if (tsm.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) addBindingName(tsm, map, d.name, d);
+    } else if ((tsm.isFunctionDeclaration(st) || tsm.isClassDeclaration(st) || tsm.isEnumDeclaration(st)) && st.name) {
+      if (!map.has(st.name.text)) map.set(st.name.text, st);
+    } else if (tsm.isImportDeclaration(st) && st.importClause) {
+      const clause = st.importClause;
+      if (clause.name) map.set(clause.name.text, clause);
+      const nb = clause.namedBindings;
+      if (nb && tsm.isNamespaceImport(nb)) map.set(nb.name.text, nb);
+      else if (nb && tsm.isNamedImports(nb)) for (const el of nb.elements) map.set(el.name.text, el);
+    } else if (tsm.isImportEqualsDeclaration(st)) {
+      map.set(st.name.text, st);
+    } else if (functionScope) {
+      // `var` declared in nested blocks is hoisted to the function: collect it without entering functions.
+      collectHoistedVars(tsm, map, st);
+    }
+  }
+}
+
+function collectHoistedVars(tsm: TS, map: Map<string, ts.Node>, node: ts.Node, depth = 0): void {
+  if (depth > 50 || tsm.isFunctionLike(node) || tsm.isClassLike(node)) return;
+  if (tsm.isVariableDeclarationList(node) && !(node.flags & (tsm.NodeFlags.Let | tsm.NodeFlags.Const))) {
+    for (const d of node.declarations) addBindingName(tsm, map, d.name, d);
+    return;
+  }
+  tsm.forEachChild(node, (c) => collectHoistedVars(tsm, map, c, depth + 1));
+}
+
+function buildScope(tsm: TS, container: ts.Node): Map<string, ts.Node> {
+  const map = new Map<string, ts.Node>();
+  if (tsm.isSourceFile(container) || tsm.isModuleBlock(container)) {
+    addStatements(tsm, map, container.statements, true);
+  } else if (tsm.isBlock(container)) {
+    const fnBody = container.parent && tsm.isFunctionLike(container.parent);
+    addStatements(tsm, map, container.statements, !!fnBody);
+  } else if (tsm.isCaseBlock(container)) {
+    for (const clause of container.clauses) addStatements(tsm, map, clause.statements, false);
+  } else if (tsm.isFunctionLike(container)) {
+    for (const p of container.parameters) addBindingName(tsm, map, p.name, p);
+    // A named function expression can call itself by name.
+    if ((tsm.isFunctionExpression(container) || tsm.isClassExpression(container)) && container.name) {
+      if (!map.has(container.name.text)) map.set(container.name.text, container);
+    }
+  } else if (tsm.isForStatement(container) || tsm.isForOfStatement(container) || tsm.isForInStatement(container)) {
+    const init = container.initializer;
+    if (init && tsm.isVariableDeclarationList(init)) for (const d of init.declarations) addBindingName(tsm, map, d.name, d);
+  } else if (tsm.isCatchClause(container)) {
+    const d = container.variableDeclaration;
+    if (d) addBindingName(tsm, map, d.name, d);
+  }
+  return map;
+}
+
+/**
+ * The declaration an identifier refers to within its own file: a parameter, variable declaration, binding
+ * element, function/class declaration, or import clause/specifier. Undefined means "not declared in this
+ * file" (a global, or broken code).
+ */
+export function findBinding(tsm: TS, id: ts.Identifier): ts.Node | undefined {
+  const name = id.text;
+  let node: ts.Node | undefined = id.parent;
+  let depth = 0;
+  while (node && depth++ < 500) {
+    const d = declaredIn(tsm, node, name);
+    if (d) return d;
+    node = node.parent;
+  }
+  return undefined;
+}
+
+/** true when `id` refers to nothing declared in its file (so to a global, when the code is whole). */
+export function isGlobalReference(tsm: TS, id: ts.Identifier): boolean {
+  return findBinding(tsm, id) === undefined;
+}
+
+/** The nearest enclosing function-like node, or undefined at module level. */
+export function enclosingFunction(tsm: TS, node: ts.Node): ts.SignatureDeclaration | undefined {
+  let n: ts.Node | undefined = node.parent;
+  while (n) {
+    if (tsm.isFunctionLike(n)) return n;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+export function isFunctionWithBody(tsm: TS, node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    (tsm.isFunctionDeclaration(node) ||
+      tsm.isFunctionExpression(node) ||
+      tsm.isArrowFunction(node) ||
+      tsm.isMethodDeclaration(node) ||
+      tsm.isGetAccessorDeclaration(node) ||
+      tsm.isSetAccessorDeclaration(node) ||
+      tsm.isConstructorDeclaration(node)) &&
+    node.body !== undefined
+  );
+}
+
+/** A readable name for a function-like node: its own name, or the variable/property it is assigned to. */
+export function functionName(tsm: TS, fn: ts.Node): string {
+  const own = (fn as { name?: ts.Node }).name;
+  if (own && (tsm.isIdentifier(own) || tsm.isStringLiteral(own) || tsm.isPrivateIdentifier(own))) return own.text;
+  const p = fn.parent;
+  if (p) {
+    if (tsm.isVariableDeclaration(p) && tsm.isIdentifier(p.name)) return p.name.text;
+    if (tsm.isPropertyAssignment(p) && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name))) return p.name.text;
+    if (tsm.isPropertyDeclaration(p) && tsm.isIdentifier(p.name)) return p.name.text;
+    if (tsm.isBinaryExpression(p) && tsm.isPropertyAccessExpression(p.left)) return p.left.name.text;
+    if (tsm.isExportAssignment(p)) return 'default';
+  }
+  return '<anonymous>';
+}
+
+/** Strips parentheses, `as`, `!`, `satisfies` and type assertions around an expression. */
+export function skipOuterExpressions(tsm: TS, e: ts.Expression): ts.Expression {
+  let cur = e;
+  for (let i = 0; i < 20; i++) {
+    if (tsm.isParenthesizedExpression(cur) || tsm.isAsExpression(cur) || tsm.isNonNullExpression(cur) || tsm.isTypeAssertionExpression(cur) || tsm.isSatisfiesExpression(cur)) {
+      cur = cur.expression;
+    } else break;
+  }
+  return cur;
+}
+
+/** `require('x')` → 'x'. */
+export function requireSpecifier(tsm: TS, e: ts.Expression | undefined): string | undefined {
+  if (!e) return undefined;
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isCallExpression(x) && tsm.isIdentifier(x.expression) && x.expression.text === 'require' && x.arguments.length === 1) {
+    const a = x.arguments[0];
+    if (a && (tsm.isStringLiteral(a) || tsm.isNoSubstitutionTemplateLiteral(a))) return a.text;
+  }
+  return undefined;
+}
