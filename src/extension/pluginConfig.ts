@@ -1,0 +1,99 @@
+// Runs in the VS Code extension host: reads the durableLens.* settings and forwards them to the tsserver plugin
+// through the TypeScript extension's configurePlugin API, so changes apply without a reload.
+import * as vscode from 'vscode';
+import type { LensConfig } from '../core/analysis/model';
+import { RULE_IDS, type RuleId, type SeveritySetting } from '../core/rules/catalog';
+
+export const PLUGIN_NAME = 'durable-lens-tsplugin';
+export const CONFIG_SECTION = 'durableLens';
+const TS_EXTENSION_ID = 'vscode.typescript-language-features';
+const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
+
+/** Why forwarding failed; shown once in the Output channel, never thrown at the user. */
+export class PluginConfigError extends Error {
+  constructor(
+    readonly reason: 'ts-extension-missing' | 'ts-api-unavailable' | 'configure-failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PluginConfigError';
+  }
+}
+
+/** Only values someone set (user, workspace or folder) are sent: the plugin keeps the catalogue defaults otherwise. */
+function explicitValue<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = config.inspect<T>(key);
+  if (!inspected) return undefined;
+  return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue;
+}
+
+export function readLensConfig(config: vscode.WorkspaceConfiguration = vscode.workspace.getConfiguration(CONFIG_SECTION)): LensConfig {
+  const rules: Partial<Record<RuleId, SeveritySetting>> = {};
+  for (const id of RULE_IDS) {
+    const value = explicitValue<string>(config, `rules.${id}`);
+    if (value !== undefined && (SEVERITY_SETTINGS as readonly string[]).includes(value)) {
+      rules[id] = value as SeveritySetting;
+    }
+  }
+  return { enabled: config.get<boolean>('enable', true) !== false, rules };
+}
+
+interface TypeScriptApiV0 {
+  configurePlugin(pluginId: string, configuration: unknown): void;
+}
+interface TypeScriptExtensionExports {
+  getAPI(version: 0): TypeScriptApiV0 | undefined;
+}
+
+/** Sends the current LensConfig to the plugin now and after every durableLens.* change. */
+export class PluginConfigForwarder implements vscode.Disposable {
+  private api: Promise<TypeScriptApiV0> | undefined;
+  private readonly subscription: vscode.Disposable;
+  private lastSent: LensConfig | undefined;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(CONFIG_SECTION)) void this.push('settings changed');
+    });
+  }
+
+  /** The config last handed to configurePlugin (for tests and the Output channel). */
+  get current(): LensConfig | undefined {
+    return this.lastSent;
+  }
+
+  async push(why: string): Promise<LensConfig | undefined> {
+    const config = readLensConfig();
+    try {
+      const api = await this.getApi();
+      api.configurePlugin(PLUGIN_NAME, config);
+      this.lastSent = config;
+      this.log.info(`configured ${PLUGIN_NAME} (${why}): ${JSON.stringify(config)}`);
+      return config;
+    } catch (err) {
+      const reason = err instanceof PluginConfigError ? err.reason : 'configure-failed';
+      this.log.error(`could not configure ${PLUGIN_NAME} (${reason}): ${err instanceof Error ? err.message : String(err)}`);
+      // A later change retries from scratch (the TypeScript extension may have been disabled and re-enabled).
+      this.api = undefined;
+      return undefined;
+    }
+  }
+
+  private getApi(): Promise<TypeScriptApiV0> {
+    this.api ??= (async () => {
+      const extension = vscode.extensions.getExtension<TypeScriptExtensionExports>(TS_EXTENSION_ID);
+      if (!extension) {
+        throw new PluginConfigError('ts-extension-missing', `${TS_EXTENSION_ID} is not installed or disabled; diagnostics need VS Code's built-in TypeScript support`);
+      }
+      const exports = extension.isActive ? extension.exports : await extension.activate();
+      const api = exports?.getAPI?.(0);
+      if (!api) throw new PluginConfigError('ts-api-unavailable', `${TS_EXTENSION_ID} did not return its API (version 0)`);
+      return api;
+    })();
+    return this.api;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,35 @@
+// Runs in the VS Code extension host: the "Open Rule Documentation" command (docs/rules/<id>.md ships in the .vsix).
+import * as vscode from 'vscode';
+import { RULE_CATALOG, RULE_IDS, isRuleId, type RuleId } from '../core/rules/catalog';
+
+export function ruleDocUri(extensionUri: vscode.Uri, rule: RuleId): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${rule}.md`);
+}
+
+/** The rule id from a command argument: a plain id, or a diagnostic's code object/number from a code action. */
+function ruleFromArg(arg: unknown): RuleId | undefined {
+  if (typeof arg === 'string' && isRuleId(arg)) return arg;
+  const code = typeof arg === 'number' ? arg : typeof arg === 'object' && arg !== null ? Number((arg as { code?: unknown }).code) : NaN;
+  return RULE_IDS.find((id) => RULE_CATALOG[id].code === code);
+}
+
+export async function openRuleDocumentation(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, arg?: unknown): Promise<void> {
+  let rule = ruleFromArg(arg);
+  if (!rule) {
+    const picked = await vscode.window.showQuickPick(
+      RULE_IDS.map((id) => ({ label: id, description: RULE_CATALOG[id].defaultSeverity, detail: RULE_CATALOG[id].summary })),
+      { title: 'Durable Lens: rule documentation', matchOnDetail: true },
+    );
+    if (!picked) return;
+    rule = picked.label as RuleId;
+  }
+  const uri = ruleDocUri(extensionUri, rule);
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    log.error(`rule documentation missing: ${uri.toString()}`);
+    void vscode.window.showErrorMessage(`Durable Lens: no documentation found for rule ${rule}.`);
+    return;
+  }
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+}

@@ -1,0 +1,112 @@
+// Runs in the VS Code extension host: replay-safety diagnostics from the tsserver plugin as VS Code shows them
+// on samples/ (getDiagnostics), a quick fix applied through the API, and settings applied without a reload.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { RULE_CATALOG } from '../../src/core/rules/catalog';
+import type { DurableLensApi } from '../../src/extension/extension';
+import { EXTENSION_ID, describeDiagnostics, diagnosticCode, lensDiagnostics, lineOf, openSample, revertAll, sampleUri, waitFor } from './vscodeTestUtils';
+
+const AGENT = 'genai-agent/src/handler.ts';
+const SAGA = 'order-saga/src/handler.ts';
+const LOG_CODE = RULE_CATALOG['replayed-side-effect-log'].code;
+const TIMER_CODE = RULE_CATALOG['non-durable-timer'].code;
+const NONDET_CODE = RULE_CATALOG['nondeterministic-call'].code;
+
+describe('diagnostics in a real VS Code', function () {
+  const originals = new Map<string, string>();
+  let api: DurableLensApi;
+
+  before(async function () {
+    for (const rel of [AGENT, SAGA]) originals.set(sampleUri(rel).fsPath, fs.readFileSync(sampleUri(rel).fsPath, 'utf8'));
+    const ext = vscode.extensions.getExtension<DurableLensApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+    api = await ext.activate();
+  });
+
+  afterEach(async function () {
+    const config = vscode.workspace.getConfiguration('durableLens');
+    await config.update('rules.non-durable-timer', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('enable', undefined, vscode.ConfigurationTarget.Global);
+    await revertAll(originals);
+  });
+
+  it('activates quickly and hands the settings to the tsserver plugin', async function () {
+    console.log(`    activate() took ${api.activationMs.toFixed(1)} ms`);
+    assert.ok(api.activationMs <= 50, `activate() took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
+    const sent = await api.configured;
+    assert.deepStrictEqual(sent, { enabled: true, rules: {} });
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['durableLens.showOutput', 'durableLens.openRuleDocumentation']) assert.ok(commands.includes(id), `command ${id} missing`);
+  });
+
+  it('reports replay-safety mistakes at their lines with source durable-lens', async function () {
+    const editor = await openSample(AGENT);
+    const text = editor.document.getText();
+    const uri = editor.document.uri;
+    const logLine = lineOf(text, 'console.log(', 'deliberate: replayed-side-effect-log');
+    const timerLine = lineOf(text, 'setTimeout(', 'deliberate: non-durable-timer');
+    await waitFor('the console.log and setTimeout diagnostics', () => lensDiagnostics(uri, LOG_CODE).length > 0 && lensDiagnostics(uri, TIMER_CODE).length > 0, 90_000, () => describeDiagnostics(uri));
+    const log = lensDiagnostics(uri, LOG_CODE);
+    assert.deepStrictEqual(log.map((d) => d.range.start.line), [logLine], describeDiagnostics(uri));
+    assert.strictEqual(log[0].severity, vscode.DiagnosticSeverity.Information);
+    assert.strictEqual(text.slice(editor.document.offsetAt(log[0].range.start)).startsWith('console.log'), true, 'the range starts at console.log');
+    const timer = lensDiagnostics(uri, TIMER_CODE);
+    assert.deepStrictEqual(timer.map((d) => d.range.start.line), [timerLine], describeDiagnostics(uri));
+    assert.strictEqual(timer[0].severity, vscode.DiagnosticSeverity.Error);
+
+    const saga = await openSample(SAGA);
+    const sagaLine = lineOf(saga.document.getText(), 'randomUUID', 'deliberate: nondeterministic-call');
+    await waitFor('the randomUUID diagnostic', () => lensDiagnostics(saga.document.uri, NONDET_CODE).some((d) => d.range.start.line === sagaLine), 60_000, () => describeDiagnostics(saga.document.uri));
+  });
+
+  it('applies the console.log -> context.logger quick fix through the API and the diagnostic goes away', async function () {
+    const editor = await openSample(AGENT);
+    const uri = editor.document.uri;
+    const diagnostic = await waitFor('the console.log diagnostic', () => lensDiagnostics(uri, LOG_CODE)[0], 90_000, () => describeDiagnostics(uri));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
+    const titles = actions.map((a) => a.title);
+    const fix = actions.find((a) => /logger/i.test(a.title) && a.edit);
+    assert.ok(fix, `no logger quick fix among: ${JSON.stringify(titles)}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'applyEdit refused the fix');
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    const line = editor.document.lineAt(diagnostic.range.start.line).text;
+    assert.match(line, /context\.logger\.\w+\(/, `the line now reads: ${line}`);
+    await waitFor('the console.log diagnostic to disappear', () => lensDiagnostics(uri, LOG_CODE).length === 0, 60_000, () => describeDiagnostics(uri));
+    assert.ok(lensDiagnostics(uri, TIMER_CODE).length > 0, 'other diagnostics stay');
+  });
+
+  it('turns a rule off and back on from settings without a reload', async function () {
+    const editor = await openSample(AGENT);
+    const uri = editor.document.uri;
+    await waitFor('the setTimeout diagnostic', () => lensDiagnostics(uri, TIMER_CODE).length > 0, 90_000, () => describeDiagnostics(uri));
+    const config = vscode.workspace.getConfiguration('durableLens');
+    await config.update('rules.non-durable-timer', 'off', vscode.ConfigurationTarget.Global);
+    await waitFor('non-durable-timer to be switched off', () => lensDiagnostics(uri, TIMER_CODE).length === 0, 60_000, () => describeDiagnostics(uri));
+    assert.ok(lensDiagnostics(uri, LOG_CODE).length > 0, 'other rules keep reporting');
+    assert.strictEqual(api.forwarder.current?.rules?.['non-durable-timer'], 'off');
+
+    await config.update('rules.non-durable-timer', 'warning', vscode.ConfigurationTarget.Global);
+    const back = await waitFor('non-durable-timer back as a warning', () => lensDiagnostics(uri, TIMER_CODE)[0], 60_000, () => describeDiagnostics(uri));
+    assert.strictEqual(back.severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  it('durableLens.enable=false removes every durable-lens diagnostic, true brings them back', async function () {
+    const editor = await openSample(AGENT);
+    const uri = editor.document.uri;
+    await waitFor('diagnostics', () => lensDiagnostics(uri).length > 0, 90_000, () => describeDiagnostics(uri));
+    const config = vscode.workspace.getConfiguration('durableLens');
+    await config.update('enable', false, vscode.ConfigurationTarget.Global);
+    await waitFor('no durable-lens diagnostics', () => lensDiagnostics(uri).length === 0, 60_000, () => describeDiagnostics(uri));
+    await config.update('enable', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('durable-lens diagnostics back', () => lensDiagnostics(uri).length > 0, 60_000, () => describeDiagnostics(uri));
+  });
+
+  it('reads diagnostic codes as the catalogue numbers', async function () {
+    const editor = await openSample(AGENT);
+    const uri = editor.document.uri;
+    await waitFor('diagnostics', () => lensDiagnostics(uri).length > 0, 90_000, () => describeDiagnostics(uri));
+    const known = new Set(Object.values(RULE_CATALOG).map((r) => r.code));
+    for (const d of lensDiagnostics(uri)) assert.ok(known.has(diagnosticCode(d)!), `unknown code ${String(diagnosticCode(d))}: ${d.message}`);
+  });
+});
