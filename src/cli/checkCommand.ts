@@ -1,0 +1,213 @@
+// Runs in the CLI: the `check` command: builds one ts.Program for the project, analyses the requested
+// files with core, and prints text/JSON/SARIF. Exit 0 clean, 1 on any error-severity finding, 2 on failure.
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as ts from 'typescript';
+import type { Finding, TS } from '../core/analysis/model';
+import { checkSourceFile } from '../core/check';
+import { effectiveSeverities, loadProjectConfig } from '../core/config/projectConfig';
+import { FORMATS, fileUri, renderJson, renderSarif, renderText, type CliDiagnostic, type Format } from './formats';
+import { loadTypeScript } from './loadTypeScript';
+import type { CliIo } from './io';
+import { toolInfo } from './toolInfo';
+
+/** Extensions searched in folders given as arguments. */
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '.cjs'];
+const JS_EXTENSIONS = /\.(jsx?|mjs|cjs)$/i;
+
+export class UsageError extends Error {
+  readonly reason = 'usage' as const;
+}
+
+export class CheckFailure extends Error {
+  readonly reason = 'failure' as const;
+}
+
+export interface CheckArgs {
+  readonly paths: readonly string[];
+  readonly project: string | undefined;
+  readonly format: Format;
+}
+
+export function parseCheckArgs(args: readonly string[]): CheckArgs {
+  const paths: string[] = [];
+  let project: string | undefined;
+  let format: Format = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (name: string): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (a === '--project' || a === '-p' || a.startsWith('--project=')) project = value('--project');
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const f = value('--format');
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+      format = f as Format;
+    } else if (a === '--against-history' || a.startsWith('--against-history=')) {
+      throw new UsageError('--against-history is not available yet in this version');
+    } else if (a === '--') paths.push(...args.slice(i + 1)), (i = args.length);
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else paths.push(a);
+  }
+  return { paths, project, format };
+}
+
+export async function runCheckCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const cwd = io.cwd;
+  const requested = args.paths.map((p) => path.resolve(cwd, p));
+  for (const p of requested) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+
+  // The tsconfig: --project (a file or a folder holding tsconfig.json), else the nearest one above the
+  // first path (or the working directory).
+  let tsconfig: string | undefined;
+  if (args.project) {
+    const p = path.resolve(cwd, args.project);
+    tsconfig = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, 'tsconfig.json') : p;
+    if (!fs.existsSync(tsconfig)) throw new UsageError(`--project: cannot find ${tsconfig}`);
+  }
+  const startDir = requested[0] ? (isDirectory(requested[0]) ? requested[0] : path.dirname(requested[0])) : cwd;
+  const projectDir = tsconfig ? path.dirname(tsconfig) : startDir;
+  const { ts } = loadTypeScript(projectDir);
+  if (!tsconfig) tsconfig = ts.findConfigFile(startDir, ts.sys.fileExists) ?? undefined;
+
+  const loaded = loadProjectConfig(tsconfig ? path.dirname(tsconfig) : startDir, {
+    fileExists: (f) => fs.existsSync(f),
+    readFile: (f) => fs.readFileSync(f, 'utf8'),
+  });
+  if (loaded.problems.length) {
+    throw new CheckFailure(`invalid configuration in ${loaded.file}:\n${loaded.problems.map((p) => `  ${p.message}`).join('\n')}`);
+  }
+
+  let files = requested.flatMap((p) => (isDirectory(p) ? listSources(p) : [p]));
+  const { program, projectFiles } = buildProgram(ts, tsconfig, files);
+  if (requested.length === 0) {
+    files = tsconfig ? projectFiles.filter((f) => isSourceFile(f) && !f.split(/[\\/]/).includes('node_modules')) : listSources(cwd);
+  }
+  const severities = effectiveSeverities(loaded.config);
+  const diagnostics: CliDiagnostic[] = [];
+  let checked = 0;
+  for (const file of files) {
+    const sf = program.getSourceFile(file);
+    if (!sf) continue;
+    checked++;
+    let findings: Finding[];
+    try {
+      findings = checkSourceFile(ts, program, sf, { severities });
+    } catch (e) {
+      throw new CheckFailure(`analysis failed on ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    for (const f of findings) diagnostics.push(toCliDiagnostic(program, sf, f, cwd));
+  }
+  if (files.length === 0) io.err('durable-lens check: no .ts/.tsx/.js/.mjs/.cjs files to check\n');
+
+  const info = toolInfo();
+  if (args.format === 'json') io.out(renderJson(diagnostics));
+  else if (args.format === 'sarif') {
+    io.out(renderSarif(diagnostics, { toolVersion: info.version, docsBaseUrl: info.docsBaseUrl, informationUri: info.homepage, srcRootUri: fileUri(cwd) + '/' }));
+  } else io.out(renderText(diagnostics, checked, io.color));
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function toCliDiagnostic(program: ts.Program, requestedSf: ts.SourceFile, f: Finding, cwd: string): CliDiagnostic {
+  const sf = f.fileName === requestedSf.fileName ? requestedSf : (program.getSourceFile(f.fileName) ?? requestedSf);
+  const s = sf.getLineAndCharacterOfPosition(f.start);
+  const e = sf.getLineAndCharacterOfPosition(Math.max(f.start, f.end));
+  let reachedFrom: string | undefined;
+  if (f.handler && (f.handler.fileName !== sf.fileName || (f.via && f.via.length > 1))) {
+    const where = `${displayPath(f.handler.fileName, cwd)}:${f.handler.line}`;
+    reachedFrom = `reached from handler ${f.handler.name} (${where})${f.via && f.via.length ? ` via ${f.via.join(' → ')}` : ''}`;
+  }
+  return {
+    file: displayPath(sf.fileName, cwd),
+    line: s.line + 1,
+    column: s.character + 1,
+    endLine: e.line + 1,
+    endColumn: e.character + 1,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    ...(reachedFrom ? { reachedFrom } : {}),
+  };
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return (inside ? rel : path.resolve(file)).split(path.sep).join('/');
+}
+
+/**
+ * One Program for the whole project (helpers in other files are followed through it). Only parsing and
+ * binding happen up front; core asks the checker for the few symbols it needs, so no full type check runs.
+ */
+function buildProgram(ts: TS, tsconfig: string | undefined, extraFiles: readonly string[]): { program: ts.Program; projectFiles: string[] } {
+  let options: ts.CompilerOptions;
+  let projectFiles: string[] = [];
+  let references: readonly ts.ProjectReference[] | undefined;
+  if (tsconfig) {
+    let fatal: string | undefined;
+    const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        fatal = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      },
+    });
+    if (!parsed || fatal) throw new CheckFailure(`cannot read ${tsconfig}: ${fatal ?? 'unknown error'}`);
+    options = parsed.options;
+    projectFiles = parsed.fileNames.map((f) => path.resolve(f));
+    references = parsed.projectReferences;
+  } else {
+    options = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      allowJs: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+    };
+  }
+  if (!options.allowJs && extraFiles.some((f) => JS_EXTENSIONS.test(f))) options = { ...options, allowJs: true };
+  options = { ...options, noEmit: true };
+  const rootNames = [...new Set([...projectFiles, ...extraFiles.map((f) => path.resolve(f))])];
+  const program = ts.createProgram({ rootNames, options, projectReferences: references });
+  return { program, projectFiles };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isSourceFile(f: string): boolean {
+  return SOURCE_EXTENSIONS.some((e) => f.endsWith(e)) && !/\.d\.[mc]?ts$/.test(f);
+}
+
+/** Source files under a folder, node_modules and dot-folders skipped, in a stable order. */
+export function listSources(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        walk(path.join(d, e.name));
+      } else if (e.isFile() && isSourceFile(e.name)) out.push(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return out;
+}

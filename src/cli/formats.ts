@@ -1,0 +1,141 @@
+// Runs in the CLI: renders `check` diagnostics as text (grouped by file, coloured on a TTY), the JSON
+// contract of DESIGN.md, or SARIF 2.1.0 for GitHub code scanning.
+import type * as sarif from 'sarif';
+import { RULE_CATALOG, RULE_IDS, type RuleId, type Severity } from '../core/rules/catalog';
+
+export interface CliDiagnostic {
+  /** Path relative to the working directory, with forward slashes (absolute when outside it). */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly message: string;
+  /** When the finding is in a helper: the handler reaching it and the call chain (text output only). */
+  readonly reachedFrom?: string;
+}
+
+export type Format = 'text' | 'json' | 'sarif';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+
+/** The JSON contract: exactly these fields, in this order. */
+export function renderJson(diagnostics: readonly CliDiagnostic[]): string {
+  const out = diagnostics.map((d) => ({
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    endLine: d.endLine,
+    endColumn: d.endColumn,
+    rule: d.rule,
+    severity: d.severity,
+    message: d.message,
+  }));
+  return JSON.stringify({ diagnostics: out }, null, 2) + '\n';
+}
+
+const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', blue: '\x1b[34m', dim: '\x1b[2m', bold: '\x1b[1m', underline: '\x1b[4m', reset: '\x1b[0m' };
+
+/** Terminal-safe: a message or path from source code must not carry escape sequences to the terminal. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+export function renderText(diagnostics: readonly CliDiagnostic[], filesChecked: number, color: boolean): string {
+  const c = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
+  const sevColor: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.blue };
+  const byFile = new Map<string, CliDiagnostic[]>();
+  for (const d of diagnostics) {
+    const list = byFile.get(d.file) ?? [];
+    list.push(d);
+    byFile.set(d.file, list);
+  }
+  const lines: string[] = [];
+  for (const [file, list] of byFile) {
+    lines.push(c(ANSI.underline, clean(file)));
+    const width = Math.max(...list.map((d) => `${d.line}:${d.column}`.length));
+    for (const d of list) {
+      const pos = `${d.line}:${d.column}`.padEnd(width);
+      lines.push(`  ${c(ANSI.dim, pos)}  ${c(sevColor[d.severity], d.severity.padEnd(7))}  ${clean(d.message)}  ${c(ANSI.dim, d.rule)}`);
+      if (d.reachedFrom) lines.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c(ANSI.dim, clean(d.reachedFrom))}`);
+    }
+    lines.push('');
+  }
+  const count = (s: Severity) => diagnostics.filter((d) => d.severity === s).length;
+  const [e, w, i] = [count('error'), count('warning'), count('info')];
+  const files = `${filesChecked} file${filesChecked === 1 ? '' : 's'} checked`;
+  if (diagnostics.length === 0) lines.push(`${files}: no problems`);
+  else {
+    const total = `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} (${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}, ${i} info)`;
+    lines.push(c(ANSI.bold, `${e > 0 ? c(ANSI.red, total) : total}, ${files}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const SARIF_LEVEL: Record<Severity, sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
+
+export interface SarifOptions {
+  readonly toolVersion: string;
+  /** Base of the rule documentation pages: `${docsBaseUrl}/<rule-id>.md`. */
+  readonly docsBaseUrl: string;
+  readonly informationUri: string;
+  /** file:// URI of the directory the relative artifact URIs are relative to (ends with '/'). */
+  readonly srcRootUri: string;
+}
+
+/** SARIF 2.1.0 with every rule described, relative artifact URIs under %SRCROOT% and 1-based regions. */
+export function renderSarif(diagnostics: readonly CliDiagnostic[], opts: SarifOptions): string {
+  const rules: sarif.ReportingDescriptor[] = RULE_IDS.map((id) => ({
+    id,
+    name: id.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+    shortDescription: { text: RULE_CATALOG[id].summary },
+    fullDescription: { text: RULE_CATALOG[id].summary },
+    helpUri: `${opts.docsBaseUrl}/${id}.md`,
+    help: { text: `${RULE_CATALOG[id].summary} See ${opts.docsBaseUrl}/${id}.md` },
+    defaultConfiguration: { level: SARIF_LEVEL[RULE_CATALOG[id].defaultSeverity] },
+    properties: { tags: ['replay-safety', 'durable-functions'] },
+  }));
+  const results: sarif.Result[] = diagnostics.map((d) => ({
+    ruleId: d.rule,
+    ruleIndex: RULE_IDS.indexOf(d.rule),
+    level: SARIF_LEVEL[d.severity],
+    message: { text: d.reachedFrom ? `${d.message} (${d.reachedFrom})` : d.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: isAbsoluteLike(d.file) ? { uri: fileUri(d.file) } : { uri: encodeUriPath(d.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
+        },
+      },
+    ],
+  }));
+  const log: sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'durable-lens', version: opts.toolVersion, semanticVersion: opts.toolVersion, informationUri: opts.informationUri, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: opts.srcRootUri } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function isAbsoluteLike(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:\//.test(p);
+}
+
+function encodeUriPath(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
+}
+
+export function fileUri(absPath: string): string {
+  const p = absPath.replace(/\\/g, '/');
+  return 'file://' + (p.startsWith('/') ? '' : '/') + encodeUriPath(p);
+}

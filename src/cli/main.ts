@@ -1,0 +1,80 @@
+// Runs in the CLI (dist/cli.js, bin `durable-lens`): parses the command line and dispatches to a command.
+// Exit codes: 0 clean, 1 error-severity diagnostics, 2 bad usage or failure.
+import { CheckFailure, UsageError, runCheckCommand } from './checkCommand';
+import { runGraphCommand } from './graphCommand';
+import { processIo, type CliIo } from './io';
+import { toolInfo } from './toolInfo';
+
+export const USAGE = `Usage: durable-lens <command> [options]
+
+Commands:
+  check [paths…] [--project tsconfig.json] [--format text|json|sarif]
+        Replay-safety diagnostics for durable handlers. Paths are files or folders
+        (folders: .ts .tsx .js .mjs .cjs, node_modules skipped); default: the project's files.
+        Exit 0 clean, 1 when any error-severity diagnostic, 2 on bad usage or failure.
+  graph FILE [--handler NAME] [--format mermaid|json]
+        The workflow inferred from a handler.
+
+Options:
+  --help       Show this help
+  --version    Show the version
+
+Per-rule severities: durable-lens.json (or "durableLens" in package.json), see docs/config.md.
+`;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) {
+      io.err(USAGE);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(`${toolInfo().version}\n`);
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(USAGE);
+      return 0;
+    }
+    switch (command) {
+      case 'check':
+        return await runCheckCommand(rest, io);
+      case 'graph':
+        return await runGraphCommand(rest, io);
+      case 'history':
+      case 'run':
+        io.err(`durable-lens ${command}: not available yet in this version\n`);
+        return 2;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`durable-lens: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof CheckFailure) {
+      io.err(`durable-lens: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`durable-lens: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+// Run when executed (dist/cli.js or node out/src/cli/main.js), not when imported by tests.
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    }
+  );
+}

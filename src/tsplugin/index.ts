@@ -1,0 +1,91 @@
+// Runs inside tsserver (loaded as package `durable-lens-tsplugin`): the plugin entry point. Combines the
+// configuration layers and decorates each project's language service; never throws into tsserver.
+import type * as ts from 'typescript';
+import type { LensConfig, TS } from '../core/analysis/model';
+import { loadProjectConfig, mergeLensConfigs, parseLensConfig, type ConfigProblem } from '../core/config/projectConfig';
+import { decorateLanguageService, type ConfigSource } from './languageService';
+
+/** How often a project re-reads durable-lens.json (it is stat-ed, not watched). */
+const CONFIG_FILE_RECHECK_MS = 2000;
+
+/**
+ * tsserver calls this once with its own `typescript` module. Configuration layers, later wins per rule:
+ * catalogue defaults < durable-lens.json (or package.json "durableLens") < the tsconfig plugin entry <
+ * the editor's settings sent with configurePlugin.
+ */
+function init(modules: { typescript: TS }): ts.server.PluginModule {
+  const tsm = modules.typescript;
+  let editorConfig: LensConfig = {};
+  let editorGeneration = 0;
+  let editorProblems: readonly ConfigProblem[] = [];
+
+  const create = (info: ts.server.PluginCreateInfo): ts.LanguageService => {
+    const log = (message: string) => {
+      try {
+        info.project.projectService.logger.info(`[durable-lens] ${message}`);
+      } catch {
+        // No logger: nothing else to tell.
+      }
+    };
+    try {
+      const tsconfigLayer = parseLensConfig(info.config ?? {}, 'tsconfig plugin entry');
+      tsconfigLayer.problems.forEach((p) => log(`configuration: ${p.file}: ${p.message}`));
+      const projectDir = info.project.getCurrentDirectory();
+      const host = {
+        fileExists: (f: string) => info.serverHost.fileExists(f),
+        readFile: (f: string) => info.serverHost.readFile(f),
+      };
+      let fileLayer: LensConfig = {};
+      let fileKey = '';
+      let checkedAt = -Infinity;
+      let seenEditorGeneration = -1;
+      let generation = 0;
+      let merged: LensConfig = {};
+      const source: ConfigSource = {
+        current() {
+          const now = Date.now();
+          let changed = false;
+          if (now - checkedAt > CONFIG_FILE_RECHECK_MS) {
+            checkedAt = now;
+            const loaded = loadProjectConfig(projectDir, host);
+            const mtime = loaded.file ? info.serverHost.getModifiedTime?.(loaded.file)?.getTime() : undefined;
+            const key = `${loaded.file ?? ''}@${mtime ?? ''}`;
+            if (key !== fileKey) {
+              fileKey = key;
+              fileLayer = loaded.config;
+              loaded.problems.forEach((p) => log(`configuration: ${p.file}: ${p.message}`));
+              changed = true;
+            }
+          }
+          if (seenEditorGeneration !== editorGeneration) {
+            seenEditorGeneration = editorGeneration;
+            editorProblems.forEach((p) => log(`configurePlugin: ${p.message}`));
+            changed = true;
+          }
+          if (changed) {
+            generation++;
+            merged = mergeLensConfigs(fileLayer, tsconfigLayer.config, editorConfig);
+          }
+          return { config: merged, generation };
+        },
+      };
+      log(`loaded for project ${info.project.getProjectName()}`);
+      return decorateLanguageService(tsm, info.languageService, source, { info: log });
+    } catch (e) {
+      log(`create failed, TypeScript runs without durable-lens: ${e instanceof Error ? e.message : String(e)}`);
+      return info.languageService;
+    }
+  };
+
+  const onConfigurationChanged = (config: unknown) => {
+    // tsserver re-requests diagnostics after configurePlugin; the new generation invalidates every cache.
+    const parsed = parseLensConfig(config, 'configurePlugin');
+    editorConfig = parsed.config;
+    editorProblems = parsed.problems;
+    editorGeneration++;
+  };
+
+  return { create, onConfigurationChanged };
+}
+
+export = init;

@@ -1,0 +1,156 @@
+// Runs inside tsserver: decorates a project's LanguageService with durable-lens diagnostics and quick fixes.
+// Uses only the `typescript` object it is given; every intercepted call falls back to TypeScript's own result.
+import type * as ts from 'typescript';
+import type { Finding, LensConfig, TS } from '../core/analysis/model';
+import { RULE_CATALOG, RULE_IDS, type Severity } from '../core/rules/catalog';
+import { checkSourceFile } from '../core/check';
+import { findContextInScope } from '../core/analysis/operations';
+import { getQuickFixes } from '../core/fixes/quickFixes';
+import { effectiveSeverities } from '../core/config/projectConfig';
+
+/** Fixed `source` of every diagnostic we add (users filter on it; tests assert it). */
+export const DIAGNOSTIC_SOURCE = 'durable-lens';
+/** Marker property on a decorated service: decorating it again returns it unchanged. */
+export const DECORATED_MARKER = '__durableLensDecorated';
+
+const OUR_CODES: ReadonlySet<number> = new Set(RULE_IDS.map((id) => RULE_CATALOG[id].code));
+
+export interface PluginLogger {
+  info(message: string): void;
+}
+
+/** What the decorator needs from its surroundings: the configuration now, and a generation that changes with it. */
+export interface ConfigSource {
+  current(): { readonly config: LensConfig; readonly generation: number };
+}
+
+/**
+ * VS Code shows Error and Warning in the Problems panel; a tsserver `Message` would be shown as an Error
+ * (VS Code maps unknown categories to Error), so `info` becomes `Suggestion`: a hint in the editor (dotted
+ * underline with hover and quick fixes), not a Problems entry.
+ */
+export function categoryOf(tsm: TS, severity: Severity): ts.DiagnosticCategory {
+  switch (severity) {
+    case 'error':
+      return tsm.DiagnosticCategory.Error;
+    case 'warning':
+      return tsm.DiagnosticCategory.Warning;
+    default:
+      return tsm.DiagnosticCategory.Suggestion;
+  }
+}
+
+const ANALYSED_FILE = /\.(tsx?|jsx?|mts|cts|mjs|cjs)$/i;
+
+interface CacheEntry {
+  readonly program: ts.Program;
+  readonly generation: number;
+  readonly findings: readonly Finding[];
+}
+
+export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configSource: ConfigSource, logger: PluginLogger): ts.LanguageService {
+  if ((ls as unknown as Record<string, unknown>)[DECORATED_MARKER]) return ls;
+  // Findings depend on other files (helpers) too; a program object is replaced whenever any file changes.
+  const cache = new Map<string, CacheEntry>();
+
+  const log = (what: string, e: unknown) => {
+    try {
+      logger.info(`[durable-lens] ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } catch {
+      // The logger itself failing must not reach tsserver either.
+    }
+  };
+
+  const findingsFor = (fileName: string): { findings: readonly Finding[]; sf: ts.SourceFile } | undefined => {
+    if (!ANALYSED_FILE.test(fileName) || /\.d\.[mc]?ts$/i.test(fileName)) return undefined;
+    const { config, generation } = configSource.current();
+    if (config.enabled === false) return undefined;
+    const program = ls.getProgram();
+    const sf = program?.getSourceFile(fileName);
+    if (!program || !sf) return undefined;
+    const hit = cache.get(fileName);
+    if (hit && hit.program === program && hit.generation === generation) return { findings: hit.findings, sf };
+    const findings = checkSourceFile(tsm, program, sf, { severities: effectiveSeverities(config) });
+    cache.set(fileName, { program, generation, findings });
+    return { findings, sf };
+  };
+
+  const proxy: ts.LanguageService = Object.create(null);
+  for (const key of Object.keys(ls) as (keyof ts.LanguageService)[]) {
+    const original = ls[key];
+    (proxy as unknown as Record<string, unknown>)[key] = typeof original === 'function' ? (...args: unknown[]) => (original as (...a: unknown[]) => unknown).apply(ls, args) : original;
+  }
+  (proxy as unknown as Record<string, unknown>)[DECORATED_MARKER] = true;
+
+  proxy.getSemanticDiagnostics = (fileName) => {
+    const own = ls.getSemanticDiagnostics(fileName);
+    try {
+      const result = findingsFor(fileName);
+      if (!result || result.findings.length === 0) return own;
+      const ours: ts.Diagnostic[] = result.findings.map((f) => ({
+        file: result.sf,
+        start: f.start,
+        length: Math.max(0, f.end - f.start),
+        messageText: f.message,
+        category: categoryOf(tsm, f.severity),
+        code: RULE_CATALOG[f.rule].code,
+        source: DIAGNOSTIC_SOURCE,
+      }));
+      return [...own, ...ours];
+    } catch (e) {
+      log(`getSemanticDiagnostics(${fileName})`, e);
+      return own;
+    }
+  };
+
+  proxy.getSupportedCodeFixes = (fileName?: string) => {
+    const own = ls.getSupportedCodeFixes(fileName);
+    try {
+      return [...own, ...[...OUR_CODES].map(String)];
+    } catch (e) {
+      log('getSupportedCodeFixes', e);
+      return own;
+    }
+  };
+
+  proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) => {
+    const theirCodes = errorCodes.filter((c) => !OUR_CODES.has(c));
+    const own = theirCodes.length ? ls.getCodeFixesAtPosition(fileName, start, end, theirCodes, formatOptions, preferences) : [];
+    try {
+      const wanted = errorCodes.filter((c) => OUR_CODES.has(c));
+      if (wanted.length === 0) return own;
+      const result = findingsFor(fileName);
+      if (!result) return own;
+      const checker = safeChecker(ls);
+      const ours: ts.CodeFixAction[] = [];
+      for (const f of result.findings) {
+        if (!wanted.includes(RULE_CATALOG[f.rule].code)) continue;
+        // The editor asks for the range of the diagnostic (or the cursor): any overlap counts.
+        if (f.end < start || f.start > end) continue;
+        const fixes = getQuickFixes(tsm, result.sf, f, (node) => findContextInScope(tsm, node, checker), (e) => log(`quick fix for ${f.rule}`, e));
+        for (const fix of fixes) {
+          ours.push({
+            fixName: fix.fixName,
+            description: fix.description,
+            changes: [{ fileName, textChanges: fix.edits.map((e) => ({ span: { start: e.start, length: e.length }, newText: e.newText })) }],
+          });
+        }
+      }
+      return [...ours, ...own];
+    } catch (e) {
+      log(`getCodeFixesAtPosition(${fileName})`, e);
+      return own;
+    }
+  };
+
+  return proxy;
+}
+
+function safeChecker(ls: ts.LanguageService): ts.TypeChecker | undefined {
+  try {
+    return ls.getProgram()?.getTypeChecker();
+  } catch {
+    return undefined;
+  }
+}
+
