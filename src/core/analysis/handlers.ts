@@ -24,6 +24,14 @@ export function findDurableFunctions(tsm: TS, sourceFile: ts.SourceFile, checker
   return [...durableFunctionMap(tsm, sourceFile, checker).values()];
 }
 
+const refsCache = new WeakMap<ts.SourceFile, ts.Expression[]>();
+
+/** Arguments of `withDurableExecution(x)` that are not functions of this file (imported handlers). */
+export function handlerReferences(tsm: TS, sourceFile: ts.SourceFile): readonly ts.Expression[] {
+  if (!refsCache.has(sourceFile)) durableFunctionMap(tsm, sourceFile);
+  return refsCache.get(sourceFile) ?? [];
+}
+
 /** The durable function record for a function node, if it is one. */
 export function durableFunctionOf(tsm: TS, fn: ts.Node, checker?: ts.TypeChecker): DurableFunction | undefined {
   const sf = fn.getSourceFile?.();
@@ -52,6 +60,8 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
 
 function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined): Map<ts.Node, DurableFunction> {
   const result = new Map<ts.Node, DurableFunction>();
+  const refs: ts.Expression[] = [];
+  refsCache.set(sf, refs);
   if (!mayContainDurableCode(sf)) return result;
   try {
     const addHandler = (fn: ts.FunctionLikeDeclaration, name: string): void => {
@@ -63,6 +73,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         if (target) addHandler(target, handlerName(tsm, node, target));
+        else refs.push(node.arguments[0]!);
       } else if (tsm.isVariableDeclaration(node) && node.initializer && isDurableHandlerAnnotation(tsm, node)) {
         const init = skipOuterExpressions(tsm, node.initializer);
         if (isFunctionWithBody(tsm, init) && tsm.isIdentifier(node.name)) addHandler(init, node.name.text);

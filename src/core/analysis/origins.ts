@@ -1,0 +1,198 @@
+// Core (pure): where a called expression comes from — a global (`Date.now`), an export of a module
+// (`uuid.v4`, `fs.readFile`) or a value made from one (`client.send`) — and what the known-modules table
+// says about it. Syntactic first (import specifiers decide); the checker only for the ambiguous cases.
+import type * as ts from 'typescript';
+import type { TS } from './model';
+import { Category, GLOBAL_APIS, GLOBAL_OBJECT_NAMES, moduleEntries, packageOfFileName } from './knownModules';
+import { findBinding, skipOuterExpressions } from './scope';
+import { importOriginOfDeclaration } from './sdk';
+
+export type Origin =
+  | { readonly kind: 'global'; readonly path: readonly string[] }
+  | { readonly kind: 'module'; readonly module: string; readonly path: readonly string[]; readonly instance: boolean };
+
+const MAX_DEPTH = 12;
+const FACTORY = /^(create|connect|init|open|from|build|new|customAlphabet|customRandom|monotonicFactory|factory|db$|database$|collection$|model$|table$|bucket$|pool$|client$|getClient|getConnection|getPool|getDb|getDatabase|promise$|duplicate$|default$)/i;
+
+/** The origin of an expression, or undefined when it is local code, a literal or unknown. */
+export function originOf(tsm: TS, expr: ts.Expression, checker?: ts.TypeChecker, depth = 0): Origin | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const x = skipOuterExpressions(tsm, expr);
+  if (tsm.isIdentifier(x)) return identifierOrigin(tsm, x, checker, depth);
+  if (tsm.isPropertyAccessExpression(x)) {
+    if (x.expression.kind === tsm.SyntaxKind.ThisKeyword) return checker ? typeOrigin(tsm, x, checker) : undefined;
+    const base = originOf(tsm, x.expression, checker, depth + 1);
+    if (!base) return undefined;
+    if (base.kind === 'global') return { kind: 'global', path: [...base.path, x.name.text] };
+    return { ...base, path: [...base.path, x.name.text] };
+  }
+  if (tsm.isElementAccessExpression(x) && tsm.isStringLiteral(x.argumentExpression)) {
+    const base = originOf(tsm, x.expression, checker, depth + 1);
+    if (!base) return undefined;
+    if (base.kind === 'global') return { kind: 'global', path: [...base.path, x.argumentExpression.text] };
+    return { ...base, path: [...base.path, x.argumentExpression.text] };
+  }
+  if (tsm.isNewExpression(x)) {
+    // A value made by a module (a client, a pool) carries the module along.
+    const base = originOf(tsm, x.expression, checker, depth + 1);
+    if (base && base.kind === 'module') return { ...base, instance: true };
+    return undefined;
+  }
+  if (tsm.isCallExpression(x)) {
+    // Only factories (createClient(), knex(cfg), client.db('x'), customAlphabet()) make an instance; the
+    // result of an ordinary call is data (`const { data } = await axios.get()`), not a client.
+    const base = originOf(tsm, x.expression, checker, depth + 1);
+    if (base && base.kind === 'module') {
+      const last = base.path[base.path.length - 1];
+      if (last === undefined || FACTORY.test(last)) return { ...base, instance: true };
+    }
+    return undefined;
+  }
+  if (tsm.isAwaitExpression(x)) return originOf(tsm, x.expression, checker, depth + 1);
+  return undefined;
+}
+
+function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | undefined, depth: number): Origin | undefined {
+  const decl = findBinding(tsm, id);
+  if (!decl) {
+    if (id.text === 'undefined' || id.text === 'require') return undefined;
+    return GLOBAL_OBJECT_NAMES.has(id.text) ? { kind: 'global', path: [] } : { kind: 'global', path: [id.text] };
+  }
+  const imp = importOriginOfDeclaration(tsm, decl);
+  if (imp) {
+    if (moduleEntries(imp.module).length > 0) return { kind: 'module', module: imp.module, path: imp.imported === '*' ? [] : [imp.imported], instance: false };
+    // A local module re-exporting a package (`export { v4 as newId } from 'uuid'`): ask the checker.
+    if (checker && (imp.module.startsWith('.') || imp.module.startsWith('/'))) return aliasOrigin(tsm, id, checker);
+    return undefined;
+  }
+  if (tsm.isVariableDeclaration(decl)) {
+    if (!decl.initializer) return undefined;
+    // `let` may be reassigned; still the best guess, as initial values are what code usually keeps.
+    const o = originOf(tsm, decl.initializer, checker, depth + 1);
+    if (o && o.kind === 'module' && (tsm.isCallExpression(skipOuterExpressions(tsm, decl.initializer)) || tsm.isNewExpression(skipOuterExpressions(tsm, decl.initializer)))) return { ...o, instance: true };
+    return o;
+  }
+  if (tsm.isBindingElement(decl)) {
+    // `const { randomUUID } = crypto` / `const { data } = await axios.get(...)`
+    const pattern = decl.parent;
+    const vd = pattern?.parent;
+    if (pattern && tsm.isObjectBindingPattern(pattern) && vd && tsm.isVariableDeclaration(vd) && vd.initializer) {
+      const base = originOf(tsm, vd.initializer, checker, depth + 1);
+      const prop = decl.propertyName ?? decl.name;
+      if (base && tsm.isIdentifier(prop)) {
+        if (base.kind === 'global') return { kind: 'global', path: [...base.path, prop.text] };
+        return { ...base, path: [...base.path, prop.text] };
+      }
+    }
+    return undefined;
+  }
+  if (tsm.isParameter(decl)) {
+    const t = decl.type;
+    if (t && tsm.isTypeReferenceNode(t)) {
+      const tn = t.typeName;
+      const head = tsm.isIdentifier(tn) ? tn : tsm.isQualifiedName(tn) && tsm.isIdentifier(tn.left) ? tn.left : undefined;
+      if (head) {
+        const d = findBinding(tsm, head);
+        const imp2 = d ? importOriginOfDeclaration(tsm, d) : undefined;
+        if (imp2 && moduleEntries(imp2.module).length > 0) {
+          const name = tsm.isIdentifier(tn) ? (imp2.imported === '*' ? tn.text : imp2.imported) : (tn as ts.QualifiedName).right.text;
+          return { kind: 'module', module: imp2.module, path: [name], instance: true };
+        }
+      }
+    }
+    return checker ? typeOrigin(tsm, id, checker) : undefined;
+  }
+  return undefined;
+}
+
+function ambientModuleName(tsm: TS, decl: ts.Node): string | undefined {
+  let n: ts.Node | undefined = decl.parent;
+  while (n) {
+    if (tsm.isModuleDeclaration(n) && tsm.isStringLiteral(n.name)) return n.name.text;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+function moduleOfDeclaration(tsm: TS, decl: ts.Node): string | undefined {
+  const ambient = ambientModuleName(tsm, decl);
+  if (ambient) return ambient;
+  return packageOfFileName(decl.getSourceFile().fileName);
+}
+
+function aliasOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker): Origin | undefined {
+  try {
+    let sym = checker.getSymbolAtLocation(id);
+    if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    const decl = sym?.declarations?.[0];
+    if (!sym || !decl) return undefined;
+    const mod = moduleOfDeclaration(tsm, decl);
+    if (mod && moduleEntries(mod).length > 0) return { kind: 'module', module: mod, path: sym.getName() === 'default' || sym.getName() === 'export=' ? [] : [sym.getName()], instance: false };
+  } catch {
+    // unresolved: not known
+  }
+  return undefined;
+}
+
+/** A value whose declared type comes from a known package (a client passed in as a parameter, a field). */
+function typeOrigin(tsm: TS, node: ts.Node, checker: ts.TypeChecker): Origin | undefined {
+  try {
+    const type = checker.getTypeAtLocation(node);
+    const sym = type.getSymbol() ?? type.aliasSymbol;
+    const decl = sym?.declarations?.[0];
+    if (!sym || !decl) return undefined;
+    const mod = moduleOfDeclaration(tsm, decl);
+    if (mod && moduleEntries(mod).length > 0) return { kind: 'module', module: mod, path: [sym.getName()], instance: true };
+  } catch {
+    // unresolved: not known
+  }
+  return undefined;
+}
+
+export interface KnownCall {
+  readonly category: Category;
+  readonly what: string;
+}
+
+/** What the table says about calling (or `new`-ing) something of this origin with `argCount` arguments. */
+export function classifyOrigin(origin: Origin, form: 'call' | 'new', argCount: number): KnownCall | undefined {
+  if (origin.kind === 'global') {
+    const p = origin.path;
+    for (const g of GLOBAL_APIS) {
+      if (g.path.length !== p.length || g.path.some((s, i) => s !== p[i])) continue;
+      if (g.form !== 'both' && g.form !== form) continue;
+      if (g.zeroArgs && argCount > 0) continue;
+      return { category: g.category, what: g.category === 'io' ? 'network access' : g.category === 'timer' ? 'a timer' : p[0] === 'Math' || p[0] === 'crypto' ? 'a random value' : 'the current time' };
+    }
+    return undefined;
+  }
+  const path = origin.path.filter((s) => s !== 'default');
+  for (const m of moduleEntries(origin.module)) {
+    if (m.zeroArgs && argCount > 0) continue;
+    if (form === 'new' && !m.flagNew) continue;
+    const last = path[path.length - 1];
+    if (m.except && last !== undefined && m.except.includes(last)) continue;
+    if (m.except && path[0] !== undefined && m.except.includes(path[0]) && !origin.instance) continue;
+    if (origin.instance) {
+      if (!m.instances) continue;
+      return { category: m.category, what: m.what };
+    }
+    if (m.only) {
+      const head = path[0] ?? 'default';
+      if (!m.only.includes(head)) continue;
+    }
+    return { category: m.category, what: m.what };
+  }
+  return undefined;
+}
+
+/** Convenience: classify a call or `new` expression. */
+export function classifyCall(tsm: TS, node: ts.CallExpression | ts.NewExpression, checker?: ts.TypeChecker): KnownCall | undefined {
+  try {
+    const origin = originOf(tsm, node.expression, checker);
+    if (!origin) return undefined;
+    return classifyOrigin(origin, tsm.isNewExpression(node) ? 'new' : 'call', node.arguments?.length ?? 0);
+  } catch {
+    return undefined;
+  }
+}
