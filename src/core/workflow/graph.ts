@@ -38,6 +38,13 @@ export interface WorkflowNode {
   readonly end?: number;
   /** Short extra text: step options, invoke target, waitForCallback timeout, why a node is dynamic. */
   readonly detail?: string;
+  /**
+   * Set on the extra node drawn where a createCallback's promise is awaited: the id of that createCallback
+   * node. Such a node is a wait point, not an operation of its own (skip it when counting operations).
+   */
+  readonly awaitOf?: string;
+  /** invoke: the handler in the workspace the target names, when one was found. */
+  readonly target?: { readonly name: string; readonly file: string; readonly line: number };
 }
 
 export interface WorkflowEdge {

@@ -1,0 +1,1041 @@
+// Core (pure): infers the workflow graph of each durable handler in a file from its code — operations,
+// decisions, loops, catch regions, child contexts, parallel branches, map items, helpers expanded in place.
+import type * as ts from 'typescript';
+import type { DurableFunction, TS } from '../analysis/model';
+import { findDurableFunctions, resolveLocalFunction } from '../analysis/handlers';
+import { getDurableOperationCall, type DurableOperationCall, type DurableOperationMethod } from '../analysis/operations';
+import { functionName, isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
+import type { NodeKind, WorkflowEdge, WorkflowGraph, WorkflowHandler, WorkflowNode } from './graph';
+import { durationText, invokeTargetText, stepOptionsText, summarize, waitForCallbackOptionsText, waitForConditionOptionsText } from './summary';
+import { invokeResolver, type InvokeTargetResolver } from './invokeTargets';
+
+export interface InferOptions {
+  /** Only the handler with this name. */
+  readonly handler?: string;
+  /** How deep durable helpers are expanded inside each other (default 12). */
+  readonly maxHelperDepth?: number;
+  /** Finds the workspace handler an `invoke` target names; by default the Program's files are searched. */
+  readonly resolveInvokeTarget?: InvokeTargetResolver;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MNode = Mutable<WorkflowNode>;
+type EdgeKind = NonNullable<WorkflowEdge['kind']>;
+
+/** A dangling edge waiting for the next node: where it comes from and its label. */
+interface Exit {
+  readonly from: string;
+  readonly label: string | null;
+  readonly kind?: EdgeKind;
+}
+
+/** Id namespace: ids are `path/kind:name#ordinal` so an edit elsewhere does not renumber a node. */
+interface Scope {
+  readonly path: string;
+  readonly parent: string | null;
+  readonly counters: Map<string, number>;
+}
+
+interface JumpFrame {
+  readonly kind: 'loop' | 'switch';
+  readonly label: string | undefined;
+  readonly target: string;
+  readonly breaks: Exit[];
+  readonly continues: Exit[];
+  /** Jumps that target this frame (they count as effects, but not against the frame's own node). */
+  jumps: number;
+}
+
+interface Tentative {
+  readonly id: string;
+  readonly scope: Scope;
+  readonly key: string;
+  readonly nodes: number;
+  readonly edges: number;
+  readonly afterConnect: number;
+  readonly effects: number;
+}
+
+/** One function body being walked: the handler, a helper expansion, or an SDK callback. */
+interface FnCtx {
+  readonly sf: ts.SourceFile;
+  readonly isHandler: boolean;
+  readonly body: ts.Node | undefined;
+  /** Names bound to a DurableContext in this body (besides what operations.ts recognises by itself). */
+  readonly contexts: ReadonlySet<string>;
+  /** Exits of `return` statements (not the handler: those go to the end). */
+  readonly returns: Exit[];
+  readonly jumps: JumpFrame[];
+  /** Innermost catch target (inherited: an error in a callback or helper reaches the caller's catch). */
+  readonly catchTarget: string | undefined;
+  /** createCallback promise variables → the createCallback node id (inherited by closures). */
+  readonly callbacks: Map<string, string>;
+  /** Functions being expanded (recursion guard), outermost first. */
+  readonly stack: readonly ts.Node[];
+  /** Inside a checkpointed callback (step/waitForCallback submitter/waitForCondition check). */
+  readonly checkpointed: boolean;
+}
+
+const END = 'end';
+const START = 'start';
+const ARRAY_ITERATORS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
+
+/** Infers one WorkflowHandler per durable handler declared in `sourceFile`. Never throws. */
+export function inferWorkflow(tsm: TS, sourceFile: ts.SourceFile, program?: ts.Program, options: InferOptions = {}): WorkflowGraph {
+  let checker: ts.TypeChecker | undefined;
+  try {
+    checker = program?.getTypeChecker();
+  } catch {
+    checker = undefined;
+  }
+  let fns: DurableFunction[];
+  try {
+    fns = findDurableFunctions(tsm, sourceFile, checker).filter((f) => f.kind === 'handler');
+  } catch {
+    fns = [];
+  }
+  if (options.handler !== undefined) fns = fns.filter((f) => f.name === options.handler);
+  const resolver = options.resolveInvokeTarget ?? (program ? invokeResolver(tsm, program) : undefined);
+  const handlers: WorkflowHandler[] = [];
+  for (const fn of fns) {
+    handlers.push(inferHandler(tsm, fn, checker, resolver, options));
+  }
+  return { handlers };
+}
+
+/** The workflow of one handler. Never throws: a failure inside degrades to a 'dynamic' node. */
+export function inferHandler(tsm: TS, fn: DurableFunction, checker: ts.TypeChecker | undefined, resolver: InvokeTargetResolver | undefined, options: InferOptions = {}): WorkflowHandler {
+  const b = new Builder(tsm, checker, resolver, options.maxHelperDepth ?? 12);
+  return b.run(fn);
+}
+
+class Builder {
+  private readonly nodes: MNode[] = [];
+  private readonly edges: Mutable<WorkflowEdge>[] = [];
+  private readonly ids = new Set<string>();
+  private readonly visited = new Set<ts.CallExpression>();
+  /** Bumped whenever something observable is recorded outside nodes/edges (jumps, returns). */
+  private effects = 0;
+  private readonly memo = new Map<ts.Node, boolean>();
+  /** Every name bound to a durable context so far (for the pre-check only). */
+  private readonly contextNames = new Set<string>();
+
+  constructor(
+    private readonly ts: TS,
+    private readonly checker: ts.TypeChecker | undefined,
+    private readonly resolver: InvokeTargetResolver | undefined,
+    private readonly maxDepth: number
+  ) {}
+
+  run(fn: DurableFunction): WorkflowHandler {
+    const sf = fn.sourceFile;
+    const handlerLine = this.pos(sf, fn.node).line;
+    this.nodes.push({ id: START, kind: 'start', name: null, line: handlerLine, parent: null, file: sf.fileName, ...this.range(sf, fn.node) });
+    this.ids.add(START);
+    this.ids.add(END);
+    const scope: Scope = { path: '', parent: null, counters: new Map() };
+    if (fn.contextParam) this.contextNames.add(fn.contextParam);
+    const ctx: FnCtx = {
+      sf,
+      isHandler: true,
+      body: fn.node.body,
+      contexts: new Set(fn.contextParam ? [fn.contextParam] : []),
+      returns: [],
+      jumps: [],
+      catchTarget: undefined,
+      callbacks: new Map(),
+      stack: [fn.node],
+      checkpointed: false,
+    };
+    let exits: Exit[] = [{ from: START, label: null }];
+    try {
+      exits = this.walkFunctionBody(fn.node, exits, scope, ctx);
+    } catch (e) {
+      // A shape the walk did not foresee: keep what was found and say so, rather than failing the view.
+      const id = this.add(scope, 'dynamic', null, fn.node, ctx, 'dynamic', `inference stopped: ${summarize(String((e as Error)?.message ?? e))}`);
+      exits = this.connect(exits, id);
+    }
+    this.safetyNet(fn, scope, ctx);
+    const endLine = this.pos(sf, fn.node).line;
+    const endPos = fn.node.end;
+    const endLc = sf.getLineAndCharacterOfPosition(endPos);
+    this.nodes.push({ id: END, kind: 'end', name: null, line: endLc.line + 1 || endLine, parent: null, file: sf.fileName, column: endLc.character + 1, start: Math.max(0, endPos - 1), end: endPos });
+    this.connect(exits, END);
+    return { name: fn.name, file: sf.fileName, line: handlerLine, nodes: this.nodes, edges: this.edges };
+  }
+
+  // ---------- graph building ----------
+
+  private pos(sf: ts.SourceFile, n: ts.Node): { line: number; column: number } {
+    const lc = sf.getLineAndCharacterOfPosition(n.getStart(sf));
+    return { line: lc.line + 1, column: lc.character + 1 };
+  }
+
+  private range(sf: ts.SourceFile, n: ts.Node): { column: number; start: number; end: number } {
+    const start = n.getStart(sf);
+    return { column: sf.getLineAndCharacterOfPosition(start).character + 1, start, end: n.end };
+  }
+
+  /** Adds a node under `scope`; `key` names its slot (kind plus name for operations, a keyword for structure). */
+  private add(scope: Scope, kind: NodeKind, name: string | null, at: ts.Node, ctx: FnCtx, key: string, detail?: string, extra?: Partial<MNode>): string {
+    const n = scope.counters.get(key) ?? 0;
+    scope.counters.set(key, n + 1);
+    let id = (scope.path ? scope.path + '/' : '') + key + (n > 0 ? '#' + n : '');
+    if (this.ids.has(id)) {
+      // Only when a name itself contains the separators; keep ids unique.
+      let k = 2;
+      while (this.ids.has(id + '~' + k)) k++;
+      id = id + '~' + k;
+    }
+    this.ids.add(id);
+    const sf = ctx.sf;
+    const start = at.getStart(sf);
+    const lc = sf.getLineAndCharacterOfPosition(start);
+    const node: MNode = { id, kind, name, line: lc.line + 1, parent: scope.parent, file: sf.fileName, column: lc.character + 1, start, end: at.end };
+    if (detail) node.detail = detail;
+    if (extra) Object.assign(node, extra);
+    this.nodes.push(node);
+    return id;
+  }
+
+  private edge(from: string, to: string, label: string | null, kind: EdgeKind | undefined): void {
+    const e: Mutable<WorkflowEdge> = { from, to, label };
+    if (kind && kind !== 'normal') e.kind = kind;
+    this.edges.push(e);
+  }
+
+  /** Joins every dangling exit to `to`; exits from the same node merge their labels into one edge. */
+  private connect(exits: readonly Exit[], to: string): Exit[] {
+    if (exits.length === 1) {
+      const x = exits[0]!;
+      this.edge(x.from, to, x.label, x.kind);
+    } else if (exits.length > 1) {
+      const merged = new Map<string, { from: string; labels: string[]; unlabelled: boolean; kind: EdgeKind | undefined }>();
+      for (const x of exits) {
+        const k = x.from + '\u0000' + (x.kind ?? 'normal');
+        let m = merged.get(k);
+        if (!m) {
+          m = { from: x.from, labels: [], unlabelled: false, kind: x.kind };
+          merged.set(k, m);
+        }
+        if (x.label === null) m.unlabelled = true;
+        else if (!m.labels.includes(x.label)) m.labels.push(x.label);
+      }
+      for (const m of merged.values()) this.edge(m.from, to, m.labels.length && !m.unlabelled ? m.labels.join(', ') : m.labels.length ? m.labels.join(', ') : null, m.kind);
+    }
+    return [{ from: to, label: null }];
+  }
+
+  private child(scope: Scope, segment: string, parent: string | null): Scope {
+    return { path: (scope.path ? scope.path + '/' : '') + segment, parent, counters: new Map() };
+  }
+
+  /** A scope keyed under a node, whose nodes have that node as parent. */
+  private under(id: string, parent: string | null = id): Scope {
+    return { path: id, parent, counters: new Map() };
+  }
+
+  /**
+   * Starts a structure node (decision, loop) tentatively: if nothing durable happens inside it (an `if`
+   * around plain code), `settle` removes it again so the diagram only shows structure that matters.
+   */
+  private tentative(scope: Scope, kind: NodeKind, name: string, at: ts.Node, ctx: FnCtx, key: string, fr: readonly Exit[]): Tentative {
+    const nodes = this.nodes.length;
+    const edges = this.edges.length;
+    const effects = this.effects;
+    const id = this.add(scope, kind, name, at, ctx, key);
+    this.connect(fr, id);
+    return { id, scope, key, nodes, edges, afterConnect: this.edges.length, effects };
+  }
+
+  /** true (and the node removed) when nothing was added under the tentative node but its own exits. */
+  private settle(tn: Tentative, exits: readonly Exit[], ownJumps = 0): boolean {
+    if (this.nodes.length !== tn.nodes + 1 || this.edges.length !== tn.afterConnect || this.effects - ownJumps !== tn.effects) return false;
+    if (exits.some((x) => x.from !== tn.id)) return false;
+    this.nodes.length = tn.nodes;
+    this.edges.length = tn.edges;
+    this.effects = tn.effects;
+    this.ids.delete(tn.id);
+    tn.scope.counters.set(tn.key, (tn.scope.counters.get(tn.key) ?? 1) - 1);
+    return true;
+  }
+
+  /**
+   * Cheap syntactic pre-check: could this subtree matter to the workflow (a call that may be an operation
+   * or a helper, an awaited callback promise, a return or throw)? Plain code is skipped without a node.
+   */
+  private interesting(n: ts.Node): boolean {
+    const known = this.memo.get(n);
+    if (known !== undefined) return known;
+    const t = this.ts;
+    let result = false;
+    if (t.isReturnStatement(n) || t.isThrowStatement(n)) result = true;
+    else if (t.isCallExpression(n)) {
+      const c = skipOuterExpressions(t, n.expression);
+      if (t.isIdentifier(c) || t.isElementAccessExpression(c)) result = true;
+      else if (t.isPropertyAccessExpression(c)) {
+        const m = c.name.text;
+        result = OPERATION_METHODS.has(m) || PROMISE_METHODS.has(m) || n.arguments.some((a) => t.isIdentifier(a) && this.contextNames.has(a.text));
+        if (!result && this.checker) result = true; // a method may be a helper; the walk decides
+      }
+    } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
+    if (!result) result = t.forEachChild(n, (c) => (this.interesting(c) ? true : undefined)) === true;
+    this.memo.set(n, result);
+    return result;
+  }
+
+  // ---------- statements ----------
+
+  private walkFunctionBody(fn: ts.FunctionLikeDeclaration, entry: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const body = fn.body;
+    if (!body) return entry;
+    if (this.ts.isBlock(body)) {
+      const out = this.walkStatements(body.statements, entry, scope, ctx);
+      return ctx.isHandler ? out : [...out, ...ctx.returns];
+    }
+    const out = this.walkExpr(body as ts.Expression, entry, scope, ctx);
+    return out;
+  }
+
+  private walkStatements(list: readonly ts.Statement[], entry: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    let fr = entry;
+    for (const st of list) fr = this.walkStatement(st, fr, scope, ctx);
+    return fr;
+  }
+
+  private walkStatement(st: ts.Statement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    if (t.isBlock(st)) return this.walkStatements(st.statements, fr, scope, ctx);
+    if (t.isExpressionStatement(st)) return this.walkExpr(st.expression, fr, scope, ctx);
+    if (t.isVariableStatement(st)) return this.walkVariables(st.declarationList, fr, scope, ctx);
+    if (t.isIfStatement(st)) return this.walkIf(st, fr, scope, ctx);
+    if (t.isSwitchStatement(st)) return this.walkSwitch(st, fr, scope, ctx, undefined);
+    if (t.isForStatement(st) || t.isForOfStatement(st) || t.isForInStatement(st) || t.isWhileStatement(st) || t.isDoStatement(st)) return this.walkLoop(st, fr, scope, ctx, undefined);
+    if (t.isLabeledStatement(st)) {
+      const inner = st.statement;
+      const label = st.label.text;
+      if (t.isForStatement(inner) || t.isForOfStatement(inner) || t.isForInStatement(inner) || t.isWhileStatement(inner) || t.isDoStatement(inner)) return this.walkLoop(inner, fr, scope, ctx, label);
+      if (t.isSwitchStatement(inner)) return this.walkSwitch(inner, fr, scope, ctx, label);
+      return this.walkStatement(inner, fr, scope, ctx);
+    }
+    if (t.isTryStatement(st)) return this.walkTry(st, fr, scope, ctx);
+    if (t.isReturnStatement(st)) return this.walkReturn(st, fr, scope, ctx);
+    if (t.isThrowStatement(st)) {
+      const out = this.walkExpr(st.expression, fr, scope, ctx);
+      this.throwFrom(out, ctx);
+      return [];
+    }
+    if (t.isBreakStatement(st) || t.isContinueStatement(st)) {
+      const label = st.label?.text;
+      const isBreak = t.isBreakStatement(st);
+      for (let i = ctx.jumps.length - 1; i >= 0; i--) {
+        const f = ctx.jumps[i]!;
+        if (label !== undefined ? f.label === label : isBreak || f.kind === 'loop') {
+          if (isBreak) f.breaks.push(...fr);
+          else if (f.kind === 'loop') f.continues.push(...fr);
+          f.jumps++;
+          this.effects++;
+          return [];
+        }
+      }
+      return fr;
+    }
+    // Declarations are walked where they are called (helpers) or by the safety net.
+    if (t.isFunctionDeclaration(st) || t.isClassDeclaration(st) || t.isInterfaceDeclaration(st) || t.isTypeAliasDeclaration(st) || t.isImportDeclaration(st) || t.isEmptyStatement(st)) return fr;
+    return this.walkChildren(st, fr, scope, ctx);
+  }
+
+  private walkVariables(list: ts.VariableDeclarationList, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    for (const d of list.declarations) {
+      if (!d.initializer) continue;
+      const init = skipOuterExpressions(t, d.initializer);
+      // A function stored in a variable runs where it is called: expanded there.
+      if (t.isArrowFunction(init) || t.isFunctionExpression(init)) continue;
+      const before = this.nodes.length;
+      fr = this.walkExpr(d.initializer, fr, scope, ctx);
+      // `const [promise, id] = await ctx.createCallback(...)`: remember the promise for where it is awaited.
+      if (t.isArrayBindingPattern(d.name)) {
+        const first = d.name.elements[0];
+        const call = this.unwrapCall(init);
+        if (first && t.isBindingElement(first) && t.isIdentifier(first.name) && call) {
+          const op = this.opOf(call, ctx);
+          if (op?.method === 'createCallback') {
+            const node = this.nodes.slice(before).find((n) => n.kind === 'createCallback' && n.start === call.getStart(ctx.sf));
+            if (node) ctx.callbacks.set(first.name.text, node.id);
+          }
+        }
+      }
+    }
+    return fr;
+  }
+
+  private unwrapCall(e: ts.Expression): ts.CallExpression | undefined {
+    let x = skipOuterExpressions(this.ts, e);
+    if (this.ts.isAwaitExpression(x)) x = skipOuterExpressions(this.ts, x.expression);
+    return this.ts.isCallExpression(x) ? x : undefined;
+  }
+
+  private sub(id: string, segment: string): Scope {
+    return { path: id + '/' + segment, parent: id, counters: new Map() };
+  }
+
+  private walkIf(st: ts.IfStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    fr = this.walkExpr(st.expression, fr, scope, ctx);
+    if (!this.interesting(st.thenStatement) && !(st.elseStatement && this.interesting(st.elseStatement))) return fr;
+    const tn = this.tentative(scope, 'decision', `if ${text(this.ts, st.expression, ctx.sf)}`, st, ctx, 'if', fr);
+    const id = tn.id;
+    const thenOut = this.walkStatement(st.thenStatement, [{ from: id, label: 'yes' }], this.sub(id, 'then'), ctx);
+    const elseOut = st.elseStatement ? this.walkStatement(st.elseStatement, [{ from: id, label: 'no' }], this.sub(id, 'else'), ctx) : [{ from: id, label: 'no' }];
+    const out = [...thenOut, ...elseOut];
+    return this.settle(tn, out) ? fr : out;
+  }
+
+  private walkSwitch(st: ts.SwitchStatement, fr: Exit[], scope: Scope, ctx: FnCtx, label: string | undefined): Exit[] {
+    fr = this.walkExpr(st.expression, fr, scope, ctx);
+    if (!this.interesting(st.caseBlock)) return fr;
+    const tn = this.tentative(scope, 'decision', `switch ${text(this.ts, st.expression, ctx.sf)}`, st, ctx, 'switch', fr);
+    const id = tn.id;
+    const frame: JumpFrame = { kind: 'switch', label, target: id, breaks: [], continues: [], jumps: 0 };
+    ctx.jumps.push(frame);
+    let fall: Exit[] = [];
+    let hasDefault = false;
+    const seen = new Map<string, number>();
+    try {
+      for (const clause of st.caseBlock.clauses) {
+        const isDefault = this.ts.isDefaultClause(clause);
+        if (isDefault) hasDefault = true;
+        const caseText = isDefault ? 'default' : `case ${text(this.ts, clause.expression, ctx.sf)}`;
+        const k = seen.get(caseText) ?? 0;
+        seen.set(caseText, k + 1);
+        // A case without a break falls through: its exits join the next case's entry.
+        const entry: Exit[] = [...fall, { from: id, label: caseText }];
+        fall = this.walkStatements(clause.statements, entry, this.sub(id, caseText + (k ? '#' + k : '')), ctx);
+      }
+    } finally {
+      ctx.jumps.pop();
+    }
+    const out = [...fall, ...frame.breaks, ...(hasDefault ? [] : [{ from: id, label: 'default' }])];
+    return this.settle(tn, out, frame.jumps) ? fr : out;
+  }
+
+  private walkLoop(st: ts.IterationStatement, fr: Exit[], scope: Scope, ctx: FnCtx, label: string | undefined): Exit[] {
+    const t = this.ts;
+    let header: string;
+    let eachLabel = 'repeat';
+    if (t.isForOfStatement(st) || t.isForInStatement(st)) {
+      fr = this.walkExpr(st.expression, fr, scope, ctx);
+      header = `for ${text(t, st.initializer, ctx.sf)} ${t.isForOfStatement(st) ? 'of' : 'in'} ${text(t, st.expression, ctx.sf)}`;
+      eachLabel = 'each';
+    } else if (t.isForStatement(st)) {
+      if (st.initializer) fr = t.isVariableDeclarationList(st.initializer) ? this.walkVariables(st.initializer, fr, scope, ctx) : this.walkExpr(st.initializer, fr, scope, ctx);
+      header = `for ${st.condition ? text(t, st.condition, ctx.sf) : 'ever'}`;
+    } else if (t.isWhileStatement(st)) {
+      header = `while ${text(t, st.expression, ctx.sf)}`;
+    } else {
+      header = `do … while ${text(t, (st as ts.DoStatement).expression, ctx.sf)}`;
+    }
+    const cond = t.isWhileStatement(st) || t.isDoStatement(st) ? st.expression : t.isForStatement(st) ? st.condition : undefined;
+    const incr = t.isForStatement(st) ? st.incrementor : undefined;
+    if (!this.interesting(st.statement) && !(cond && this.interesting(cond)) && !(incr && this.interesting(incr))) return fr;
+    const tn = this.tentative(scope, 'loop', header, st, ctx, 'loop', fr);
+    const id = tn.id;
+    const frame: JumpFrame = { kind: 'loop', label, target: id, breaks: [], continues: [], jumps: 0 };
+    const inner = this.sub(id, 'body');
+    ctx.jumps.push(frame);
+    let bodyOut: Exit[];
+    try {
+      let entry: Exit[] = [{ from: id, label: eachLabel }];
+      if (cond && !t.isDoStatement(st)) entry = this.walkExpr(cond, entry, inner, ctx);
+      bodyOut = this.walkStatement(st.statement, entry, inner, ctx);
+      if (incr) bodyOut = this.walkExpr(incr, bodyOut, inner, ctx);
+      if (cond && t.isDoStatement(st)) bodyOut = this.walkExpr(cond, bodyOut, inner, ctx);
+    } finally {
+      ctx.jumps.pop();
+    }
+    const back = [...bodyOut, ...frame.continues];
+    if (this.settle(tn, [...back, ...frame.breaks], frame.jumps)) return fr;
+    this.connectBack(back, id);
+    return [{ from: id, label: 'done' }, ...frame.breaks];
+  }
+
+  /** Back edges to a loop head, so the loop reads as a cycle. */
+  private connectBack(exits: readonly Exit[], to: string): void {
+    const seen = new Set<string>();
+    for (const x of exits) {
+      if (x.from === to) continue; // a path through the body with nothing on it
+      const k = x.from + '\u0000' + (x.label ?? '') + '\u0000' + (x.kind ?? '');
+      if (seen.has(k)) continue;
+      seen.add(k);
+      this.edge(x.from, to, x.label, x.kind);
+    }
+  }
+
+  private walkTry(st: ts.TryStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const clause = st.catchClause;
+    let out: Exit[];
+    if (clause && this.interesting(st.tryBlock) || (clause && this.interesting(clause.block))) {
+      const c = clause!;
+      const name = c.variableDeclaration ? `catch (${text(t, c.variableDeclaration.name, ctx.sf)})` : 'catch';
+      // The catch node exists first so operations in the try block can draw their error edge to it; it is
+      // moved after them in the node list so the list stays in source order.
+      const edgesBefore = this.edges.length;
+      const id = this.add(scope, 'catch', name, c, ctx, 'catch');
+      const catchIndex = this.nodes.length - 1;
+      const tryOut = this.walkStatements(st.tryBlock.statements, fr, scope, { ...ctx, catchTarget: id });
+      const [catchNode] = this.nodes.splice(catchIndex, 1);
+      this.nodes.push(catchNode!);
+      let errorsIn = false;
+      for (let i = edgesBefore; i < this.edges.length && !errorsIn; i++) if (this.edges[i]!.to === id) errorsIn = true;
+      if (!errorsIn) {
+        // Nothing in the try block is seen failing, but any code there may throw: draw the path from before it.
+        for (const x of fr) this.edge(x.from, id, x.label ?? 'error', 'error');
+      }
+      const catchOut = this.walkStatements(c.block.statements, [{ from: id, label: null }], this.under(id), ctx);
+      out = [...tryOut, ...catchOut];
+    } else {
+      out = this.walkStatements(st.tryBlock.statements, fr, scope, ctx);
+      if (clause) out = this.walkStatements(clause.block.statements, out, scope, ctx);
+    }
+    if (st.finallyBlock) out = this.walkStatements(st.finallyBlock.statements, out, scope, ctx);
+    return out;
+  }
+
+  private walkReturn(st: ts.ReturnStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const out = st.expression ? this.walkExpr(st.expression, fr, scope, ctx) : fr;
+    if (ctx.isHandler) {
+      const body = ctx.body;
+      const last = body && this.ts.isBlock(body) ? body.statements[body.statements.length - 1] : undefined;
+      // The handler's final `return` is its normal end, not an early exit.
+      if (st === last) return out;
+      for (const x of out) this.edge(x.from, END, x.label ? `${x.label} (return)` : 'return', 'exit');
+      this.effects++;
+      return [];
+    }
+    ctx.returns.push(...out);
+    this.effects++;
+    return [];
+  }
+
+  private throwFrom(exits: readonly Exit[], ctx: FnCtx): void {
+    for (const x of exits) {
+      const label = x.label ? `${x.label} (throw)` : 'throw';
+      if (ctx.catchTarget) this.edge(x.from, ctx.catchTarget, label, 'error');
+      else this.edge(x.from, END, label, 'exit');
+    }
+    this.effects++;
+  }
+
+  // ---------- expressions ----------
+
+  private walkChildren(n: ts.Node, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    t.forEachChild(n, (c) => {
+      if (t.isTypeNode(c) || t.isToken(c)) return;
+      if (t.isStatement(c)) fr = this.walkStatement(c, fr, scope, ctx);
+      else if (t.isVariableDeclarationList(c)) fr = this.walkVariables(c, fr, scope, ctx);
+      else fr = this.walkExpr(c as ts.Expression, fr, scope, ctx);
+    });
+    return fr;
+  }
+
+  private walkExpr(e: ts.Node, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    switch (e.kind) {
+      case t.SyntaxKind.Identifier:
+      case t.SyntaxKind.StringLiteral:
+      case t.SyntaxKind.NumericLiteral:
+      case t.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case t.SyntaxKind.TrueKeyword:
+      case t.SyntaxKind.FalseKeyword:
+      case t.SyntaxKind.NullKeyword:
+      case t.SyntaxKind.ThisKeyword:
+        return fr;
+    }
+    if (t.isCallExpression(e)) return this.walkCall(e, fr, scope, ctx);
+    if (t.isAwaitExpression(e)) {
+      const inner = skipOuterExpressions(t, e.expression);
+      if (t.isIdentifier(inner)) {
+        const cb = ctx.callbacks.get(inner.text);
+        if (cb) {
+          const cbNode = this.nodes.find((n) => n.id === cb);
+          const id = this.add(scope, 'createCallback', cbNode?.name ?? null, e, ctx, `await:${cbNode?.name ?? inner.text}`, 'waits for the callback result', { awaitOf: cb });
+          this.errorEdge(id, ctx);
+          return this.connect(fr, id);
+        }
+      }
+      return this.walkExpr(e.expression, fr, scope, ctx);
+    }
+    if (t.isConditionalExpression(e)) {
+      fr = this.walkExpr(e.condition, fr, scope, ctx);
+      if (!this.interesting(e.whenTrue) && !this.interesting(e.whenFalse)) return fr;
+      const tn = this.tentative(scope, 'decision', `${text(t, e.condition, ctx.sf)} ?`, e, ctx, '?:', fr);
+      const a = this.walkExpr(e.whenTrue, [{ from: tn.id, label: 'yes' }], this.sub(tn.id, 'then'), ctx);
+      const b = this.walkExpr(e.whenFalse, [{ from: tn.id, label: 'no' }], this.sub(tn.id, 'else'), ctx);
+      const out = [...a, ...b];
+      return this.settle(tn, out) ? fr : out;
+    }
+    if (t.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === t.SyntaxKind.AmpersandAmpersandToken || op === t.SyntaxKind.BarBarToken || op === t.SyntaxKind.QuestionQuestionToken) {
+        fr = this.walkExpr(e.left, fr, scope, ctx);
+        if (!this.interesting(e.right)) return fr;
+        const sym = op === t.SyntaxKind.AmpersandAmpersandToken ? '&&' : op === t.SyntaxKind.BarBarToken ? '||' : '??';
+        const tn = this.tentative(scope, 'decision', `${text(t, e.left, ctx.sf)} ${sym}`, e, ctx, sym, fr);
+        const go = sym === '&&' ? 'yes' : sym === '||' ? 'no' : 'nullish';
+        const skip = sym === '&&' ? 'no' : sym === '||' ? 'yes' : 'set';
+        const a = this.walkExpr(e.right, [{ from: tn.id, label: go }], this.sub(tn.id, 'then'), ctx);
+        const out = [...a, { from: tn.id, label: skip }];
+        return this.settle(tn, out) ? fr : out;
+      }
+      fr = this.walkExpr(e.left, fr, scope, ctx);
+      return this.walkExpr(e.right, fr, scope, ctx);
+    }
+    if (t.isArrowFunction(e) || t.isFunctionExpression(e)) {
+      // A function value in an unknown place (an argument of some library call, an object property):
+      // shown inline so that its operations are never lost.
+      return this.walkCallback(e, fr, scope, ctx, ctx.contexts);
+    }
+    if (t.isFunctionDeclaration(e) || t.isClassDeclaration(e) || t.isClassExpression(e) || t.isMethodDeclaration(e)) return fr;
+    return this.walkChildren(e, fr, scope, ctx);
+  }
+
+  /** The body of a function run in the current flow (callbacks): its returns become its exits. */
+  private walkCallback(fn: ts.FunctionLikeDeclaration, fr: Exit[], scope: Scope, ctx: FnCtx, contexts: ReadonlySet<string>, extra: Partial<FnCtx> = {}): Exit[] {
+    for (const c of contexts) this.contextNames.add(c);
+    const inner: FnCtx = {
+      ...ctx,
+      isHandler: false,
+      body: fn.body,
+      contexts,
+      returns: [],
+      jumps: [],
+      callbacks: new Map(ctx.callbacks),
+      ...extra,
+    };
+    return this.walkFunctionBody(fn, fr, scope, inner);
+  }
+
+  private opOf(call: ts.CallExpression, ctx: FnCtx): DurableOperationCall | undefined {
+    const found = getDurableOperationCall(this.ts, call, this.checker);
+    if (found) return found;
+    // Context names this walk knows and operations.ts cannot (untyped helper parameters bound at a call).
+    const callee = skipOuterExpressions(this.ts, call.expression);
+    if (!this.ts.isPropertyAccessExpression(callee)) return undefined;
+    let recv = skipOuterExpressions(this.ts, callee.expression);
+    const m = callee.name.text;
+    let method: string | undefined;
+    if (m === 'all' || m === 'allSettled' || m === 'any' || m === 'race') {
+      if (this.ts.isPropertyAccessExpression(recv) && recv.name.text === 'promise') {
+        recv = skipOuterExpressions(this.ts, recv.expression);
+        method = 'promise.' + m;
+      }
+    } else if (OPERATION_METHODS.has(m)) method = m;
+    if (!method || !this.ts.isIdentifier(recv) || !ctx.contexts.has(recv.text)) return undefined;
+    return fallbackSplit(this.ts, method as DurableOperationMethod, call, recv);
+  }
+
+  private isContextArg(e: ts.Expression, ctx: FnCtx): boolean {
+    const x = skipOuterExpressions(this.ts, e);
+    return this.ts.isIdentifier(x) && ctx.contexts.has(x.text);
+  }
+
+  private walkCall(call: ts.CallExpression, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const op = this.opOf(call, ctx);
+    if (op) return this.walkOperation(op, fr, scope, ctx);
+    const callee = skipOuterExpressions(t, call.expression);
+    // ctx['step'](...) and friends: a durable call the walk cannot read.
+    if (t.isElementAccessExpression(callee) && this.isContextArg(callee.expression, ctx)) {
+      fr = this.walkArgs(call, fr, scope, ctx);
+      const id = this.add(scope, 'dynamic', text(t, callee, ctx.sf), call, ctx, 'dynamic', 'operation chosen at run time');
+      this.visited.add(call);
+      return this.connect(fr, id);
+    }
+    // items.map(x => ctx.step(...)), forEach, ...: a loop over the callback body.
+    if (t.isPropertyAccessExpression(callee) && ARRAY_ITERATORS.has(callee.name.text)) {
+      const fnArg = call.arguments.find((a) => isFunctionWithBody(t, skipOuterExpressions(t, a)));
+      if (fnArg) {
+        const fn = skipOuterExpressions(t, fnArg) as ts.FunctionLikeDeclaration;
+        fr = this.walkExpr(callee.expression, fr, scope, ctx);
+        for (const a of call.arguments) if (a !== fnArg) fr = this.walkExpr(a, fr, scope, ctx);
+        if (!fn.body || !this.interesting(fn.body)) return fr;
+        const tn = this.tentative(scope, 'loop', `${text(t, callee.expression, ctx.sf)}.${callee.name.text}`, call, ctx, 'loop', fr);
+        const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(tn.id, 'body'), ctx, ctx.contexts);
+        if (this.settle(tn, body)) return fr;
+        this.connectBack(body, tn.id);
+        return [{ from: tn.id, label: 'done' }];
+      }
+    }
+    // A durable helper or a local closure: expanded where it is called.
+    const target = this.resolveCallee(callee);
+    const ctxArgs = call.arguments.map((a) => this.isContextArg(a, ctx));
+    const passesContext = ctxArgs.some(Boolean);
+    if (target && target.body && (passesContext || this.isLocalClosure(target, ctx))) {
+      fr = this.walkArgs(call, fr, scope, ctx, true);
+      return this.expandHelper(call, target, ctxArgs, fr, scope, ctx);
+    }
+    fr = this.walkExpr(call.expression, fr, scope, ctx);
+    fr = this.walkArgs(call, fr, scope, ctx);
+    if (passesContext && !(target && !target.body)) {
+      // The context handed to code the walk cannot see: show it rather than silently dropping what it does.
+      const name = text(t, callee, ctx.sf);
+      const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${name}`, `durable context passed to ${name}, not followed`);
+      return this.connect(fr, id);
+    }
+    return fr;
+  }
+
+  private walkArgs(call: ts.CallExpression, fr: Exit[], scope: Scope, ctx: FnCtx, skipFunctions = false): Exit[] {
+    for (const a of call.arguments) {
+      if (skipFunctions && isFunctionWithBody(this.ts, skipOuterExpressions(this.ts, a))) continue;
+      fr = this.walkExpr(a, fr, scope, ctx);
+    }
+    return fr;
+  }
+
+  private isLocalClosure(fn: ts.FunctionLikeDeclaration, ctx: FnCtx): boolean {
+    const body = ctx.stack[0] as ts.FunctionLikeDeclaration | undefined;
+    if (!body) return false;
+    // Declared inside the handler (or the helper being expanded): it sees the same context by closure.
+    for (const outer of ctx.stack) if (fn.pos >= outer.pos && fn.end <= outer.end && fn.getSourceFile() === outer.getSourceFile() && fn !== outer) return true;
+    return false;
+  }
+
+  private resolveCallee(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+    const t = this.ts;
+    if (t.isIdentifier(callee)) {
+      const local = resolveLocalFunction(t, callee);
+      if (local) return local;
+    }
+    if (!this.checker || !(t.isIdentifier(callee) || t.isPropertyAccessExpression(callee))) return undefined;
+    try {
+      let sym = this.checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
+      if (sym && sym.flags & t.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+      const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+      if (!decl) return undefined;
+      if (decl.getSourceFile().isDeclarationFile) return undefined;
+      if (isFunctionWithBody(t, decl)) return decl;
+      if (t.isVariableDeclaration(decl) && decl.initializer) {
+        const init = skipOuterExpressions(t, decl.initializer);
+        if (isFunctionWithBody(t, init)) return init;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private expandHelper(call: ts.CallExpression, target: ts.FunctionLikeDeclaration, ctxArgs: boolean[], fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const name = functionName(t, target);
+    const key = `${name}()`;
+    if (ctx.stack.includes(target) || ctx.stack.length > this.maxDepth) {
+      const recursive = ctx.stack.includes(target);
+      const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${key}`, recursive ? `recursive call to ${name}: cut off here` : `helpers nested too deep: ${name} not expanded`);
+      return this.connect(fr, id);
+    }
+    const n = scope.counters.get(key) ?? 0;
+    scope.counters.set(key, n + 1);
+    const hScope: Scope = this.child(scope, key + (n > 0 ? '#' + n : ''), scope.parent);
+    // The helper's own context parameters, by position; closures keep the caller's names too.
+    const contexts = new Set<string>();
+    target.parameters.forEach((p, i) => {
+      if (ctxArgs[i] && t.isIdentifier(p.name)) contexts.add(p.name.text);
+    });
+    const local = this.isLocalClosure(target, ctx);
+    if (local) for (const c of ctx.contexts) contexts.add(c);
+    const sf = target.getSourceFile();
+    return this.walkCallback(target, fr, hScope, ctx, contexts, { sf, stack: [...ctx.stack, target], callbacks: local ? new Map(ctx.callbacks) : new Map() });
+  }
+
+  private errorEdge(id: string, ctx: FnCtx): void {
+    if (ctx.catchTarget) this.edge(id, ctx.catchTarget, 'error', 'error');
+  }
+
+  // ---------- operations ----------
+
+  private walkOperation(op: DurableOperationCall, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const call = op.call;
+    this.visited.add(call);
+    const kind = op.method;
+    const args = call.arguments;
+    const name = op.nameArg ? nameText(t, op.nameArg, ctx.sf) : null;
+    // Arguments evaluated before the call (items, invoke input, names with operations inside) come first.
+    for (const a of args) {
+      if (a === op.callbackArg || (a === op.itemsArg && kind.startsWith('promise.'))) continue;
+      if (isFunctionWithBody(t, skipOuterExpressions(t, a))) continue;
+      fr = this.walkExpr(a, fr, scope, ctx);
+    }
+    let detail: string | undefined;
+    let extra: Partial<MNode> | undefined;
+    const cbIndex = op.callbackArg ? args.indexOf(op.callbackArg) : -1;
+    const configArg = cbIndex >= 0 ? args[cbIndex + 1] : undefined;
+    switch (kind) {
+      case 'step':
+        detail = stepOptionsText(t, configArg, ctx.sf);
+        break;
+      case 'wait': {
+        const d = args[op.nameArg ? 1 : 0];
+        detail = d ? durationText(t, d, ctx.sf) : undefined;
+        break;
+      }
+      case 'waitForCallback':
+        detail = waitForCallbackOptionsText(t, configArg, ctx.sf);
+        break;
+      case 'createCallback':
+        detail = waitForCallbackOptionsText(t, args[op.nameArg ? 1 : 0], ctx.sf);
+        break;
+      case 'waitForCondition':
+        detail = waitForConditionOptionsText(t, configArg, ctx.sf);
+        break;
+      case 'invoke': {
+        const targetArg = args[op.nameArg ? 1 : 0];
+        if (targetArg) {
+          const tt = invokeTargetText(t, targetArg, ctx.sf);
+          const found = this.resolver && tt.value !== undefined ? safe(() => this.resolver!(tt.value!)) : undefined;
+          detail = `target: ${tt.display}` + (found ? ` (handler ${found.name} in ${found.file}:${found.line})` : '');
+          if (found) extra = { target: found };
+        }
+        break;
+      }
+      case 'map':
+        if (op.itemsArg) detail = `items: ${text(t, op.itemsArg, ctx.sf)}`;
+        break;
+      default:
+        break;
+    }
+    const id = this.add(scope, kind, name, call, ctx, kind + (name !== null ? ':' + name : ''), ctx.checkpointed ? joinDetail('inside a checkpointed callback: not allowed by the SDK', detail) : detail, extra);
+    this.connect(fr, id);
+    this.errorEdge(id, ctx);
+    const inner = this.under(id);
+    const cb = op.callbackArg;
+    switch (kind) {
+      case 'step':
+      case 'waitForCallback':
+      case 'waitForCondition': {
+        // Checkpointed code: operations in it are mistakes, still shown (inside the operation) rather than lost.
+        const fn = cb ? this.resolveFunctionArg(cb) : undefined;
+        if (fn && fn.body && this.interesting(fn.body)) this.walkCallback(fn, [{ from: id, label: 'inside' }], inner, ctx, ctx.contexts, { checkpointed: true, sf: fn.getSourceFile() });
+        return [{ from: id, label: null }];
+      }
+      case 'runInChildContext': {
+        const fn = cb ? this.resolveFunctionArg(cb) : undefined;
+        if (!fn) return this.dynamicChild(id, inner, call, ctx, cb ? `child function ${text(t, cb, ctx.sf)} not found` : 'no child function');
+        const out = this.walkCallback(fn, [{ from: id, label: null }], inner, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() });
+        return out;
+      }
+      case 'map': {
+        const branch = this.add(inner, 'branch', 'each item', cb ?? call, ctx, 'branch');
+        this.edge(id, branch, null, undefined);
+        const fn = cb ? this.resolveFunctionArg(cb) : undefined;
+        const bScope = this.under(branch);
+        if (!fn) return this.dynamicChild(branch, bScope, cb ?? call, ctx, cb ? `item function ${text(t, cb, ctx.sf)} not found` : 'no item function');
+        return this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() });
+      }
+      case 'parallel':
+        return this.walkParallel(id, inner, cb, call, ctx);
+      case 'promise.all':
+      case 'promise.allSettled':
+      case 'promise.any':
+      case 'promise.race':
+        return this.walkCombinator(id, inner, op.itemsArg, ctx);
+      default:
+        return [{ from: id, label: null }];
+    }
+  }
+
+  private childContexts(fn: ts.FunctionLikeDeclaration, index: number, ctx: FnCtx): Set<string> {
+    // The callback's own context parameter; the outer names stay so misuse of the parent context still shows.
+    const s = new Set(ctx.contexts);
+    const p = fn.parameters[index];
+    if (p && this.ts.isIdentifier(p.name)) s.add(p.name.text);
+    return s;
+  }
+
+  private resolveFunctionArg(e: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+    const x = skipOuterExpressions(this.ts, e);
+    if (isFunctionWithBody(this.ts, x)) return x;
+    const local = resolveLocalFunction(this.ts, x);
+    if (local) return local;
+    return this.resolveCallee(x);
+  }
+
+  private dynamicChild(parent: string, scope: Scope, at: ts.Node, ctx: FnCtx, why: string): Exit[] {
+    const id = this.add(scope, 'dynamic', null, at, ctx, 'dynamic', why);
+    this.edge(parent, id, null, undefined);
+    return [{ from: id, label: null }];
+  }
+
+  private walkParallel(id: string, inner: Scope, branchesArg: ts.Expression | undefined, call: ts.CallExpression, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const arr = branchesArg ? skipOuterExpressions(t, branchesArg) : undefined;
+    if (!arr || !t.isArrayLiteralExpression(arr)) {
+      return this.dynamicChild(id, inner, branchesArg ?? call, ctx, branchesArg ? `branches computed at run time: ${text(t, branchesArg, ctx.sf)}` : 'no branches');
+    }
+    const out: Exit[] = [];
+    arr.elements.forEach((el, i) => {
+      let fnExpr: ts.Expression | undefined = el;
+      let bname: string | null = null;
+      const x = skipOuterExpressions(t, el);
+      if (t.isObjectLiteralExpression(x)) {
+        fnExpr = undefined;
+        for (const p of x.properties) {
+          if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'name') bname = nameText(t, p.initializer, ctx.sf);
+          else if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p.initializer;
+          else if (t.isShorthandPropertyAssignment(p) && p.name.text === 'func') fnExpr = p.name;
+          else if (t.isMethodDeclaration(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p as unknown as ts.Expression;
+        }
+      }
+      const label = bname ?? `branch ${i + 1}`;
+      const branch = this.add(inner, 'branch', bname ?? label, el, ctx, `branch:${bname ?? i + 1}`);
+      this.edge(id, branch, null, undefined);
+      const bScope = this.under(branch);
+      if (t.isSpreadElement(x)) {
+        out.push(...this.dynamicChild(branch, bScope, el, ctx, `branches spread at run time: ${text(t, x.expression, ctx.sf)}`));
+        return;
+      }
+      const fn = fnExpr ? (t.isMethodDeclaration(fnExpr as ts.Node) ? (fnExpr as unknown as ts.FunctionLikeDeclaration) : this.resolveFunctionArg(fnExpr)) : undefined;
+      if (!fn) {
+        out.push(...this.dynamicChild(branch, bScope, el, ctx, `branch function ${fnExpr ? text(t, fnExpr, ctx.sf) : '(missing)'} not found`));
+        return;
+      }
+      out.push(...this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() }));
+    });
+    if (arr.elements.length === 0) out.push({ from: id, label: null });
+    return out;
+  }
+
+  private walkCombinator(id: string, inner: Scope, items: ts.Expression | undefined, ctx: FnCtx): Exit[] {
+    const t = this.ts;
+    const entry: Exit[] = [{ from: id, label: null }];
+    if (!items) return entry;
+    const arr = skipOuterExpressions(t, items);
+    const passed: string[] = [];
+    let out: Exit[] = [];
+    if (t.isArrayLiteralExpression(arr)) {
+      for (const el of arr.elements) {
+        const before = this.nodes.length;
+        const o = this.walkExpr(el, entry, inner, ctx);
+        if (this.nodes.length === before) passed.push(text(t, el, ctx.sf));
+        else out.push(...o);
+      }
+    } else {
+      const before = this.nodes.length;
+      const o = this.walkExpr(arr, entry, inner, ctx);
+      if (this.nodes.length === before) passed.push(text(t, arr, ctx.sf));
+      else out = o;
+    }
+    if (passed.length) {
+      const node = this.nodes.find((n) => n.id === id);
+      if (node) node.detail = joinDetail(node.detail, `of ${summarize(passed.join(', '))}`);
+    }
+    return out.length ? out : entry;
+  }
+
+  /** Every operation call in the handler that the structure walk did not reach is still shown. */
+  private safetyNet(fn: DurableFunction, scope: Scope, ctx: FnCtx): void {
+    const t = this.ts;
+    const missed: ts.CallExpression[] = [];
+    const visit = (n: ts.Node): void => {
+      if (t.isCallExpression(n) && !this.visited.has(n)) {
+        const op = getDurableOperationCall(t, n, this.checker);
+        if (op) missed.push(n);
+      }
+      t.forEachChild(n, visit);
+    };
+    try {
+      if (fn.node.body) visit(fn.node.body);
+    } catch {
+      return;
+    }
+    const unreached = this.child(scope, 'unreached', null);
+    for (const call of missed) {
+      if (this.visited.has(call)) continue;
+      const op = getDurableOperationCall(t, call, this.checker);
+      if (!op) continue;
+      // Walk it as its own island so its insides are shown too.
+      const island: FnCtx = { ...ctx, returns: [], jumps: [], catchTarget: undefined };
+      const before = this.nodes.length;
+      this.walkOperation(op, [], unreached, island);
+      const node = this.nodes[before];
+      if (node) node.detail = joinDetail(node.detail, 'not reached by the inferred flow (e.g. in a function that is never called)');
+    }
+  }
+}
+
+const OPERATION_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
+const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function joinDetail(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return `${a}; ${b}`;
+}
+
+/** Compact source text for labels: whitespace collapsed, long text shortened. */
+function text(tsm: TS, n: ts.Node | undefined, sf: ts.SourceFile): string {
+  if (!n) return '';
+  let s: string;
+  try {
+    s = n.getText(sf);
+  } catch {
+    return '?';
+  }
+  return summarize(s);
+}
+
+/** An operation's name as written: a string's value, a template literal without its backticks, else the expression. */
+function nameText(tsm: TS, e: ts.Expression, sf: ts.SourceFile): string | null {
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x)) return x.text;
+  if (tsm.isTemplateExpression(x)) {
+    const raw = x.getText(sf);
+    return raw.slice(1, -1);
+  }
+  if (tsm.isIdentifier(x) && x.text === 'undefined') return null;
+  if (x.kind === tsm.SyntaxKind.NullKeyword) return null;
+  return x.getText(sf);
+}
+
+function fallbackSplit(tsm: TS, method: DurableOperationMethod, call: ts.CallExpression, recv: ts.Expression): DurableOperationCall {
+  const args = call.arguments;
+  const a0 = args[0];
+  const str = (e: ts.Expression | undefined): boolean => {
+    if (!e) return false;
+    const x = skipOuterExpressions(tsm, e);
+    return tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x) || tsm.isTemplateExpression(x);
+  };
+  const fnIdx = args.findIndex((a) => isFunctionWithBody(tsm, skipOuterExpressions(tsm, a)));
+  const base = { method, call, contextExpression: recv };
+  switch (method) {
+    case 'wait':
+      return args.length >= 2 ? { ...base, nameArg: a0 } : base;
+    case 'createCallback':
+      return str(a0) ? { ...base, nameArg: a0 } : base;
+    case 'invoke':
+      return args.length >= 2 && str(a0) && str(args[1]) ? { ...base, nameArg: a0 } : base;
+    case 'map':
+      return str(a0) || fnIdx === 2 ? { ...base, nameArg: a0, itemsArg: args[1], callbackArg: args[2] } : { ...base, itemsArg: a0, callbackArg: args[1] };
+    case 'parallel':
+      return str(a0) || args.length >= 2 ? { ...base, nameArg: a0, callbackArg: args[1] } : { ...base, callbackArg: a0 };
+    case 'promise.all':
+    case 'promise.allSettled':
+    case 'promise.any':
+    case 'promise.race':
+      return args.length >= 2 || str(a0) ? { ...base, nameArg: a0, itemsArg: args[1] } : { ...base, itemsArg: a0 };
+    default:
+      return str(a0) || fnIdx === 1 ? { ...base, nameArg: a0, callbackArg: args[1] } : { ...base, callbackArg: a0 };
+  }
+}
+

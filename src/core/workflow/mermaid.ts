@@ -1,0 +1,278 @@
+// Core (pure): renders one inferred workflow handler as Mermaid flowchart text — subgraphs for child
+// contexts, parallel branches and map items, a shape and class per kind, every label escaped.
+import type { NodeKind, WorkflowHandler, WorkflowNode } from './graph';
+
+export interface MermaidOptions {
+  readonly direction?: 'TD' | 'LR';
+  /**
+   * Extra classes per graph node id, e.g. `{ 'step:charge': [DIAGNOSTIC_CLASS] }`. Class names must match
+   * /^[A-Za-z][\w-]*$/ (others are ignored). The two built-in ones have classDefs in the output.
+   */
+  readonly classes?: Readonly<Record<string, readonly string[]>>;
+  /** Show each node's detail (step options, timeouts, invoke target) as a second label line. Default true. */
+  readonly details?: boolean;
+}
+
+export interface MermaidResult {
+  readonly text: string;
+  /** Mermaid node id (n0, n1, …) → graph node id. */
+  readonly nodeIds: Record<string, string>;
+  /** Mermaid subgraph id (sg0, …) → graph id of the node the subgraph belongs to. */
+  readonly subgraphIds: Record<string, string>;
+}
+
+/** Marks a node that carries replay-safety diagnostics. */
+export const DIAGNOSTIC_CLASS = 'dl-diagnostic';
+/** Marks the node under the editor cursor (or the current step of an execution). */
+export const CURRENT_CLASS = 'dl-current';
+
+const OPERATION_KINDS: ReadonlySet<string> = new Set([
+  'step',
+  'wait',
+  'waitForCallback',
+  'createCallback',
+  'waitForCondition',
+  'invoke',
+  'runInChildContext',
+  'parallel',
+  'map',
+  'promise.all',
+  'promise.allSettled',
+  'promise.any',
+  'promise.race',
+]);
+
+/** Opening and closing brackets of each kind's shape around a quoted label. */
+const SHAPES: Record<NodeKind, readonly [string, string]> = {
+  start: ['([', '])'],
+  end: ['([', '])'],
+  step: ['[', ']'],
+  wait: ['((', '))'],
+  waitForCallback: ['[/', '/]'],
+  createCallback: ['[\\', '\\]'],
+  waitForCondition: ['>', ']'],
+  invoke: ['[[', ']]'],
+  runInChildContext: ['[(', ')]'],
+  parallel: ['[/', '\\]'],
+  map: ['[\\', '/]'],
+  'promise.all': ['(', ')'],
+  'promise.allSettled': ['(', ')'],
+  'promise.any': ['(', ')'],
+  'promise.race': ['(', ')'],
+  decision: ['{', '}'],
+  loop: ['{{', '}}'],
+  catch: ['(((', ')))'],
+  branch: ['([', '])'],
+  dynamic: ['[', ']'],
+};
+
+/** Styles per class; neutral enough for light and dark themes (the webview may override them with CSS). */
+const CLASS_DEFS: ReadonlyArray<readonly [string, string]> = [
+  ['k-start', 'fill:#e8f5e9,stroke:#2e7d32,color:#1b1b1b'],
+  ['k-end', 'fill:#eceff1,stroke:#455a64,color:#1b1b1b'],
+  ['k-step', 'fill:#e3f2fd,stroke:#1565c0,color:#1b1b1b'],
+  ['k-wait', 'fill:#fff8e1,stroke:#f9a825,color:#1b1b1b'],
+  ['k-waitForCallback', 'fill:#fce4ec,stroke:#ad1457,color:#1b1b1b'],
+  ['k-createCallback', 'fill:#fce4ec,stroke:#c2185b,color:#1b1b1b'],
+  ['k-callbackAwait', 'fill:#fff0f5,stroke:#c2185b,stroke-dasharray:4 3,color:#1b1b1b'],
+  ['k-waitForCondition', 'fill:#fff3e0,stroke:#ef6c00,color:#1b1b1b'],
+  ['k-invoke', 'fill:#ede7f6,stroke:#4527a0,color:#1b1b1b'],
+  ['k-runInChildContext', 'fill:#e0f2f1,stroke:#00695c,color:#1b1b1b'],
+  ['k-parallel', 'fill:#e8eaf6,stroke:#283593,color:#1b1b1b'],
+  ['k-map', 'fill:#e1f5fe,stroke:#0277bd,color:#1b1b1b'],
+  ['k-promise', 'fill:#f3e5f5,stroke:#6a1b9a,color:#1b1b1b'],
+  ['k-decision', 'fill:#fffde7,stroke:#9e9d24,color:#1b1b1b'],
+  ['k-loop', 'fill:#f1f8e9,stroke:#558b2f,color:#1b1b1b'],
+  ['k-catch', 'fill:#ffebee,stroke:#c62828,color:#1b1b1b'],
+  ['k-branch', 'fill:#fafafa,stroke:#757575,color:#1b1b1b'],
+  ['k-dynamic', 'fill:#fafafa,stroke:#616161,stroke-dasharray:5 4,color:#1b1b1b'],
+  [DIAGNOSTIC_CLASS, 'stroke:#d32f2f,stroke-width:3px'],
+  [CURRENT_CLASS, 'stroke:#ff6f00,stroke-width:4px'],
+];
+
+const SAFE_CLASS = /^[A-Za-z][\w-]*$/;
+
+/** The class for a node kind (`promise.*` share one). */
+export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf'>): string {
+  if (node.awaitOf) return 'k-callbackAwait';
+  if (node.kind.startsWith('promise.')) return 'k-promise';
+  return 'k-' + node.kind;
+}
+
+/**
+ * Escapes text so Mermaid shows it literally inside a `"…"` label: only letters, digits, spaces and a few
+ * harmless punctuation marks pass through; everything else becomes a `#code;` entity (which Mermaid turns
+ * into an HTML character reference, so `<script>` shows as text and `"`, `]`, `-->`, `%%`, `:::` or
+ * backticks cannot end the label). Control and bidi-format characters become U+FFFD.
+ */
+export function escapeLabel(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (/[\p{L}\p{N} _.,/@+=?!-]/u.test(ch) && !/\p{M}/u.test(ch)) out += ch;
+    else if (ch === '\n' || ch === '\r' || ch === '\t') out += ' ';
+    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch)) out += '#65533;';
+    else out += `#${ch.codePointAt(0)};`;
+  }
+  return out;
+}
+
+const MAX_LABEL = 120;
+
+function clip(s: string): string {
+  const chars = Array.from(s);
+  return chars.length > MAX_LABEL ? chars.slice(0, MAX_LABEL - 1).join('') + '…' : s;
+}
+
+/** The visible label of a node (unescaped). */
+export function nodeLabel(n: WorkflowNode): string {
+  switch (n.kind) {
+    case 'start':
+      return 'start';
+    case 'end':
+      return 'end';
+    case 'branch':
+    case 'decision':
+    case 'loop':
+    case 'catch':
+      return n.name ?? n.kind;
+    case 'dynamic':
+      return n.name !== null ? `dynamic: ${n.name}` : 'dynamic';
+    default:
+      if (n.awaitOf) return n.name !== null ? `await callback: ${n.name}` : 'await callback';
+      return n.name !== null ? `${n.kind}: ${n.name}` : n.kind;
+  }
+}
+
+function quoted(s: string): string {
+  return `"${escapeLabel(clip(s))}"`;
+}
+
+/** Renders a handler's workflow as Mermaid flowchart text. Deterministic: same graph, same text. */
+export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions = {}): MermaidResult {
+  const direction = options.direction === 'LR' ? 'LR' : 'TD';
+  const showDetails = options.details !== false;
+  const nodes = handler.nodes;
+  const byId = new Map<string, WorkflowNode>();
+  const mid = new Map<string, string>();
+  const nodeIds: Record<string, string> = {};
+  nodes.forEach((n, i) => {
+    if (byId.has(n.id)) return;
+    byId.set(n.id, n);
+    mid.set(n.id, 'n' + i);
+    nodeIds['n' + i] = n.id;
+  });
+
+  // Which nodes own a subgraph: branches (holding themselves) and operations with children.
+  const hasChildren = new Set<string>();
+  for (const n of nodes) if (n.parent !== null && byId.has(n.parent)) hasChildren.add(n.parent);
+  const ownsSubgraph = (n: WorkflowNode): boolean => n.kind === 'branch' || (OPERATION_KINDS.has(n.kind) && hasChildren.has(n.id) && !n.awaitOf);
+  const containerMemo = new Map<string, string | null>();
+  /** The subgraph owner a node is drawn in (null: top level). */
+  const containerOf = (n: WorkflowNode): string | null => {
+    if (containerMemo.has(n.id)) return containerMemo.get(n.id)!;
+    let result: string | null = null;
+    if (n.kind === 'branch') result = n.id;
+    else {
+      let p = n.parent !== null ? byId.get(n.parent) : undefined;
+      for (let guard = 0; p && guard < 10000; guard++) {
+        if (ownsSubgraph(p)) {
+          result = p.id;
+          break;
+        }
+        p = p.parent !== null ? byId.get(p.parent) : undefined;
+      }
+    }
+    containerMemo.set(n.id, result);
+    return result;
+  };
+  /** Where a subgraph itself sits: the container of its owner, seen from the owner's parent for branches. */
+  const parentContainer = (ownerId: string): string | null => {
+    const owner = byId.get(ownerId)!;
+    if (owner.kind === 'branch') {
+      const p = owner.parent !== null ? byId.get(owner.parent) : undefined;
+      if (!p) return null;
+      return ownsSubgraph(p) ? p.id : containerOf(p);
+    }
+    return containerOf(owner);
+  };
+
+  type Item = { node: WorkflowNode } | { sub: string };
+  const items = new Map<string | null, Item[]>([[null, []]]);
+  const subIds = new Map<string, string>();
+  const subgraphIds: Record<string, string> = {};
+  const ensureSub = (owner: string, depth = 0): void => {
+    if (items.has(owner) || depth > 10000) return;
+    items.set(owner, []);
+    const sid = 'sg' + subIds.size;
+    subIds.set(owner, sid);
+    subgraphIds[sid] = owner;
+    const pc = parentContainer(owner);
+    if (pc !== null && pc !== owner) ensureSub(pc, depth + 1);
+    items.get(pc === owner ? null : pc)!.push({ sub: owner });
+  };
+  for (const n of nodes) {
+    if (byId.get(n.id) !== n) continue;
+    const c = containerOf(n);
+    if (c !== null) ensureSub(c);
+    items.get(c)!.push({ node: n });
+  }
+
+  const lines: string[] = [`flowchart ${direction}`];
+  const nodeLine = (n: WorkflowNode): string => {
+    const [open, close] = SHAPES[n.kind] ?? SHAPES.dynamic;
+    let label = escapeLabel(clip(nodeLabel(n)));
+    if (showDetails && n.detail) label += '<br/><small>' + escapeLabel(clip(n.detail)) + '</small>';
+    return `${mid.get(n.id)}${open}"${label}"${close}`;
+  };
+  const emit = (container: string | null, indent: string, depth: number): void => {
+    for (const it of items.get(container) ?? []) {
+      if ('node' in it) lines.push(indent + nodeLine(it.node));
+      else if (depth < 200) {
+        const owner = byId.get(it.sub)!;
+        lines.push(`${indent}subgraph ${subIds.get(it.sub)}[${quoted(nodeLabel(owner))}]`);
+        emit(it.sub, indent + '  ', depth + 1);
+        lines.push(`${indent}end`);
+      }
+    }
+  };
+  emit(null, '  ', 0);
+
+  const errorLinks: number[] = [];
+  const exitLinks: number[] = [];
+  let linkIndex = 0;
+  for (const e of handler.edges) {
+    const a = mid.get(e.from);
+    const b = mid.get(e.to);
+    if (!a || !b) continue;
+    const dashed = e.kind === 'error' || e.kind === 'exit';
+    const arrow = dashed ? '-.->' : '-->';
+    lines.push(e.label !== null && e.label !== '' ? `  ${a} ${arrow}|${quoted(e.label)}| ${b}` : `  ${a} ${arrow} ${b}`);
+    if (e.kind === 'error') errorLinks.push(linkIndex);
+    else if (e.kind === 'exit') exitLinks.push(linkIndex);
+    linkIndex++;
+  }
+  if (errorLinks.length) lines.push(`  linkStyle ${errorLinks.join(',')} stroke:#c62828,stroke-width:1.5px`);
+  if (exitLinks.length) lines.push(`  linkStyle ${exitLinks.join(',')} stroke:#757575`);
+
+  for (const [name, style] of CLASS_DEFS) lines.push(`  classDef ${name} ${style}`);
+  const byClass = new Map<string, string[]>();
+  const addClass = (cls: string, m: string): void => {
+    let l = byClass.get(cls);
+    if (!l) byClass.set(cls, (l = []));
+    l.push(m);
+  };
+  for (const n of nodes) {
+    const m = mid.get(n.id);
+    if (!m || nodeIds[m] !== n.id || byId.get(n.id) !== n) continue;
+    addClass(kindClass(n), m);
+  }
+  if (options.classes) {
+    for (const id of Object.keys(options.classes).sort()) {
+      const m = mid.get(id);
+      if (!m) continue;
+      for (const cls of options.classes[id] ?? []) if (SAFE_CLASS.test(cls)) addClass(cls, m);
+    }
+  }
+  for (const [cls, ms] of byClass) lines.push(`  class ${ms.join(',')} ${cls}`);
+  return { text: lines.join('\n') + '\n', nodeIds, subgraphIds };
+}
