@@ -1,0 +1,118 @@
+// Runs in node (benchmarks): serves the workflow webview bundle in a plain page over loopback, with the
+// panel's own HTML and CSP and a fake acquireVsCodeApi, and drives it from headless Chromium.
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import type { AddressInfo } from 'net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeNonce, workflowHtml } from '../src/extension/workflow/html';
+import type { RenderParams, WebviewToHost } from '../src/extension/workflow/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Chromium flags that work on these machines (shared/REAL-VSCODE.md). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+
+interface PageGlobals {
+  addEventListener(type: string, listener: (e: { detail: unknown }) => void): void;
+  removeEventListener(type: string, listener: (e: { detail: unknown }) => void): void;
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+export interface RenderPage {
+  readonly page: Page;
+  readonly browser: Browser;
+  /** Messages the webview posted to the (fake) host, in order. */
+  messages(): Promise<WebviewToHost[]>;
+  /** Posts a render and resolves with the webview's `rendered` answer and the wall time until it came. */
+  render(params: RenderParams, timeoutMs?: number): Promise<{ ms: number; nodeCount: number; layout: string }>;
+  close(): Promise<void>;
+}
+
+export async function openRenderPage(bodyClass = 'vscode-light'): Promise<RenderPage> {
+  const nonce = makeNonce();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const fake = `<script nonce="${nonce}">
+        window.__toHost = [];
+        let state;
+        window.acquireVsCodeApi = () => ({
+          postMessage: (m) => { window.__toHost.push(m); window.dispatchEvent(new CustomEvent('dl-to-host', { detail: m })); },
+          getState: () => state,
+          setState: (s) => { state = s; },
+        });
+      </script>`;
+      const html = workflowHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview/workflow.js`, styleUri: `${origin}/media/workflow.css`, nonce })
+        .replace('<body>', `<body class="${bodyClass}">${fake}`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
+    const file = path.join(root, path.normalize(url.pathname));
+    const allowed = [path.join(root, 'dist', 'webview') + path.sep, path.join(root, 'media') + path.sep];
+    if (!allowed.some((dir) => file.startsWith(dir)) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => (globalThis as unknown as { __toHost: Array<{ type: string }> }).__toHost.some((m) => m.type === 'ready'));
+  return {
+    page,
+    browser,
+    messages: () => page.evaluate(() => (globalThis as unknown as { __toHost: WebviewToHost[] }).__toHost),
+    async render(params, timeoutMs = 60_000) {
+      return page.evaluate(
+        ({ params, timeoutMs }) => {
+          // Runs in the page (this file compiles without the DOM lib, hence the loose typing).
+          const w = globalThis as unknown as PageGlobals;
+          return new Promise<{ ms: number; nodeCount: number; layout: string }>((resolve, reject) => {
+            const t0 = performance.now();
+            const timer = setTimeout(() => reject(new Error('no rendered message')), timeoutMs);
+            const on = (e: { detail: unknown }) => {
+              const m = e.detail as { type: string; seq: number; nodeCount: number; layout: string; message?: string };
+              if (m.seq !== params.seq) return;
+              if (m.type === 'rendered' || m.type === 'renderError') {
+                clearTimeout(timer);
+                w.removeEventListener('dl-to-host', on);
+                if (m.type === 'renderError') reject(new Error(m.message));
+                else resolve({ ms: performance.now() - t0, nodeCount: m.nodeCount, layout: m.layout });
+              }
+            };
+            w.addEventListener('dl-to-host', on);
+            w.postMessage({ type: 'render', ...params }, '*');
+          });
+        },
+        { params, timeoutMs }
+      );
+    },
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (errors.length) console.error(`page errors:\n${errors.join('\n')}`);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Pure types (no vscode, no DOM): the message protocol between the workflow panel host and its webview.
+// Imported by src/extension/workflow (host) and webview/workflow (browser), so it must stay import-free
+// apart from type-only imports of other pure type files.
+import type { NodeKind } from '../../core/workflow/graph';
+
+/** The view type registered for the panel and its serializer (`onWebviewPanel:` activation). */
+export const WORKFLOW_VIEW_TYPE = 'durableLens.workflow';
+
+export type Direction = 'TD' | 'LR';
+export type ExportFormat = 'svg' | 'png';
+export type MarkSeverity = 'error' | 'warning' | 'info';
+
+/** A graph node as the webview needs it: how to find it in the SVG and how to describe it. */
+export interface NodeInfo {
+  /** The graph node id (stable across edits). */
+  readonly id: string;
+  /** The vertex id used in the Mermaid text (the SVG node's `data-id`). */
+  readonly mermaidId: string;
+  readonly kind: NodeKind;
+  readonly name: string | null;
+  /** 1-based line in `file` (or the rendered document when `file` is absent). */
+  readonly line: number;
+  /** Base name of the file when the node comes from a helper in another file. */
+  readonly file?: string;
+}
+
+export interface DiagnosticMark {
+  readonly nodeId: string;
+  readonly severity: MarkSeverity;
+  /** Untrusted text (may quote code): the webview shows it with textContent only. */
+  readonly messages: readonly string[];
+}
+
+export interface HandlerInfo {
+  readonly name: string;
+  readonly line: number;
+}
+
+/** Everything the webview needs to draw one handler. Host-owned data, re-sent after every reload. */
+export interface RenderParams {
+  /** Increases with every render the host sends; the webview drops results older than the latest. */
+  readonly seq: number;
+  readonly documentUri: string;
+  /** Base name of the document, for the title and export file names. */
+  readonly fileName: string;
+  readonly handlers: readonly HandlerInfo[];
+  /** The handler drawn, or null when the file has none (then `mermaid` is empty and `message` says why). */
+  readonly handler: string | null;
+  readonly mermaid: string;
+  readonly nodes: readonly NodeInfo[];
+  readonly marks: readonly DiagnosticMark[];
+  /** Node under the editor cursor, if any. */
+  readonly highlight: string | null;
+  /** Shown instead of a diagram (no handler in the file, inference failure). */
+  readonly message?: string;
+}
+
+/** Notifications host -> webview. */
+export type HostNotification =
+  | ({ readonly type: 'render' } & RenderParams)
+  | { readonly type: 'highlight'; readonly nodeId: string | null; readonly reveal: boolean }
+  | { readonly type: 'marks'; readonly marks: readonly DiagnosticMark[] }
+  /** The code does not parse: keep the last good diagram and show this note. `null` clears it. */
+  | { readonly type: 'parseError'; readonly message: string | null; readonly line?: number };
+
+/** Notifications webview -> host. */
+export type WebviewNotification =
+  | { readonly type: 'ready' }
+  | { readonly type: 'rendered'; readonly seq: number; readonly nodeCount: number; readonly ms: number; readonly layout: 'dagre' | 'elk' }
+  | { readonly type: 'renderError'; readonly seq: number; readonly message: string }
+  | { readonly type: 'nodeClicked'; readonly nodeId: string }
+  | { readonly type: 'selectHandler'; readonly name: string }
+  /** Copy the Mermaid text as drawn (with the direction the user picked). */
+  | { readonly type: 'copyMermaid'; readonly text: string };
+
+/** The result of an export: SVG text, or a PNG as base64 (no data: prefix). */
+export interface ExportResult {
+  readonly format: ExportFormat;
+  readonly data: string;
+  readonly suggestedName: string;
+}
+
+/** Requests the host sends to the webview (the webview replies with a `response`). */
+export interface HostRequests {
+  export: { params: { format: ExportFormat }; result: ExportResult };
+  /** Test and diagnostics aid: what the webview currently shows. */
+  snapshot: { params: Record<string, never>; result: ViewSnapshot };
+}
+
+/** Requests the webview sends to the host. */
+export interface WebviewRequests {
+  /** The webview produced an export from its toolbar; the host asks where to save it. */
+  saveExport: { params: ExportResult; result: { saved: boolean; path?: string } };
+}
+
+export interface ViewSnapshot {
+  readonly seq: number;
+  readonly handler: string | null;
+  readonly nodeCount: number;
+  readonly labels: readonly string[];
+  readonly highlighted: string | null;
+  readonly marked: readonly string[];
+  readonly zoom: number;
+  readonly direction: Direction;
+  readonly note: string | null;
+}
+
+export type RequestMessage<R> = {
+  [M in keyof R]: {
+    readonly type: 'request';
+    readonly id: number;
+    readonly method: M;
+    readonly params: R[M] extends { params: infer P } ? P : never;
+  };
+}[keyof R];
+
+export interface ResponseMessage {
+  readonly type: 'response';
+  readonly id: number;
+  readonly result?: unknown;
+  /** A typed failure crossing the boundary. */
+  readonly error?: { readonly reason: string; readonly message: string };
+}
+
+export type HostToWebview = HostNotification | RequestMessage<HostRequests> | ResponseMessage;
+export type WebviewToHost = WebviewNotification | RequestMessage<WebviewRequests> | ResponseMessage;
+
+/** UI state the webview keeps with setState (survives hide/reload; the serializer hands it back). */
+export interface WorkflowViewState {
+  readonly documentUri?: string;
+  readonly handler?: string | null;
+  readonly zoom?: number;
+  readonly panX?: number;
+  readonly panY?: number;
+  readonly direction?: Direction;
+  /** 'auto' picks ELK above a node count; the user can force either. */
+  readonly layout?: 'auto' | 'dagre' | 'elk';
+}
+
+/** Above this many nodes the webview lays out with ELK instead of dagre (when layout is 'auto'). */
+export const ELK_THRESHOLD = 80;

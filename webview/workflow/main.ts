@@ -1,0 +1,479 @@
+// Runs in the workflow webview (browser): draws the host's Mermaid text with the bundled mermaid, binds
+// node clicks and keys, keeps zoom/pan/direction across updates, exports SVG/PNG.
+import '../shared/nonce';
+import mermaid from 'mermaid';
+import elkLayouts from '@mermaid-js/layout-elk';
+import type {
+  Direction,
+  DiagnosticMark,
+  ExportFormat,
+  ExportResult,
+  HostNotification,
+  HostRequests,
+  NodeInfo,
+  RenderParams,
+  ViewSnapshot,
+  WebviewNotification,
+  WebviewRequests,
+  WorkflowViewState,
+} from '../../src/extension/workflow/protocol';
+import { ELK_THRESHOLD } from '../../src/extension/workflow/protocol';
+import { HostChannel } from '../shared/host';
+import { Viewport } from './viewport';
+import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
+
+type Channel = HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>;
+
+mermaid.registerLayoutLoaders(elkLayouts);
+
+const channel: Channel = new HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>();
+const saved = channel.getState();
+
+let viewState: WorkflowViewState = {
+  direction: saved.direction === 'LR' ? 'LR' : 'TD',
+  layout: saved.layout === 'dagre' || saved.layout === 'elk' ? saved.layout : 'auto',
+  documentUri: saved.documentUri,
+  handler: saved.handler,
+  zoom: saved.zoom,
+  panX: saved.panX,
+  panY: saved.panY,
+};
+
+// ---- DOM (built here so the host's HTML holds no data and the bench page needs nothing else) ----
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const toolbar = el('div', { id: 'toolbar', role: 'toolbar', 'aria-label': 'Workflow diagram' });
+const handlerSelect = el('select', { id: 'handler', 'aria-label': 'Handler', title: 'Handler to show' });
+const btnZoomIn = el('button', { id: 'zoom-in', title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
+const btnZoomOut = el('button', { id: 'zoom-out', title: 'Zoom out (-)', 'aria-label': 'Zoom out' }, '\u2212');
+const btnFit = el('button', { id: 'fit', title: 'Fit to view (0)' }, 'Fit');
+const btnDirection = el('button', { id: 'direction', title: 'Switch direction (top-down / left-right)' });
+const btnLayout = el('button', { id: 'layout', title: 'Layout engine (auto uses ELK for large graphs)' });
+const btnCopy = el('button', { id: 'copy-mermaid', title: 'Copy the Mermaid source' }, 'Copy Mermaid');
+const btnSvg = el('button', { id: 'export-svg', title: 'Export as SVG' }, 'SVG');
+const btnPng = el('button', { id: 'export-png', title: 'Export as PNG' }, 'PNG');
+const status = el('span', { id: 'status', role: 'status', 'aria-live': 'polite' });
+toolbar.append(handlerSelect, btnZoomIn, btnZoomOut, btnFit, btnDirection, btnLayout, btnCopy, btnSvg, btnPng, status);
+
+const note = el('div', { id: 'note', role: 'alert' });
+note.hidden = true;
+const message = el('div', { id: 'message' });
+message.hidden = true;
+const viewportEl = el('div', { id: 'viewport', tabindex: '-1' });
+const canvas = el('div', { id: 'canvas' });
+viewportEl.append(canvas);
+document.body.append(toolbar, note, message, viewportEl);
+
+const viewport = new Viewport(viewportEl, canvas, (t) => saveState({ zoom: t.zoom, panX: t.panX, panY: t.panY }));
+
+// ---- state ----
+
+let latest: RenderParams | undefined; // the newest render the host sent
+let shown: RenderParams | undefined; // what the SVG on screen was drawn from
+let renderToken = 0; // increases with every draw; a finished draw older than the newest is dropped
+let drawing: Promise<void> = Promise.resolve();
+let nodesByMermaidId = new Map<string, NodeInfo>();
+let elementsByNodeId = new Map<string, SVGGElement>();
+let highlighted: string | null = null;
+let marks: readonly DiagnosticMark[] = [];
+let noteText: string | null = null;
+let shownText = '';
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+function saveState(patch: Partial<WorkflowViewState>): void {
+  viewState = { ...viewState, ...patch };
+  // Wheel zoom fires often; setState serialises the whole object each time.
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    channel.setState(viewState);
+  }, 100);
+}
+
+// ---- mermaid ----
+
+function theme(): 'dark' | 'default' {
+  const c = document.body.classList;
+  if (c.contains('vscode-high-contrast-light') || c.contains('vscode-light')) return 'default';
+  if (c.contains('vscode-dark') || c.contains('vscode-high-contrast')) return 'dark';
+  return 'default';
+}
+
+function useElk(params: RenderParams): boolean {
+  if (viewState.layout === 'elk') return true;
+  if (viewState.layout === 'dagre') return false;
+  return params.nodes.length > ELK_THRESHOLD;
+}
+
+function configure(elk: boolean): void {
+  mermaid.initialize({
+    startOnLoad: false,
+    // strict: labels are sanitised and `click` directives are ignored; we bind clicks ourselves.
+    securityLevel: 'strict',
+    theme: theme(),
+    maxTextSize: 10_000_000,
+    maxEdges: 50_000,
+    layout: elk ? 'elk' : 'dagre',
+    // HTML labels: the renderer escapes names as `#code;` entities, which only HTML labels decode
+    // (SVG text labels would show `&#60;` literally). mermaid sanitises them with DOMPurify.
+    htmlLabels: true,
+    flowchart: { htmlLabels: true, useMaxWidth: false },
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif',
+  });
+}
+
+/** Rewrites the direction of the first `flowchart`/`graph` header; leaves other text alone. */
+function withDirection(text: string, dir: Direction): string {
+  return text.replace(/^(\s*(?:flowchart|graph)\s+)(?:TD|TB|LR|RL|BT)\b/m, `$1${dir}`);
+}
+
+function scheduleDraw(params: RenderParams, keepView: boolean): void {
+  const token = ++renderToken;
+  // mermaid keeps global state per render: draws run one after another, and a draw that was
+  // overtaken while waiting is skipped before it starts.
+  drawing = drawing.then(() => (token === renderToken ? draw(params, token, keepView) : undefined)).catch(() => undefined);
+}
+
+async function draw(params: RenderParams, token: number, keepView: boolean): Promise<void> {
+  const started = performance.now();
+  if (params.handler === null || params.mermaid === '') {
+    canvas.replaceChildren();
+    shown = params;
+    shownText = '';
+    indexNodes(params);
+    showMessage(params.message ?? 'No durable handler in this file.');
+    channel.post({ type: 'rendered', seq: params.seq, nodeCount: 0, ms: performance.now() - started, layout: 'dagre' });
+    return;
+  }
+  const elk = useElk(params);
+  const text = withDirection(params.mermaid, viewState.direction ?? 'TD');
+  configure(elk);
+  let svgText: string;
+  try {
+    await mermaid.parse(text);
+    const out = await mermaid.render(`dl-graph-${token}`, text);
+    svgText = out.svg;
+  } catch (error) {
+    document.getElementById(`dl-graph-${token}`)?.remove();
+    document.getElementById(`ddl-graph-${token}`)?.remove();
+    if (token !== renderToken) return;
+    const msg = error instanceof Error ? error.message : String(error);
+    setNote(`The diagram could not be drawn: ${msg.split('\n')[0]}${shown ? ' (showing the last good diagram)' : ''}`);
+    channel.post({ type: 'renderError', seq: params.seq, message: msg });
+    return;
+  }
+  if (token !== renderToken) return; // a newer render arrived meanwhile: drop this result
+  showMessage(null);
+  const sameView = keepView && shown !== undefined && shown.documentUri === params.documentUri && shown.handler === params.handler;
+  // The SVG comes from mermaid.render in strict mode (labels sanitised, escaped by our renderer first);
+  // no host data is put into markup here, and the CSP forbids inline scripts and handlers anyway.
+  canvas.innerHTML = svgText;
+  shown = params;
+  shownText = text;
+  const svg = currentSvg();
+  if (svg) {
+    const { width, height } = svgSize(svg);
+    svg.style.maxWidth = 'none';
+    svg.setAttribute('width', String(width));
+    svg.setAttribute('height', String(height));
+  }
+  indexNodes(params);
+  bindNodes();
+  marks = params.marks;
+  applyMarks();
+  applyHighlight(params.highlight, false);
+  if (!sameView) {
+    const restore =
+      viewState.documentUri === params.documentUri && viewState.handler === params.handler && typeof viewState.zoom === 'number' && typeof viewState.panX === 'number';
+    if (restore && !shownBefore) viewport.set({ zoom: viewState.zoom!, panX: viewState.panX!, panY: viewState.panY ?? 0 });
+    else fit();
+  }
+  shownBefore = true;
+  saveState({ documentUri: params.documentUri, handler: params.handler });
+  if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
+  channel.post({ type: 'rendered', seq: params.seq, nodeCount: elementsByNodeId.size, ms: performance.now() - started, layout: elk ? 'elk' : 'dagre' });
+}
+let shownBefore = false;
+
+function currentSvg(): SVGSVGElement | null {
+  return canvas.querySelector('svg');
+}
+
+function fit(): void {
+  const svg = currentSvg();
+  if (!svg) return;
+  const { width, height } = svgSize(svg);
+  viewport.fit(width, height);
+}
+
+// ---- nodes: clicks, keys, marks, highlight ----
+
+function indexNodes(params: RenderParams): void {
+  nodesByMermaidId = new Map(params.nodes.map((n) => [n.mermaidId, n]));
+  elementsByNodeId = new Map();
+}
+
+function describe(n: NodeInfo): string {
+  const name = n.name === null ? '(unnamed)' : n.name;
+  return `${n.kind} ${name}, line ${n.line}${n.file ? ` in ${n.file}` : ''}`;
+}
+
+function bindNodes(): void {
+  const svg = currentSvg();
+  if (!svg) return;
+  // mermaid 11 names vertex groups `<svgId>-flowchart-<vertexId>-<n>` and subgraph groups
+  // `<svgId>-<subgraphId>`; some layouts also set data-id to the vertex id.
+  const prefix = `${svg.id}-`;
+  for (const g of Array.from(svg.querySelectorAll<SVGGElement>('g.node, g.cluster, g[data-id]'))) {
+    const info = nodesByMermaidId.get(vertexId(g, prefix));
+    if (!info || elementsByNodeId.has(info.id)) continue;
+    elementsByNodeId.set(info.id, g);
+    g.classList.add('dl-node');
+    g.setAttribute('tabindex', '0');
+    g.setAttribute('role', 'button');
+    g.setAttribute('aria-label', `${describe(info)}: reveal in editor`);
+    g.addEventListener('click', (e) => {
+      e.stopPropagation();
+      reveal(info.id);
+    });
+    g.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        e.stopPropagation();
+        reveal(info.id);
+      }
+    });
+  }
+}
+
+function vertexId(g: Element, prefix: string): string {
+  const dataId = g.getAttribute('data-id');
+  if (dataId) return dataId;
+  const id = g.id.startsWith(prefix) ? g.id.slice(prefix.length) : g.id;
+  if (g.classList.contains('cluster')) return id;
+  const m = /^flowchart-(.+)-\d+$/.exec(id);
+  return m ? m[1] : id;
+}
+
+function reveal(nodeId: string): void {
+  applyHighlight(nodeId, false);
+  channel.post({ type: 'nodeClicked', nodeId });
+}
+
+function applyMarks(): void {
+  for (const g of elementsByNodeId.values()) {
+    g.classList.remove('dl-mark-error', 'dl-mark-warning', 'dl-mark-info');
+    g.querySelector(':scope > title.dl-mark-title')?.remove();
+  }
+  for (const m of marks) {
+    const g = elementsByNodeId.get(m.nodeId);
+    if (!g) continue;
+    g.classList.add(`dl-mark-${m.severity}`);
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.classList.add('dl-mark-title');
+    title.textContent = m.messages.join('\n'); // untrusted text: textContent only
+    g.insertBefore(title, g.firstChild);
+    const info = shown?.nodes.find((n) => n.id === m.nodeId);
+    if (info) g.setAttribute('aria-label', `${describe(info)}, ${m.severity}: ${m.messages.join('; ')}`);
+  }
+}
+
+function applyHighlight(nodeId: string | null, revealInView: boolean): void {
+  if (highlighted) elementsByNodeId.get(highlighted)?.classList.remove('dl-highlight');
+  highlighted = nodeId;
+  const g = nodeId ? elementsByNodeId.get(nodeId) : undefined;
+  if (!g) return;
+  g.classList.add('dl-highlight');
+  if (revealInView) {
+    const svg = currentSvg();
+    if (!svg) return;
+    // getBBox is in the node's user space; mermaid translates node groups, so use screen rects instead.
+    const nodeRect = g.getBoundingClientRect();
+    const canvasRect = canvas.getBoundingClientRect();
+    const { zoom } = viewport.transform;
+    viewport.ensureVisible({
+      x: (nodeRect.left - canvasRect.left) / zoom,
+      y: (nodeRect.top - canvasRect.top) / zoom,
+      width: nodeRect.width / zoom,
+      height: nodeRect.height / zoom,
+    });
+  }
+}
+
+// ---- notes and messages (text only) ----
+
+function setNote(text: string | null): void {
+  noteText = text;
+  note.textContent = text ?? '';
+  note.hidden = text === null;
+}
+
+function showMessage(text: string | null): void {
+  message.textContent = text ?? '';
+  message.hidden = text === null;
+  viewportEl.hidden = text !== null;
+}
+
+function flash(text: string): void {
+  status.textContent = text;
+  setTimeout(() => {
+    if (status.textContent === text) status.textContent = '';
+  }, 3000);
+}
+
+// ---- handler picker, direction, layout ----
+
+function fillHandlers(params: RenderParams): void {
+  const names = params.handlers.map((h) => h.name);
+  const current = Array.from(handlerSelect.options).map((o) => o.value);
+  if (names.join('\u0000') !== current.join('\u0000')) {
+    handlerSelect.replaceChildren(
+      ...params.handlers.map((h) => {
+        const o = el('option', { value: h.name }, `${h.name} (line ${h.line})`);
+        return o;
+      })
+    );
+  }
+  handlerSelect.value = params.handler ?? '';
+  handlerSelect.hidden = params.handlers.length === 0;
+  handlerSelect.disabled = params.handlers.length < 2;
+}
+
+function updateButtons(): void {
+  btnDirection.textContent = viewState.direction === 'LR' ? 'Left\u2192right' : 'Top\u2193down';
+  btnLayout.textContent = `Layout: ${viewState.layout ?? 'auto'}`;
+}
+
+handlerSelect.addEventListener('change', () => {
+  saveState({ handler: handlerSelect.value });
+  channel.post({ type: 'selectHandler', name: handlerSelect.value });
+});
+btnZoomIn.addEventListener('click', () => viewport.zoomBy(1.25));
+btnZoomOut.addEventListener('click', () => viewport.zoomBy(0.8));
+btnFit.addEventListener('click', () => fit());
+btnDirection.addEventListener('click', () => {
+  saveState({ direction: viewState.direction === 'LR' ? 'TD' : 'LR' });
+  updateButtons();
+  if (latest) scheduleDraw(latest, false);
+});
+btnLayout.addEventListener('click', () => {
+  const next = viewState.layout === 'auto' ? 'elk' : viewState.layout === 'elk' ? 'dagre' : 'auto';
+  saveState({ layout: next });
+  updateButtons();
+  if (latest) scheduleDraw(latest, false);
+});
+btnCopy.addEventListener('click', () => channel.post({ type: 'copyMermaid', text: shownText }));
+btnSvg.addEventListener('click', () => void exportFromToolbar('svg'));
+btnPng.addEventListener('click', () => void exportFromToolbar('png'));
+
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT')) return;
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === '+' || e.key === '=') viewport.zoomBy(1.25);
+  else if (e.key === '-' || e.key === '_') viewport.zoomBy(0.8);
+  else if (e.key === '0') fit();
+  else return;
+  e.preventDefault();
+});
+
+// Theme switches change the body class; mermaid bakes colours into the SVG, so draw again.
+let lastTheme = theme();
+new MutationObserver(() => {
+  const t = theme();
+  if (t === lastTheme) return;
+  lastTheme = t;
+  if (latest) scheduleDraw(latest, true);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+// ---- export ----
+
+function exportName(format: ExportFormat): string {
+  const base = `${(shown?.fileName ?? 'workflow').replace(/\.[^.]*$/, '')}-${shown?.handler ?? 'workflow'}`;
+  return `${base.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.${format}`;
+}
+
+async function produceExport(format: ExportFormat): Promise<ExportResult> {
+  const svg = currentSvg();
+  if (!svg) throw Object.assign(new Error('There is no diagram to export.'), { reason: 'no-diagram' });
+  const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
+  const text = standaloneSvg(svg, background);
+  if (format === 'svg') return { format, data: text, suggestedName: exportName(format) };
+  const { width, height } = svgSize(svg);
+  return { format, data: await svgToPngBase64(text, width, height), suggestedName: exportName(format) };
+}
+
+async function exportFromToolbar(format: ExportFormat): Promise<void> {
+  try {
+    const result = await produceExport(format);
+    const answer = await channel.request('saveExport', result, 10 * 60_000);
+    if (answer.saved) flash(`Saved ${format.toUpperCase()}`);
+  } catch (error) {
+    flash(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function snapshot(): ViewSnapshot {
+  const labels: string[] = [];
+  for (const g of elementsByNodeId.values()) labels.push((g.textContent ?? '').replace(/\s+/g, ' ').trim());
+  return {
+    seq: shown?.seq ?? -1,
+    handler: shown?.handler ?? null,
+    nodeCount: elementsByNodeId.size,
+    labels,
+    highlighted,
+    marked: Array.from(elementsByNodeId.entries())
+      .filter(([, g]) => /dl-mark-/.test(g.getAttribute('class') ?? ''))
+      .map(([id]) => id),
+    zoom: viewport.transform.zoom,
+    direction: viewState.direction ?? 'TD',
+    note: noteText,
+  };
+}
+
+channel.handleRequests(async (method, params) => {
+  if (method === 'export') return produceExport((params as HostRequests['export']['params']).format);
+  if (method === 'snapshot') return snapshot();
+  throw Object.assign(new Error(`unknown request ${String(method)}`), { reason: 'unknown-method' });
+});
+
+// ---- host messages ----
+
+channel.onMessage((msg) => {
+  switch (msg.type) {
+    case 'render': {
+      const { type: _type, ...params } = msg;
+      latest = params;
+      fillHandlers(params);
+      setNote(null);
+      scheduleDraw(params, true);
+      break;
+    }
+    case 'highlight':
+      applyHighlight(msg.nodeId, msg.reveal);
+      break;
+    case 'marks':
+      marks = msg.marks;
+      applyMarks();
+      break;
+    case 'parseError':
+      // The host keeps the last good graph; we keep its drawing and say why it is not current.
+      setNote(msg.message === null ? null : `${msg.message}${shown ? ' \u2014 showing the last good diagram.' : ''}`);
+      break;
+  }
+});
+
+updateButtons();
+channel.post({ type: 'ready' });
+
+// Exposed for the e2e tests and the render benchmark only (read-only view of what is drawn).
+(window as unknown as { __durableLensWorkflow?: { snapshot(): ViewSnapshot; text(): string } }).__durableLensWorkflow = {
+  snapshot,
+  text: () => shownText,
+};

@@ -1,0 +1,136 @@
+// Runs in the workflow webview: zoom (wheel, buttons, keys), pan (drag) and fit for the diagram canvas.
+
+export interface ViewTransform {
+  zoom: number;
+  panX: number;
+  panY: number;
+}
+
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 8;
+/** Movement (px) below which a press-and-release counts as a click, not a pan. */
+const DRAG_SLOP = 4;
+
+export class Viewport {
+  private t: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
+  private drag: { x: number; y: number; panX: number; panY: number; moved: boolean; pointerId: number } | undefined;
+  /** Set when a drag just ended, so the click that follows it does not reveal a node. */
+  private suppressClick = false;
+
+  constructor(
+    private readonly outer: HTMLElement,
+    private readonly canvas: HTMLElement,
+    private readonly onChange: (t: ViewTransform) => void
+  ) {
+    outer.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    outer.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    outer.addEventListener('pointermove', (e) => this.onPointerMove(e));
+    outer.addEventListener('pointerup', (e) => this.onPointerUp(e));
+    outer.addEventListener('pointercancel', () => (this.drag = undefined));
+    // Capture phase: runs before the node click handlers bound after render.
+    outer.addEventListener(
+      'click',
+      (e) => {
+        if (this.suppressClick) {
+          this.suppressClick = false;
+          e.stopPropagation();
+          e.preventDefault();
+        }
+      },
+      true
+    );
+  }
+
+  get transform(): ViewTransform {
+    return { ...this.t };
+  }
+
+  set(t: ViewTransform, notify = true): void {
+    const zoom = clamp(Number.isFinite(t.zoom) ? t.zoom : 1, MIN_ZOOM, MAX_ZOOM);
+    this.t = { zoom, panX: Number.isFinite(t.panX) ? t.panX : 0, panY: Number.isFinite(t.panY) ? t.panY : 0 };
+    this.canvas.style.transform = `translate(${this.t.panX}px, ${this.t.panY}px) scale(${this.t.zoom})`;
+    if (notify) this.onChange(this.transform);
+  }
+
+  /** Zooms by `factor` keeping the point (x, y) of the viewport (default: its centre) still. */
+  zoomBy(factor: number, x?: number, y?: number): void {
+    const rect = this.outer.getBoundingClientRect();
+    const cx = x ?? rect.width / 2;
+    const cy = y ?? rect.height / 2;
+    const zoom = clamp(this.t.zoom * factor, MIN_ZOOM, MAX_ZOOM);
+    const k = zoom / this.t.zoom;
+    this.set({ zoom, panX: cx - (cx - this.t.panX) * k, panY: cy - (cy - this.t.panY) * k });
+  }
+
+  /** Scales the content (natural size w x h) to fit the viewport, never above 1.5x, and centres it. */
+  fit(w: number, h: number): void {
+    const rect = this.outer.getBoundingClientRect();
+    if (w <= 0 || h <= 0 || rect.width <= 0 || rect.height <= 0) {
+      this.set({ zoom: 1, panX: 0, panY: 0 });
+      return;
+    }
+    const margin = 16;
+    const zoom = clamp(Math.min((rect.width - 2 * margin) / w, (rect.height - 2 * margin) / h, 1.5), MIN_ZOOM, MAX_ZOOM);
+    this.set({ zoom, panX: (rect.width - w * zoom) / 2, panY: Math.max(margin, (rect.height - h * zoom) / 2) });
+  }
+
+  /** Pans the least needed so that the box (in content coordinates) is visible. */
+  ensureVisible(box: { x: number; y: number; width: number; height: number }): void {
+    const rect = this.outer.getBoundingClientRect();
+    const { zoom, panX, panY } = this.t;
+    const left = box.x * zoom + panX;
+    const top = box.y * zoom + panY;
+    const right = left + box.width * zoom;
+    const bottom = top + box.height * zoom;
+    const margin = 24;
+    let dx = 0;
+    let dy = 0;
+    if (left < margin || right > rect.width - margin) dx = rect.width / 2 - (left + right) / 2;
+    if (top < margin || bottom > rect.height - margin) dy = rect.height / 2 - (top + bottom) / 2;
+    if (dx !== 0 || dy !== 0) this.set({ zoom, panX: panX + dx, panY: panY + dy });
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const rect = this.outer.getBoundingClientRect();
+    // Pixel deltas from trackpads are small and frequent; line deltas from wheels are coarse.
+    const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    this.zoomBy(Math.exp(-delta * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    this.drag = { x: e.clientX, y: e.clientY, panX: this.t.panX, panY: this.t.panY, moved: false, pointerId: e.pointerId };
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d || d.pointerId !== e.pointerId) return;
+    const dx = e.clientX - d.x;
+    const dy = e.clientY - d.y;
+    if (!d.moved && Math.hypot(dx, dy) < DRAG_SLOP) return;
+    if (!d.moved) {
+      d.moved = true;
+      this.outer.setPointerCapture(e.pointerId);
+      this.outer.classList.add('panning');
+    }
+    this.set({ zoom: this.t.zoom, panX: d.panX + dx, panY: d.panY + dy });
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = undefined;
+    if (!d || d.pointerId !== e.pointerId) return;
+    if (d.moved) {
+      this.suppressClick = true;
+      this.outer.classList.remove('panning');
+      if (this.outer.hasPointerCapture(e.pointerId)) this.outer.releasePointerCapture(e.pointerId);
+      // A click only follows when the release is over the same element; clear the flag otherwise.
+      setTimeout(() => (this.suppressClick = false), 0);
+    }
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
