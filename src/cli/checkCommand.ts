@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as ts from 'typescript';
 import type { Finding, TS } from '../core/analysis/model';
 import { checkSourceFile } from '../core/check';
-import { effectiveSeverities, loadProjectConfig } from '../core/config/projectConfig';
+import { effectiveSeverities, loadProjectConfig, mergeLensConfigs, parseLensConfig } from '../core/config/projectConfig';
 import { FORMATS, fileUri, renderJson, renderSarif, renderText, type CliDiagnostic, type Format } from './formats';
 import { loadTypeScript } from './loadTypeScript';
 import type { CliIo } from './io';
@@ -14,6 +14,8 @@ import { toolInfo } from './toolInfo';
 /** Extensions searched in folders given as arguments. */
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '.cjs'];
 const JS_EXTENSIONS = /\.(jsx?|mjs|cjs)$/i;
+/** The tsserver plugin's package name, as written in tsconfig compilerOptions.plugins. */
+const PLUGIN_NAME = 'durable-lens-tsplugin';
 
 export class UsageError extends Error {
   readonly reason = 'usage' as const;
@@ -84,11 +86,17 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   }
 
   let files = requested.flatMap((p) => (isDirectory(p) ? listSources(p) : [p]));
-  const { program, projectFiles } = buildProgram(ts, tsconfig, files);
+  const { program, projectFiles, pluginEntry } = buildProgram(ts, tsconfig, files);
+  // Same layers as the editor: defaults < durable-lens.json < the tsconfig plugin entry.
+  const fromTsconfig = parseLensConfig(pluginEntry, `${tsconfig} (compilerOptions.plugins)`);
+  if (fromTsconfig.problems.length) {
+    throw new CheckFailure(`invalid durable-lens-tsplugin entry in ${tsconfig}:\n${fromTsconfig.problems.map((p) => `  ${p.message}`).join('\n')}`);
+  }
+  const config = mergeLensConfigs(loaded.config, fromTsconfig.config);
   if (requested.length === 0) {
     files = tsconfig ? projectFiles.filter((f) => isSourceFile(f) && !f.split(/[\\/]/).includes('node_modules')) : listSources(cwd);
   }
-  const severities = effectiveSeverities(loaded.config);
+  const severities = effectiveSeverities(config);
   const diagnostics: CliDiagnostic[] = [];
   let checked = 0;
   for (const file of files) {
@@ -117,11 +125,6 @@ function toCliDiagnostic(program: ts.Program, requestedSf: ts.SourceFile, f: Fin
   const sf = f.fileName === requestedSf.fileName ? requestedSf : (program.getSourceFile(f.fileName) ?? requestedSf);
   const s = sf.getLineAndCharacterOfPosition(f.start);
   const e = sf.getLineAndCharacterOfPosition(Math.max(f.start, f.end));
-  let reachedFrom: string | undefined;
-  if (f.handler && (f.handler.fileName !== sf.fileName || (f.via && f.via.length > 1))) {
-    const where = `${displayPath(f.handler.fileName, cwd)}:${f.handler.line}`;
-    reachedFrom = `reached from handler ${f.handler.name} (${where})${f.via && f.via.length ? ` via ${f.via.join(' → ')}` : ''}`;
-  }
   return {
     file: displayPath(sf.fileName, cwd),
     line: s.line + 1,
@@ -131,7 +134,6 @@ function toCliDiagnostic(program: ts.Program, requestedSf: ts.SourceFile, f: Fin
     rule: f.rule,
     severity: f.severity,
     message: f.message,
-    ...(reachedFrom ? { reachedFrom } : {}),
   };
 }
 
@@ -145,8 +147,13 @@ export function displayPath(file: string, cwd: string): string {
  * One Program for the whole project (helpers in other files are followed through it). Only parsing and
  * binding happen up front; core asks the checker for the few symbols it needs, so no full type check runs.
  */
-function buildProgram(ts: TS, tsconfig: string | undefined, extraFiles: readonly string[]): { program: ts.Program; projectFiles: string[] } {
+function buildProgram(
+  ts: TS,
+  tsconfig: string | undefined,
+  extraFiles: readonly string[]
+): { program: ts.Program; projectFiles: string[]; pluginEntry: unknown } {
   let options: ts.CompilerOptions;
+  let pluginEntry: unknown;
   let projectFiles: string[] = [];
   let references: readonly ts.ProjectReference[] | undefined;
   if (tsconfig) {
@@ -161,6 +168,8 @@ function buildProgram(ts: TS, tsconfig: string | undefined, extraFiles: readonly
     options = parsed.options;
     projectFiles = parsed.fileNames.map((f) => path.resolve(f));
     references = parsed.projectReferences;
+    const plugins = (parsed.options.plugins ?? []) as { name?: string }[];
+    pluginEntry = plugins.find((p) => p && p.name === PLUGIN_NAME);
   } else {
     options = {
       target: ts.ScriptTarget.ES2022,
@@ -175,7 +184,7 @@ function buildProgram(ts: TS, tsconfig: string | undefined, extraFiles: readonly
   options = { ...options, noEmit: true };
   const rootNames = [...new Set([...projectFiles, ...extraFiles.map((f) => path.resolve(f))])];
   const program = ts.createProgram({ rootNames, options, projectReferences: references });
-  return { program, projectFiles };
+  return { program, projectFiles, pluginEntry };
 }
 
 function isDirectory(p: string): boolean {

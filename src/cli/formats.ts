@@ -13,9 +13,8 @@ export interface CliDiagnostic {
   readonly endColumn: number;
   readonly rule: RuleId;
   readonly severity: Severity;
+  /** Says which handler reaches the code when it is in a helper (core writes that into the message). */
   readonly message: string;
-  /** When the finding is in a helper: the handler reaching it and the call chain (text output only). */
-  readonly reachedFrom?: string;
 }
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -60,7 +59,6 @@ export function renderText(diagnostics: readonly CliDiagnostic[], filesChecked: 
     for (const d of list) {
       const pos = `${d.line}:${d.column}`.padEnd(width);
       lines.push(`  ${c(ANSI.dim, pos)}  ${c(sevColor[d.severity], d.severity.padEnd(7))}  ${clean(d.message)}  ${c(ANSI.dim, d.rule)}`);
-      if (d.reachedFrom) lines.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c(ANSI.dim, clean(d.reachedFrom))}`);
     }
     lines.push('');
   }
@@ -102,7 +100,7 @@ export function renderSarif(diagnostics: readonly CliDiagnostic[], opts: SarifOp
     ruleId: d.rule,
     ruleIndex: RULE_IDS.indexOf(d.rule),
     level: SARIF_LEVEL[d.severity],
-    message: { text: d.reachedFrom ? `${d.message} (${d.reachedFrom})` : d.message },
+    message: { text: d.message },
     locations: [
       {
         physicalLocation: {

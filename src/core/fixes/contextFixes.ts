@@ -44,8 +44,9 @@ export function useOwnContextFix(ts: TS, sf: ts.SourceFile, node: ts.Node): Quic
 /** A callback whose first parameter is a child context: runInChildContext, map (items, fn), parallel branches. */
 export function isChildCallback(ts: TS, fn: ts.Node): boolean {
   let p = fn.parent;
+  // parallel([fn, { name, func: fn }]): climb from a named branch to its array, then to the call.
   if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'func' && ts.isObjectLiteralExpression(p.parent)) p = p.parent.parent;
-  else if (p && ts.isArrayLiteralExpression(p)) p = p.parent;
+  if (p && ts.isArrayLiteralExpression(p)) p = p.parent;
   else if (p && ts.isCallExpression(p)) {
     const m = methodName(ts, p);
     if (m === 'runInChildContext') return p.arguments.includes(fn as ts.Expression);
