@@ -1,0 +1,42 @@
+// Unit tests (node, mocha): rule floating-durable-promise, valid and invalid tables with exact positions.
+import { handler, ruleTester } from './harness';
+
+ruleTester('floating-durable-promise', {
+  valid: [
+    { name: 'awaited', code: handler("  await ctx.step('a', async () => 1);") },
+    { name: 'returned', code: handler('  return ctx.step(async () => 1);') },
+    { name: 'stored and awaited later', code: handler('  const p = ctx.step(async () => 1);\n  await p;') },
+    { name: 'assigned and awaited later', code: handler('  let p;\n  p = ctx.step(async () => 1);\n  await p;') },
+    { name: 'passed to ctx.promise.all', code: handler('  const [a, b] = await ctx.promise.all([ctx.step(async () => 1), ctx.step(async () => 2)]);') },
+    { name: 'then-ed', code: handler('  await ctx.step(async () => 1).then((v) => v + 1);') },
+    { name: 'an arrow expression body in map', code: handler('  await ctx.promise.all([1, 2].map((i) => ctx.step(async () => i)));') },
+    { name: 'a look-alike step on a non-context object', code: handler('  const machine = { step: () => 1 };\n  machine.step();') },
+  ],
+  invalid: [
+    {
+      name: 'an expression statement',
+      code: handler("  ctx.step('a', async () => 1);"),
+      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 31, message: ['`ctx.step(…)`', 'never awaited'] }],
+    },
+    {
+      name: 'a wait without await',
+      code: handler('  ctx.wait({ seconds: 5 });'),
+      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 27 }],
+    },
+    {
+      name: 'stored but never used',
+      code: handler('  const p = ctx.step(async () => 1);'),
+      errors: [{ line: 3, column: 13, endLine: 3, endColumn: 36 }],
+    },
+    {
+      name: 'in a child context with the child context',
+      code: handler('  await ctx.runInChildContext(async (child) => { child.wait(1); });'),
+      errors: [{ line: 3, column: 50, endLine: 3, endColumn: 63 }],
+    },
+    {
+      name: 'void',
+      code: handler('  void ctx.step(async () => 1);'),
+      errors: [{ line: 3, column: 8, endLine: 3, endColumn: 31 }],
+    },
+  ],
+});
