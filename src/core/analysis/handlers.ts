@@ -72,7 +72,8 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     const visit = (node: ts.Node): void => {
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
-        if (target) addHandler(target, handlerName(tsm, node, target));
+        const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
+        if (target) addHandler(target, tsm.isIdentifier(arg0) ? arg0.text : handlerName(tsm, node, target));
         else refs.push(node.arguments[0]!);
       } else if (tsm.isVariableDeclaration(node) && node.initializer && isDurableHandlerAnnotation(tsm, node)) {
         const init = skipOuterExpressions(tsm, node.initializer);
