@@ -216,6 +216,7 @@ function fit(): void {
 
 function indexNodes(params: RenderParams): void {
   nodesByMermaidId = new Map(params.nodes.map((n) => [n.mermaidId, n]));
+  // An operation drawn as a vertex may also own a subgraph: the vertex is what a click should hit.
   elementsByNodeId = new Map();
 }
 
@@ -230,7 +231,8 @@ function bindNodes(): void {
   // mermaid 11 names vertex groups `<svgId>-flowchart-<vertexId>-<n>` and subgraph groups
   // `<svgId>-<subgraphId>`; some layouts also set data-id to the vertex id.
   const prefix = `${svg.id}-`;
-  for (const g of Array.from(svg.querySelectorAll<SVGGElement>('g.node, g.cluster, g[data-id]'))) {
+  const groups = [...Array.from(svg.querySelectorAll<SVGGElement>('g.node')), ...Array.from(svg.querySelectorAll<SVGGElement>('g.cluster'))];
+  for (const g of groups) {
     const info = nodesByMermaidId.get(vertexId(g, prefix));
     if (!info || elementsByNodeId.has(info.id)) continue;
     elementsByNodeId.set(info.id, g);

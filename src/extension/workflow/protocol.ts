@@ -22,6 +22,8 @@ export interface NodeInfo {
   readonly line: number;
   /** Base name of the file when the node comes from a helper in another file. */
   readonly file?: string;
+  /** The entry is a subgraph (a child context, parallel or map body) rather than a vertex. */
+  readonly cluster?: boolean;
 }
 
 export interface DiagnosticMark {

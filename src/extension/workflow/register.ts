@@ -1,7 +1,103 @@
-// Runs in the VS Code extension host: registration point for the workflow diagram features. Placeholder until
-// the diagram work lands; extension.ts calls it once at activation.
-import type * as vscode from 'vscode';
+// Runs in the extension host: registers the workflow diagram features — commands, CodeLens, the panel
+// serializer (restores the panel after a reload) — called once from extension.ts.
+import * as vscode from 'vscode';
+import { SHOW_WORKFLOW_COMMAND, WorkflowCodeLensProvider } from './codeLens';
+import { isScriptDocument, WorkflowPanel, type PanelState } from './panel';
+import { WORKFLOW_VIEW_TYPE, type ExportFormat, type ViewSnapshot, type WorkflowViewState } from './protocol';
 
-export function registerWorkflowFeatures(_context: vscode.ExtensionContext, _log: vscode.LogOutputChannel): void {
-  // Nothing yet.
+export const EXPORT_WORKFLOW_COMMAND = 'durableLens.exportWorkflow';
+export const COPY_MERMAID_COMMAND = 'durableLens.copyWorkflowMermaid';
+/** Not in the palette: lets tests (and bug reports) read what the panel shows. */
+export const WORKFLOW_STATE_COMMAND = 'durableLens.workflow.state';
+
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'typescript' },
+  { language: 'typescriptreact' },
+  { language: 'javascript' },
+  { language: 'javascriptreact' },
+];
+
+export interface WorkflowStateResult extends PanelState {
+  readonly open: boolean;
+  readonly visible: boolean;
+  readonly snapshot?: ViewSnapshot;
+}
+
+export function registerWorkflowFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const codeLens = new WorkflowCodeLensProvider(log);
+  context.subscriptions.push(
+    codeLens,
+    vscode.languages.registerCodeLensProvider(SELECTOR, codeLens),
+    vscode.commands.registerCommand(SHOW_WORKFLOW_COMMAND, (uri?: unknown, handler?: unknown) => showWorkflow(context, log, uri, handler)),
+    vscode.commands.registerCommand(EXPORT_WORKFLOW_COMMAND, (format?: unknown) => exportWorkflow(log, format)),
+    vscode.commands.registerCommand(COPY_MERMAID_COMMAND, async () => {
+      const text = WorkflowPanel.current?.state.mermaid;
+      if (!text) return void vscode.window.showInformationMessage('Durable Lens: open a workflow diagram first (Durable Lens: Show Workflow).');
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage('Durable Lens: Mermaid source copied', 3000);
+    }),
+    vscode.commands.registerCommand(WORKFLOW_STATE_COMMAND, async (withSnapshot?: unknown): Promise<WorkflowStateResult | undefined> => {
+      const panel = WorkflowPanel.current;
+      if (!panel) return undefined;
+      const snapshot = withSnapshot === true ? await panel.snapshot() : undefined;
+      return { ...panel.state, open: true, visible: panel.visible, ...(snapshot ? { snapshot } : {}) };
+    }),
+    vscode.window.registerWebviewPanelSerializer(WORKFLOW_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        try {
+          WorkflowPanel.revive(panel, context, log, (state ?? undefined) as WorkflowViewState | undefined);
+        } catch (err) {
+          log.error(`workflow: restoring the panel failed: ${err instanceof Error ? err.message : String(err)}`);
+          panel.dispose();
+        }
+      },
+    }),
+    { dispose: () => WorkflowPanel.current?.dispose() }
+  );
+}
+
+function showWorkflow(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uriArg: unknown, handlerArg: unknown): void {
+  // From the CodeLens: (uri, handler name); from the editor title button: (uri); from the palette: nothing.
+  let uri = uriArg instanceof vscode.Uri ? uriArg : undefined;
+  if (!uri) {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc && isScriptDocument(doc)) uri = doc.uri;
+  }
+  if (!uri && !WorkflowPanel.current) {
+    void vscode.window.showInformationMessage('Durable Lens: open a TypeScript or JavaScript file with a durable handler to show its workflow.');
+    return;
+  }
+  try {
+    WorkflowPanel.show(context, log, uri, typeof handlerArg === 'string' ? handlerArg : null);
+  } catch (err) {
+    log.error(`workflow: opening the panel failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void vscode.window.showErrorMessage(`Durable Lens: could not open the workflow (${err instanceof Error ? err.message : String(err)}). See the Durable Lens output for details.`);
+  }
+}
+
+async function exportWorkflow(log: vscode.LogOutputChannel, formatArg: unknown): Promise<boolean> {
+  const panel = WorkflowPanel.current;
+  if (!panel) {
+    void vscode.window.showInformationMessage('Durable Lens: open a workflow diagram first (Durable Lens: Show Workflow).');
+    return false;
+  }
+  let format: ExportFormat | undefined = formatArg === 'svg' || formatArg === 'png' ? formatArg : undefined;
+  if (!format) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'SVG', format: 'svg' as const },
+        { label: 'PNG', format: 'png' as const },
+      ],
+      { placeHolder: 'Export the workflow diagram as' }
+    );
+    format = pick?.format;
+  }
+  if (!format) return false;
+  try {
+    return await panel.exportDiagram(format);
+  } catch (err) {
+    log.error(`workflow: export failed: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(`Durable Lens: export failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
 }

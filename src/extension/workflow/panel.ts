@@ -1,0 +1,560 @@
+// Runs in the extension host: the one workflow panel — webview setup, the typed message protocol, live
+// updates while typing, cursor highlight, click-to-source, diagnostics marks, export and copy.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { TS } from '../../core/analysis/model';
+import type { WorkflowGraph, WorkflowHandler } from '../../core/workflow/graph';
+import { inferWorkflow } from '../../core/workflow/infer';
+import { workflowHtml } from './html';
+import { LightPrograms } from './programs';
+import {
+  WORKFLOW_VIEW_TYPE,
+  type ExportFormat,
+  type ExportResult,
+  type HostNotification,
+  type HostRequests,
+  type MarkSeverity,
+  type RenderParams,
+  type ViewSnapshot,
+  type WebviewRequests,
+  type WebviewToHost,
+  type WorkflowViewState,
+} from './protocol';
+import { loadTypeScript } from './typescriptLoader';
+import { diagnosticMarks, handlerList, handlerView, nodeAt, pickHandler, type DiagnosticInput } from './viewModel';
+
+const DIAGNOSTIC_SOURCE = 'durable-lens';
+const EDIT_DEBOUNCE_MS = 150;
+const REQUEST_TIMEOUT_MS = 30_000;
+const SCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+
+/** A typed failure crossing the host/webview boundary. */
+export class WorkflowPanelError extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'disposed' | 'remote' | 'no-diagram',
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+/** What the panel last told the webview and heard back: used by the command layer and the tests. */
+export interface PanelState {
+  readonly documentUri: string | undefined;
+  readonly handler: string | null;
+  readonly handlers: readonly string[];
+  readonly ready: boolean;
+  readonly sentSeq: number;
+  readonly rendered: { readonly seq: number; readonly nodeCount: number; readonly ms: number; readonly layout: string } | undefined;
+  readonly parseError: string | null;
+  readonly mermaid: string;
+  readonly highlight: string | null;
+  readonly marks: readonly string[];
+}
+
+export function isScriptDocument(doc: vscode.TextDocument): boolean {
+  return SCRIPT_LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Shown {
+  readonly graph: WorkflowGraph;
+  readonly handler: WorkflowHandler;
+  readonly params: Omit<RenderParams, 'seq'>;
+}
+
+export class WorkflowPanel implements vscode.Disposable {
+  static current: WorkflowPanel | undefined;
+  private static readonly changeEmitter = new vscode.EventEmitter<PanelState>();
+  /** Fires after every render the webview confirms (and on parse errors): lets tests wait without polling. */
+  static readonly onDidChangeState = WorkflowPanel.changeEmitter.event;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextRequestId = 1;
+  private seq = 0;
+  private ready = false;
+  private dirty = true;
+  private disposed = false;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private documentUri: vscode.Uri | undefined;
+  private handlerName: string | null;
+  private programs: { ts: TS; programs: LightPrograms; key: string } | undefined;
+  private shown: Shown | undefined;
+  private parseError: string | null = null;
+  private highlight: string | null = null;
+  private rendered: PanelState['rendered'];
+
+  /** Opens the panel (or reveals the open one) on a document and optionally a handler. */
+  static show(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uri: vscode.Uri | undefined, handler: string | null | undefined): WorkflowPanel {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const existing = WorkflowPanel.current;
+    if (existing) {
+      existing.panel.reveal(column, true);
+      if (uri) existing.setTarget(uri, handler ?? null);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(WORKFLOW_VIEW_TYPE, 'Workflow', { viewColumn: column, preserveFocus: true }, WorkflowPanel.webviewOptions(context));
+    return new WorkflowPanel(panel, context, log, uri, handler ?? null);
+  }
+
+  /** Re-attaches to a panel VS Code restored after a reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, log: vscode.LogOutputChannel, state: WorkflowViewState | undefined): WorkflowPanel {
+    WorkflowPanel.current?.dispose();
+    panel.webview.options = WorkflowPanel.webviewOptions(context);
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = state?.documentUri ? vscode.Uri.parse(state.documentUri, true) : undefined;
+    } catch {
+      uri = undefined;
+    }
+    return new WorkflowPanel(panel, context, log, uri, state?.handler ?? null);
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      // Off: the webview reloads when hidden and gets its state back (setState + the host's render).
+      retainContextWhenHidden: false,
+      enableFindWidget: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    uri: vscode.Uri | undefined,
+    handler: string | null
+  ) {
+    WorkflowPanel.current = this;
+    this.documentUri = uri ?? this.activeScriptUri();
+    this.handlerName = handler;
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
+      dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
+    };
+    const webview = panel.webview;
+    webview.html = workflowHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'workflow.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow.css')).toString(),
+    });
+    this.updateTitle();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        // Hidden webviews lose their page (retainContextWhenHidden off); 'ready' arrives again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
+      vscode.languages.onDidChangeDiagnostics((e) => this.onDiagnostics(e))
+    );
+  }
+
+  // ---- state for commands and tests ----
+
+  get state(): PanelState {
+    return {
+      documentUri: this.documentUri?.toString(),
+      handler: this.shown?.handler.name ?? null,
+      handlers: this.shown?.graph.handlers.map((h) => h.name) ?? [],
+      ready: this.ready,
+      sentSeq: this.seq,
+      rendered: this.rendered,
+      parseError: this.parseError,
+      mermaid: this.shown?.params.mermaid ?? '',
+      highlight: this.highlight,
+      marks: this.shown?.params.marks.map((m) => m.nodeId) ?? [],
+    };
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  setTarget(uri: vscode.Uri, handler: string | null): void {
+    const changed = this.documentUri?.toString() !== uri.toString() || (handler !== null && handler !== this.handlerName);
+    this.documentUri = uri;
+    if (handler !== null) this.handlerName = handler;
+    if (changed) this.update('target');
+  }
+
+  /** Asks the webview for an export and saves it where the user says. */
+  async exportDiagram(format: ExportFormat): Promise<boolean> {
+    const result = await this.request('export', { format });
+    return (await this.saveExport(result)).saved;
+  }
+
+  snapshot(): Promise<ViewSnapshot> {
+    return this.request('snapshot', {});
+  }
+
+  /** The node the editor cursor is in, re-sent as a highlight (used after a programmatic cursor move). */
+  refreshHighlight(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) this.highlightFor(editor, true);
+  }
+
+  // ---- messages ----
+
+  private post(message: HostNotification): void {
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private request<M extends keyof HostRequests>(method: M, params: HostRequests[M]['params'], timeoutMs = REQUEST_TIMEOUT_MS): Promise<HostRequests[M]['result']> {
+    if (this.disposed) return Promise.reject(new WorkflowPanelError('disposed', 'The workflow panel is closed.'));
+    if (!this.ready) return Promise.reject(new WorkflowPanelError('timeout', 'The workflow panel is not showing a diagram yet.'));
+    const id = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new WorkflowPanelError('timeout', `The workflow view did not answer "${method}" within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      void this.panel.webview.postMessage({ type: 'request', id, method, params });
+    });
+  }
+
+  private receive(m: WebviewToHost): void {
+    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          // The page is new (first open, shown again, or restored): it needs the full render.
+          this.dirty = true;
+          this.update('ready');
+          break;
+        case 'rendered':
+          this.rendered = { seq: m.seq, nodeCount: m.nodeCount, ms: m.ms, layout: m.layout };
+          this.log.debug(`workflow: rendered #${m.seq}, ${m.nodeCount} nodes in ${m.ms.toFixed(0)} ms (${m.layout})`);
+          WorkflowPanel.changeEmitter.fire(this.state);
+          break;
+        case 'renderError':
+          this.log.warn(`workflow: the view could not draw #${m.seq}: ${m.message}`);
+          break;
+        case 'nodeClicked':
+          void this.revealNode(m.nodeId);
+          break;
+        case 'selectHandler':
+          if (typeof m.name === 'string') {
+            this.handlerName = m.name;
+            this.update('handler');
+          }
+          break;
+        case 'copyMermaid':
+          void vscode.env.clipboard.writeText(typeof m.text === 'string' && m.text ? m.text : this.state.mermaid).then(() => vscode.window.setStatusBarMessage('Durable Lens: Mermaid source copied', 3000));
+          break;
+        case 'response': {
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          clearTimeout(p.timer);
+          if (m.error) p.reject(new WorkflowPanelError(m.error.reason === 'no-diagram' ? 'no-diagram' : 'remote', m.error.message));
+          else p.resolve(m.result);
+          break;
+        }
+        case 'request':
+          void this.answer(m.id, m.method, m.params);
+          break;
+      }
+    } catch (err) {
+      this.log.error(`workflow: handling ${m.type} failed: ${errorText(err)}`);
+    }
+  }
+
+  private async answer<M extends keyof WebviewRequests>(id: number, method: M, params: WebviewRequests[M]['params']): Promise<void> {
+    try {
+      if (method !== 'saveExport') throw Object.assign(new Error(`unknown request ${String(method)}`), { reason: 'unknown-method' });
+      const result = await this.saveExport(params);
+      void this.panel.webview.postMessage({ type: 'response', id, result });
+    } catch (err) {
+      this.log.error(`workflow: ${String(method)} failed: ${errorText(err)}`);
+      void this.panel.webview.postMessage({ type: 'response', id, error: { reason: (err as { reason?: string }).reason ?? 'failed', message: errorText(err) } });
+    }
+  }
+
+  private async saveExport(result: ExportResult): Promise<{ saved: boolean; path?: string }> {
+    if (!result || (result.format !== 'svg' && result.format !== 'png') || typeof result.data !== 'string') {
+      throw new WorkflowPanelError('remote', 'The workflow view sent an export the host cannot read.');
+    }
+    const safeName = path.basename(String(result.suggestedName || `workflow.${result.format}`)).replace(/[^A-Za-z0-9._-]+/g, '_');
+    const dir = this.documentUri?.scheme === 'file' ? vscode.Uri.file(path.dirname(this.documentUri.fsPath)) : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: dir ? vscode.Uri.joinPath(dir, safeName) : undefined,
+      filters: result.format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+      saveLabel: `Export ${result.format.toUpperCase()}`,
+    });
+    if (!target) return { saved: false };
+    const bytes = result.format === 'svg' ? Buffer.from(result.data, 'utf8') : Buffer.from(result.data, 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    this.log.info(`workflow: exported ${result.format.toUpperCase()} to ${target.toString()}`);
+    return { saved: true, path: target.fsPath };
+  }
+
+  // ---- updates ----
+
+  private activeScriptUri(): vscode.Uri | undefined {
+    const doc = vscode.window.activeTextEditor?.document;
+    return doc && isScriptDocument(doc) ? doc.uri : undefined;
+  }
+
+  private document(): vscode.TextDocument | undefined {
+    const uri = this.documentUri?.toString();
+    return uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
+  }
+
+  private updateTitle(): void {
+    const file = this.documentUri ? path.basename(this.documentUri.path) : undefined;
+    const handler = this.shown?.handler.name;
+    this.panel.title = file ? `Workflow: ${handler ? `${handler} (${file})` : file}` : 'Workflow';
+  }
+
+  private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    const isOurs = e.document.uri.toString() === this.documentUri?.toString();
+    // Helpers in other files count too: an edit to any file of the Program can change the diagram.
+    if (!isOurs && !(e.document.uri.scheme === 'file' && this.programs?.programs.includes(e.document.uri.fsPath))) return;
+    this.dirty = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.update('edit');
+    }, EDIT_DEBOUNCE_MS);
+  }
+
+  private onActiveEditor(editor: vscode.TextEditor | undefined): void {
+    if (!editor || !isScriptDocument(editor.document)) return;
+    if (editor.document.uri.toString() === this.documentUri?.toString()) return;
+    // Follow the editor like the Markdown preview does, but only to files that have handlers.
+    const previous = this.documentUri;
+    this.documentUri = editor.document.uri;
+    this.dirty = true;
+    if (!this.update('follow', true)) {
+      this.documentUri = previous;
+    }
+  }
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (e.textEditor.document.uri.toString() !== this.documentUri?.toString()) return;
+    this.highlightFor(e.textEditor, true);
+  }
+
+  private highlightFor(editor: vscode.TextEditor, reveal: boolean): void {
+    const shown = this.shown;
+    if (!shown || editor.document.uri.toString() !== this.documentUri?.toString()) return;
+    const doc = editor.document;
+    const node = nodeAt(shown.handler, doc.uri.fsPath, doc.offsetAt(editor.selection.active), (o) => doc.positionAt(o).line + 1);
+    const id = node?.id ?? null;
+    if (id === this.highlight) return;
+    this.highlight = id;
+    this.post({ type: 'highlight', nodeId: id, reveal });
+  }
+
+  private onDiagnostics(e: vscode.DiagnosticChangeEvent): void {
+    const shown = this.shown;
+    if (!shown || !this.ready) return;
+    const files = new Set(shown.handler.nodes.map((n) => n.file ?? shown.handler.file));
+    if (!e.uris.some((u) => u.scheme === 'file' && files.has(u.fsPath))) return;
+    const marks = diagnosticMarks(shown.handler, this.diagnosticsFor(files), lineResolver());
+    this.shown = { ...shown, params: { ...shown.params, marks } };
+    this.post({ type: 'marks', marks });
+  }
+
+  private diagnosticsFor(files: ReadonlySet<string>): DiagnosticInput[] {
+    const out: DiagnosticInput[] = [];
+    for (const file of files) {
+      const uri = vscode.Uri.file(file);
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (!doc) continue; // diagnostics positions need the text; files not open have none from tsserver
+      for (const d of vscode.languages.getDiagnostics(uri)) {
+        if (d.source !== DIAGNOSTIC_SOURCE) continue;
+        out.push({ file, start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end), severity: severityOf(d.severity), message: d.message });
+      }
+    }
+    return out;
+  }
+
+  private programsFor(doc: vscode.TextDocument): { ts: TS; programs: LightPrograms } {
+    const loaded = loadTypeScript(doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined, this.log);
+    const cwd = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
+    const key = `${loaded.path}|${cwd}`;
+    if (this.programs?.key !== key) {
+      const open = {
+        get: (fileName: string) => {
+          const d = vscode.workspace.textDocuments.find((t) => t.uri.scheme === doc.uri.scheme && t.uri.fsPath === fileName);
+          return d ? { text: d.getText(), version: d.version } : undefined;
+        },
+      };
+      this.programs = { ts: loaded.ts, programs: new LightPrograms(loaded.ts, open, cwd), key };
+    }
+    return this.programs;
+  }
+
+  /**
+   * Re-infers and sends a render. With `onlyIfHandlers`, does nothing (returns false) when the document
+   * has no handler, so following the active editor does not blank the diagram.
+   */
+  private update(reason: string, onlyIfHandlers = false): boolean {
+    if (this.disposed) return false;
+    if (!this.ready || !this.panel.visible) {
+      this.dirty = true; // drawn when the page says 'ready'
+      return true;
+    }
+    const t0 = performance.now();
+    const doc = this.document();
+    if (!doc) {
+      if (this.documentUri) {
+        // Not open (restored after reload, or closed): open it in the background, then draw.
+        const uri = this.documentUri;
+        vscode.workspace.openTextDocument(uri).then(
+          () => this.documentUri?.toString() === uri.toString() && this.update(reason),
+          (err) => this.sendMessage(`Cannot open ${uri.fsPath || uri.toString()}: ${errorText(err)}`)
+        );
+        return true;
+      }
+      this.sendMessage('Open a TypeScript or JavaScript file with a durable handler, then run "Durable Lens: Show Workflow".');
+      return true;
+    }
+    let graph: WorkflowGraph;
+    let syntaxError: string | null = null;
+    try {
+      const { ts, programs } = this.programsFor(doc);
+      const fileName = doc.uri.fsPath;
+      const { program, sourceFile } = programs.programFor(fileName);
+      const syntax = program.getSyntacticDiagnostics(sourceFile);
+      if (syntax.length > 0) {
+        const first = syntax[0]!;
+        const line = first.start !== undefined ? sourceFile.getLineAndCharacterOfPosition(first.start).line + 1 : undefined;
+        syntaxError = `The code does not parse${line ? ` (line ${line})` : ''}: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`;
+      }
+      graph = syntaxError && this.shown && this.shown.params.documentUri === doc.uri.toString() ? this.shown.graph : inferWorkflow(ts, sourceFile, program);
+    } catch (err) {
+      this.log.error(`workflow: inference failed for ${doc.uri.toString()}: ${errorText(err)}`);
+      if (onlyIfHandlers) return false;
+      this.sendMessage(`The workflow could not be inferred: ${errorText(err)}`);
+      return true;
+    }
+    if (onlyIfHandlers && graph.handlers.length === 0) return false;
+    if (syntaxError && this.shown && this.shown.params.documentUri === doc.uri.toString()) {
+      // Keep the last good diagram: a half-typed line must not make the view jump or go blank.
+      this.parseError = syntaxError;
+      this.post({ type: 'parseError', message: syntaxError });
+      WorkflowPanel.changeEmitter.fire(this.state);
+      return true;
+    }
+    this.parseError = syntaxError;
+    const handler = pickHandler(graph, this.handlerName);
+    const fileName = path.basename(doc.uri.path);
+    if (!handler) {
+      this.shown = undefined;
+      this.sendMessage(`No durable handler in ${fileName}.`, graph);
+      return true;
+    }
+    const view = handlerView(handler, doc.uri.fsPath);
+    const files = new Set(handler.nodes.map((n) => n.file ?? handler.file));
+    const marks = diagnosticMarks(handler, this.diagnosticsFor(files), lineResolver());
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const at = editor ? nodeAt(handler, doc.uri.fsPath, doc.offsetAt(editor.selection.active), (o) => doc.positionAt(o).line + 1) : undefined;
+    this.highlight = at?.id ?? null;
+    const params: Omit<RenderParams, 'seq'> = {
+      documentUri: doc.uri.toString(),
+      fileName,
+      handlers: handlerList(graph),
+      handler: handler.name,
+      mermaid: view.mermaid,
+      nodes: view.nodes,
+      marks,
+      highlight: this.highlight,
+    };
+    this.shown = { graph, handler, params };
+    this.dirty = false;
+    this.updateTitle();
+    this.post({ type: 'render', seq: ++this.seq, ...params });
+    if (syntaxError) this.post({ type: 'parseError', message: syntaxError });
+    this.log.trace(`workflow: ${reason}: inferred ${handler.nodes.length} nodes of ${handler.name} in ${(performance.now() - t0).toFixed(1)} ms`);
+    return true;
+  }
+
+  private sendMessage(message: string, graph?: WorkflowGraph): void {
+    this.updateTitle();
+    this.post({
+      type: 'render',
+      seq: ++this.seq,
+      documentUri: this.documentUri?.toString() ?? '',
+      fileName: this.documentUri ? path.basename(this.documentUri.path) : '',
+      handlers: graph ? handlerList(graph) : [],
+      handler: null,
+      mermaid: '',
+      nodes: [],
+      marks: [],
+      highlight: null,
+      message,
+    });
+  }
+
+  private async revealNode(nodeId: string): Promise<void> {
+    const shown = this.shown;
+    const node = shown?.handler.nodes.find((n) => n.id === nodeId);
+    if (!shown || !node) return;
+    const file = node.file ?? shown.handler.file;
+    const uri = file === this.documentUri?.fsPath ? this.documentUri : vscode.Uri.file(file);
+    const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+    const doc = existing?.document ?? (await vscode.workspace.openTextDocument(uri));
+    const pos = typeof node.start === 'number' ? doc.positionAt(node.start) : new vscode.Position(Math.max(0, node.line - 1), Math.max(0, (node.column ?? 1) - 1));
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: existing?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One),
+      preserveFocus: false,
+      selection: new vscode.Range(pos, pos),
+    });
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (WorkflowPanel.current === this) WorkflowPanel.current = undefined;
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new WorkflowPanelError('disposed', 'The workflow panel was closed.'));
+    }
+    this.pending.clear();
+    this.panel.dispose();
+    while (this.disposables.length) {
+      try {
+        this.disposables.pop()!.dispose();
+      } catch {
+        /* already disposed */
+      }
+    }
+  }
+}
+
+function severityOf(s: vscode.DiagnosticSeverity): MarkSeverity {
+  return s === vscode.DiagnosticSeverity.Error ? 'error' : s === vscode.DiagnosticSeverity.Warning ? 'warning' : 'info';
+}
+
+/** 1-based line of an offset in a file that is open (diagnostics only exist for open files). */
+function lineResolver(): (file: string, offset: number) => number {
+  return (file, offset) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    return doc ? doc.positionAt(offset).line + 1 : -1;
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
