@@ -4,8 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
 import type { TS } from '../core/analysis/model';
-import type { WorkflowHandler, WorkflowNode } from '../core/workflow/graph';
+import type { WorkflowHandler } from '../core/workflow/graph';
 import { inferWorkflow } from '../core/workflow/infer';
+import { buildInvokeResolver, type InvokeTargetResolver } from '../core/workflow/invokeTargets';
+import { graphJson } from '../core/workflow/json';
 import { renderMermaid } from '../core/workflow/mermaid';
 import { loadTypeScript } from './loadTypeScript';
 
@@ -86,7 +88,8 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
   }
   const program = buildProgram(tsm, abs, text);
   const sf = program.getSourceFile(abs) ?? tsm.createSourceFile(abs, text, tsm.ScriptTarget.Latest, true);
-  const graph = inferWorkflow(tsm, sf, program.getSourceFile(abs) ? program : undefined, { handler: parsed.handler });
+  const resolver = lazyInvokeResolver(tsm, program, path.dirname(abs));
+  const graph = inferWorkflow(tsm, sf, program.getSourceFile(abs) ? program : undefined, { handler: parsed.handler, resolveInvokeTarget: resolver });
   if (parsed.handler !== undefined && graph.handlers.length === 0) {
     const all = inferWorkflow(tsm, sf, undefined).handlers.map((h) => h.name);
     io.err(`durable-lens graph: no handler named "${parsed.handler}" in ${parsed.file}${all.length ? ` (handlers: ${all.join(', ')})` : ''}\n`);
@@ -94,14 +97,7 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
   }
   const shown = (f: string): string => displayPath(cwd, f);
   if (parsed.format === 'json') {
-    const handlers = graph.handlers.map((h) => ({
-      name: h.name,
-      file: shown(h.file),
-      line: h.line,
-      nodes: h.nodes.map((n) => jsonNode(n, shown)),
-      edges: h.edges.map((e) => ({ from: e.from, to: e.to, label: e.label, ...(e.kind ? { kind: e.kind } : {}) })),
-    }));
-    io.out(JSON.stringify({ handlers }, null, 2) + '\n');
+    io.out(JSON.stringify(graphJson(graph.handlers, shown), null, 2) + '\n');
     return 0;
   }
   if (graph.handlers.length === 0) {
@@ -120,17 +116,47 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ');
 }
 
-function jsonNode(n: WorkflowNode, shown: (f: string) => string): Record<string, unknown> {
-  // The contract's fields first, then the extras in a fixed order.
-  const o: Record<string, unknown> = { id: n.id, kind: n.kind, name: n.name, line: n.line, parent: n.parent };
-  if (n.file !== undefined) o.file = shown(n.file);
-  if (n.column !== undefined) o.column = n.column;
-  if (n.start !== undefined) o.start = n.start;
-  if (n.end !== undefined) o.end = n.end;
-  if (n.detail !== undefined) o.detail = n.detail;
-  if (n.awaitOf !== undefined) o.awaitOf = n.awaitOf;
-  if (n.target !== undefined) o.target = { ...n.target, file: shown(n.target.file) };
-  return o;
+const SCAN_EXTENSIONS = /\.(ts|tsx|js|mjs|cjs)$/;
+const SCAN_SKIP = new Set(['node_modules', 'out', 'dist', 'build', 'coverage']);
+
+/**
+ * `invoke` targets are other functions, usually not imported by the handler: look for them among the
+ * Program's files and the files under the handler's folder, parsed only when an invoke is seen.
+ */
+function lazyInvokeResolver(tsm: TS, program: ts.Program, dir: string): InvokeTargetResolver {
+  let r: InvokeTargetResolver | undefined;
+  return (target) => {
+    if (!r) {
+      const files = new Map<string, ts.SourceFile>();
+      for (const sf of program.getSourceFiles()) files.set(path.resolve(sf.fileName), sf);
+      const walk = (d: string, depth: number): void => {
+        if (depth > 3 || files.size > 500) return;
+        let entries: fs.Dirent[];
+        try {
+          entries = fs.readdirSync(d, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const e of entries) {
+          const full = path.join(d, e.name);
+          if (e.isDirectory()) {
+            if (!e.name.startsWith('.') && !SCAN_SKIP.has(e.name)) walk(full, depth + 1);
+          } else if (SCAN_EXTENSIONS.test(e.name) && !e.name.endsWith('.d.ts') && !files.has(full)) {
+            try {
+              const text = fs.readFileSync(full, 'utf8');
+              if (text.includes('withDurableExecution') || text.includes('DurableExecutionHandler') || text.includes('DurableHandler')) files.set(full, tsm.createSourceFile(full, text, tsm.ScriptTarget.Latest, true));
+            } catch {
+              // unreadable: not a target
+            }
+          }
+        }
+      };
+      walk(dir, 0);
+      r = buildInvokeResolver(tsm, [...files.values()]);
+    }
+    return r(target);
+  };
 }
 
 /** Relative to the working directory when inside it, with forward slashes; absolute otherwise. */

@@ -54,6 +54,7 @@ interface Tentative {
   readonly edges: number;
   readonly afterConnect: number;
   readonly effects: number;
+  readonly log: number;
 }
 
 /** One function body being walked: the handler, a helper expansion, or an SDK callback. */
@@ -117,6 +118,7 @@ class Builder {
   /** Bumped whenever something observable is recorded outside nodes/edges (jumps, returns). */
   private effects = 0;
   private readonly memo = new Map<ts.Node, boolean>();
+  private readonly counterLog: Array<[Map<string, number>, string]> = [];
   /** Every name bound to a durable context so far (for the pre-check only). */
   private readonly contextNames = new Set<string>();
 
@@ -178,8 +180,7 @@ class Builder {
 
   /** Adds a node under `scope`; `key` names its slot (kind plus name for operations, a keyword for structure). */
   private add(scope: Scope, kind: NodeKind, name: string | null, at: ts.Node, ctx: FnCtx, key: string, detail?: string, extra?: Partial<MNode>): string {
-    const n = scope.counters.get(key) ?? 0;
-    scope.counters.set(key, n + 1);
+    const n = this.bump(scope, key);
     let id = (scope.path ? scope.path + '/' : '') + key + (n > 0 ? '#' + n : '');
     if (this.ids.has(id)) {
       // Only when a name itself contains the separators; keep ids unique.
@@ -226,6 +227,21 @@ class Builder {
     return [{ from: to, label: null }];
   }
 
+  /** Takes the next ordinal for `key` in the scope, logged so a rollback can give it back. */
+  private bump(scope: Scope, key: string): number {
+    const n = scope.counters.get(key) ?? 0;
+    scope.counters.set(key, n + 1);
+    this.counterLog.push([scope.counters, key]);
+    return n;
+  }
+
+  private unbumpTo(length: number): void {
+    while (this.counterLog.length > length) {
+      const [m, k] = this.counterLog.pop()!;
+      m.set(k, (m.get(k) ?? 1) - 1);
+    }
+  }
+
   private child(scope: Scope, segment: string, parent: string | null): Scope {
     return { path: (scope.path ? scope.path + '/' : '') + segment, parent, counters: new Map() };
   }
@@ -243,20 +259,24 @@ class Builder {
     const nodes = this.nodes.length;
     const edges = this.edges.length;
     const effects = this.effects;
+    const log = this.counterLog.length;
     const id = this.add(scope, kind, name, at, ctx, key);
     this.connect(fr, id);
-    return { id, scope, key, nodes, edges, afterConnect: this.edges.length, effects };
+    return { id, scope, key, nodes, edges, afterConnect: this.edges.length, effects, log };
   }
 
-  /** true (and the node removed) when nothing was added under the tentative node but its own exits. */
-  private settle(tn: Tentative, exits: readonly Exit[], ownJumps = 0): boolean {
-    if (this.nodes.length !== tn.nodes + 1 || this.edges.length !== tn.afterConnect || this.effects - ownJumps !== tn.effects) return false;
-    if (exits.some((x) => x.from !== tn.id)) return false;
+  /**
+   * true (and the node removed, with any structure nested in it) when no operation was found under the
+   * tentative node and nothing left it (return, throw, a jump to an outer loop).
+   */
+  private settle(tn: Tentative, ownJumps = 0): boolean {
+    if (this.effects - ownJumps !== tn.effects) return false;
+    for (let i = tn.nodes + 1; i < this.nodes.length; i++) if (!STRUCTURE_KINDS.has(this.nodes[i]!.kind)) return false;
+    for (let i = tn.nodes; i < this.nodes.length; i++) this.ids.delete(this.nodes[i]!.id);
     this.nodes.length = tn.nodes;
     this.edges.length = tn.edges;
     this.effects = tn.effects;
-    this.ids.delete(tn.id);
-    tn.scope.counters.set(tn.key, (tn.scope.counters.get(tn.key) ?? 1) - 1);
+    this.unbumpTo(tn.log);
     return true;
   }
 
@@ -269,7 +289,7 @@ class Builder {
     if (known !== undefined) return known;
     const t = this.ts;
     let result = false;
-    if (t.isReturnStatement(n) || t.isThrowStatement(n)) result = true;
+    if (t.isReturnStatement(n) || t.isThrowStatement(n) || t.isBreakStatement(n) || t.isContinueStatement(n)) result = true;
     else if (t.isCallExpression(n)) {
       const c = skipOuterExpressions(t, n.expression);
       if (t.isIdentifier(c) || t.isElementAccessExpression(c)) result = true;
@@ -331,8 +351,11 @@ class Builder {
       for (let i = ctx.jumps.length - 1; i >= 0; i--) {
         const f = ctx.jumps[i]!;
         if (label !== undefined ? f.label === label : isBreak || f.kind === 'loop') {
-          if (isBreak) f.breaks.push(...fr);
-          else if (f.kind === 'loop') f.continues.push(...fr);
+          // Jumps out of a loop are labelled so the cycle reads right; a switch's own breaks are just its exits.
+          const word = isBreak ? 'break' : 'continue';
+          const tagged = f.kind === 'loop' ? fr.map((x) => ({ ...x, label: x.label ? `${x.label} (${word})` : word })) : fr;
+          if (isBreak) f.breaks.push(...tagged);
+          else if (f.kind === 'loop') f.continues.push(...tagged);
           f.jumps++;
           this.effects++;
           return [];
@@ -376,47 +399,50 @@ class Builder {
     return this.ts.isCallExpression(x) ? x : undefined;
   }
 
-  private sub(id: string, segment: string): Scope {
-    return { path: id + '/' + segment, parent: id, counters: new Map() };
+  /**
+   * The scope inside a decision, loop or catch: same id namespace (so an operation's id does not depend on
+   * the structure around it, and wrapping it in an `if` keeps its id), new parent.
+   */
+  private sub(scope: Scope, id: string): Scope {
+    return { path: scope.path, parent: id, counters: scope.counters };
   }
 
   private walkIf(st: ts.IfStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     fr = this.walkExpr(st.expression, fr, scope, ctx);
     if (!this.interesting(st.thenStatement) && !(st.elseStatement && this.interesting(st.elseStatement))) return fr;
-    const tn = this.tentative(scope, 'decision', `if ${text(this.ts, st.expression, ctx.sf)}`, st, ctx, 'if', fr);
+    const cond = text(this.ts, st.expression, ctx.sf);
+    const tn = this.tentative(scope, 'decision', `if ${cond}`, st, ctx, `if:${cond}`, fr);
     const id = tn.id;
-    const thenOut = this.walkStatement(st.thenStatement, [{ from: id, label: 'yes' }], this.sub(id, 'then'), ctx);
-    const elseOut = st.elseStatement ? this.walkStatement(st.elseStatement, [{ from: id, label: 'no' }], this.sub(id, 'else'), ctx) : [{ from: id, label: 'no' }];
+    const thenOut = this.walkStatement(st.thenStatement, [{ from: id, label: 'yes' }], this.sub(scope, id), ctx);
+    const elseOut = st.elseStatement ? this.walkStatement(st.elseStatement, [{ from: id, label: 'no' }], this.sub(scope, id), ctx) : [{ from: id, label: 'no' }];
     const out = [...thenOut, ...elseOut];
-    return this.settle(tn, out) ? fr : out;
+    return this.settle(tn) ? fr : out;
   }
 
   private walkSwitch(st: ts.SwitchStatement, fr: Exit[], scope: Scope, ctx: FnCtx, label: string | undefined): Exit[] {
     fr = this.walkExpr(st.expression, fr, scope, ctx);
     if (!this.interesting(st.caseBlock)) return fr;
-    const tn = this.tentative(scope, 'decision', `switch ${text(this.ts, st.expression, ctx.sf)}`, st, ctx, 'switch', fr);
+    const subject = text(this.ts, st.expression, ctx.sf);
+    const tn = this.tentative(scope, 'decision', `switch ${subject}`, st, ctx, `switch:${subject}`, fr);
     const id = tn.id;
     const frame: JumpFrame = { kind: 'switch', label, target: id, breaks: [], continues: [], jumps: 0 };
     ctx.jumps.push(frame);
     let fall: Exit[] = [];
     let hasDefault = false;
-    const seen = new Map<string, number>();
     try {
       for (const clause of st.caseBlock.clauses) {
         const isDefault = this.ts.isDefaultClause(clause);
         if (isDefault) hasDefault = true;
         const caseText = isDefault ? 'default' : `case ${text(this.ts, clause.expression, ctx.sf)}`;
-        const k = seen.get(caseText) ?? 0;
-        seen.set(caseText, k + 1);
         // A case without a break falls through: its exits join the next case's entry.
         const entry: Exit[] = [...fall, { from: id, label: caseText }];
-        fall = this.walkStatements(clause.statements, entry, this.sub(id, caseText + (k ? '#' + k : '')), ctx);
+        fall = this.walkStatements(clause.statements, entry, this.sub(scope, id), ctx);
       }
     } finally {
       ctx.jumps.pop();
     }
     const out = [...fall, ...frame.breaks, ...(hasDefault ? [] : [{ from: id, label: 'default' }])];
-    return this.settle(tn, out, frame.jumps) ? fr : out;
+    return this.settle(tn, frame.jumps) ? fr : out;
   }
 
   private walkLoop(st: ts.IterationStatement, fr: Exit[], scope: Scope, ctx: FnCtx, label: string | undefined): Exit[] {
@@ -438,10 +464,10 @@ class Builder {
     const cond = t.isWhileStatement(st) || t.isDoStatement(st) ? st.expression : t.isForStatement(st) ? st.condition : undefined;
     const incr = t.isForStatement(st) ? st.incrementor : undefined;
     if (!this.interesting(st.statement) && !(cond && this.interesting(cond)) && !(incr && this.interesting(incr))) return fr;
-    const tn = this.tentative(scope, 'loop', header, st, ctx, 'loop', fr);
+    const tn = this.tentative(scope, 'loop', header, st, ctx, `loop:${header}`, fr);
     const id = tn.id;
     const frame: JumpFrame = { kind: 'loop', label, target: id, breaks: [], continues: [], jumps: 0 };
-    const inner = this.sub(id, 'body');
+    const inner = this.sub(scope, id);
     ctx.jumps.push(frame);
     let bodyOut: Exit[];
     try {
@@ -454,7 +480,7 @@ class Builder {
       ctx.jumps.pop();
     }
     const back = [...bodyOut, ...frame.continues];
-    if (this.settle(tn, [...back, ...frame.breaks], frame.jumps)) return fr;
+    if (this.settle(tn, frame.jumps)) return fr;
     this.connectBack(back, id);
     return [{ from: id, label: 'done' }, ...frame.breaks];
   }
@@ -481,6 +507,9 @@ class Builder {
       // The catch node exists first so operations in the try block can draw their error edge to it; it is
       // moved after them in the node list so the list stays in source order.
       const edgesBefore = this.edges.length;
+      const nodesBefore = this.nodes.length;
+      const effectsBefore = this.effects;
+      const logBefore = this.counterLog.length;
       const id = this.add(scope, 'catch', name, c, ctx, 'catch');
       const catchIndex = this.nodes.length - 1;
       const tryOut = this.walkStatements(st.tryBlock.statements, fr, scope, { ...ctx, catchTarget: id });
@@ -492,8 +521,18 @@ class Builder {
         // Nothing in the try block is seen failing, but any code there may throw: draw the path from before it.
         for (const x of fr) this.edge(x.from, id, x.label ?? 'error', 'error');
       }
-      const catchOut = this.walkStatements(c.block.statements, [{ from: id, label: null }], this.under(id), ctx);
+      const catchOut = this.walkStatements(c.block.statements, [{ from: id, label: null }], this.sub(scope, id), ctx);
       out = [...tryOut, ...catchOut];
+      let opsAdded = false;
+      for (let i = nodesBefore; i < this.nodes.length && !opsAdded; i++) if (!STRUCTURE_KINDS.has(this.nodes[i]!.kind)) opsAdded = true;
+      if (!opsAdded && this.effects === effectsBefore) {
+        // A try/catch around plain code (it only looked interesting): not part of the workflow.
+        for (let i = nodesBefore; i < this.nodes.length; i++) this.ids.delete(this.nodes[i]!.id);
+        this.nodes.length = nodesBefore;
+        this.edges.length = edgesBefore;
+        this.unbumpTo(logBefore);
+        out = fr;
+      }
     } else {
       out = this.walkStatements(st.tryBlock.statements, fr, scope, ctx);
       if (clause) out = this.walkStatements(clause.block.statements, out, scope, ctx);
@@ -513,7 +552,7 @@ class Builder {
       this.effects++;
       return [];
     }
-    ctx.returns.push(...out);
+    for (const x of out) ctx.returns.push(x.label ? { ...x, label: `${x.label} (return)` } : x);
     this.effects++;
     return [];
   }
@@ -570,11 +609,12 @@ class Builder {
     if (t.isConditionalExpression(e)) {
       fr = this.walkExpr(e.condition, fr, scope, ctx);
       if (!this.interesting(e.whenTrue) && !this.interesting(e.whenFalse)) return fr;
-      const tn = this.tentative(scope, 'decision', `${text(t, e.condition, ctx.sf)} ?`, e, ctx, '?:', fr);
-      const a = this.walkExpr(e.whenTrue, [{ from: tn.id, label: 'yes' }], this.sub(tn.id, 'then'), ctx);
-      const b = this.walkExpr(e.whenFalse, [{ from: tn.id, label: 'no' }], this.sub(tn.id, 'else'), ctx);
+      const cond = text(t, e.condition, ctx.sf);
+      const tn = this.tentative(scope, 'decision', `${cond} ?`, e, ctx, `?:${cond}`, fr);
+      const a = this.walkExpr(e.whenTrue, [{ from: tn.id, label: 'yes' }], this.sub(scope, tn.id), ctx);
+      const b = this.walkExpr(e.whenFalse, [{ from: tn.id, label: 'no' }], this.sub(scope, tn.id), ctx);
       const out = [...a, ...b];
-      return this.settle(tn, out) ? fr : out;
+      return this.settle(tn) ? fr : out;
     }
     if (t.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
@@ -582,12 +622,13 @@ class Builder {
         fr = this.walkExpr(e.left, fr, scope, ctx);
         if (!this.interesting(e.right)) return fr;
         const sym = op === t.SyntaxKind.AmpersandAmpersandToken ? '&&' : op === t.SyntaxKind.BarBarToken ? '||' : '??';
-        const tn = this.tentative(scope, 'decision', `${text(t, e.left, ctx.sf)} ${sym}`, e, ctx, sym, fr);
+        const left = text(t, e.left, ctx.sf);
+        const tn = this.tentative(scope, 'decision', `${left} ${sym}`, e, ctx, `${sym}:${left}`, fr);
         const go = sym === '&&' ? 'yes' : sym === '||' ? 'no' : 'nullish';
         const skip = sym === '&&' ? 'no' : sym === '||' ? 'yes' : 'set';
-        const a = this.walkExpr(e.right, [{ from: tn.id, label: go }], this.sub(tn.id, 'then'), ctx);
+        const a = this.walkExpr(e.right, [{ from: tn.id, label: go }], this.sub(scope, tn.id), ctx);
         const out = [...a, { from: tn.id, label: skip }];
-        return this.settle(tn, out) ? fr : out;
+        return this.settle(tn) ? fr : out;
       }
       fr = this.walkExpr(e.left, fr, scope, ctx);
       return this.walkExpr(e.right, fr, scope, ctx);
@@ -661,9 +702,10 @@ class Builder {
         fr = this.walkExpr(callee.expression, fr, scope, ctx);
         for (const a of call.arguments) if (a !== fnArg) fr = this.walkExpr(a, fr, scope, ctx);
         if (!fn.body || !this.interesting(fn.body)) return fr;
-        const tn = this.tentative(scope, 'loop', `${text(t, callee.expression, ctx.sf)}.${callee.name.text}`, call, ctx, 'loop', fr);
-        const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(tn.id, 'body'), ctx, ctx.contexts);
-        if (this.settle(tn, body)) return fr;
+        const header = `${text(t, callee.expression, ctx.sf)}.${callee.name.text}`;
+        const tn = this.tentative(scope, 'loop', header, call, ctx, `loop:${header}`, fr);
+        const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(scope, tn.id), ctx, ctx.contexts);
+        if (this.settle(tn)) return fr;
         this.connectBack(body, tn.id);
         return [{ from: tn.id, label: 'done' }];
       }
@@ -736,8 +778,7 @@ class Builder {
       const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${key}`, recursive ? `recursive call to ${name}: cut off here` : `helpers nested too deep: ${name} not expanded`);
       return this.connect(fr, id);
     }
-    const n = scope.counters.get(key) ?? 0;
-    scope.counters.set(key, n + 1);
+    const n = this.bump(scope, key);
     const hScope: Scope = this.child(scope, key + (n > 0 ? '#' + n : ''), scope.parent);
     // The helper's own context parameters, by position; closures keep the caller's names too.
     const contexts = new Set<string>();
@@ -968,6 +1009,7 @@ class Builder {
 
 const OPERATION_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
 const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
+const STRUCTURE_KINDS: ReadonlySet<string> = new Set(['decision', 'loop', 'catch', 'branch']);
 
 function safe<T>(f: () => T): T | undefined {
   try {

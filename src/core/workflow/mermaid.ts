@@ -202,12 +202,13 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   const subgraphIds: Record<string, string> = {};
   const ensureSub = (owner: string, depth = 0): void => {
     if (items.has(owner) || depth > 10000) return;
+    // The enclosing subgraph first, so ids count from the outside in.
+    const pc = parentContainer(owner);
+    if (pc !== null && pc !== owner) ensureSub(pc, depth + 1);
     items.set(owner, []);
     const sid = 'sg' + subIds.size;
     subIds.set(owner, sid);
     subgraphIds[sid] = owner;
-    const pc = parentContainer(owner);
-    if (pc !== null && pc !== owner) ensureSub(pc, depth + 1);
     items.get(pc === owner ? null : pc)!.push({ sub: owner });
   };
   for (const n of nodes) {
@@ -221,7 +222,8 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   const nodeLine = (n: WorkflowNode): string => {
     const [open, close] = SHAPES[n.kind] ?? SHAPES.dynamic;
     let label = escapeLabel(clip(nodeLabel(n)));
-    if (showDetails && n.detail) label += '<br/><small>' + escapeLabel(clip(n.detail)) + '</small>';
+    // A second line for the detail: a newline inside the quoted label (no HTML, so nothing to sanitise).
+    if (showDetails && n.detail) label += '\n' + escapeLabel(clip(n.detail));
     return `${mid.get(n.id)}${open}"${label}"${close}`;
   };
   const emit = (container: string | null, indent: string, depth: number): void => {

@@ -1,0 +1,50 @@
+// Unit tests (node, mocha): every workflow fixture's inferred graph (contract JSON) and Mermaid text are
+// compared exactly with the checked-in golden files. Regenerate after a deliberate change with
+// `UPDATE_GOLDEN=1 npm run test:unit` (or the mocha line in DESIGN.md) and review the diff of golden/.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { graphJson } from '../../../src/core/workflow/json';
+import { renderMermaid } from '../../../src/core/workflow/mermaid';
+import { GOLDEN, UPDATE_GOLDEN, fixtureFiles, inferFixture, relToRepo } from './support';
+
+/** The same text `durable-lens graph FILE` prints, for one file's handlers. */
+export function mermaidOf(name: string): string {
+  const hs = inferFixture(name);
+  return hs
+    .map((h) => (hs.length > 1 ? `%% handler ${h.name} (${relToRepo(h.file)}:${h.line})\n` : '') + renderMermaid(h).text)
+    .join('\n');
+}
+
+export function jsonOf(name: string): string {
+  return JSON.stringify(graphJson(inferFixture(name), relToRepo), null, 2) + '\n';
+}
+
+function check(file: string, actual: string): void {
+  if (UPDATE_GOLDEN) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, actual);
+    return;
+  }
+  let expected: string;
+  try {
+    expected = fs.readFileSync(file, 'utf8');
+  } catch {
+    assert.fail(`missing golden file ${relToRepo(file)}: run with UPDATE_GOLDEN=1 and review it`);
+  }
+  assert.strictEqual(actual, expected, `${relToRepo(file)} differs (UPDATE_GOLDEN=1 regenerates it; review the diff)`);
+}
+
+describe('workflow golden files', () => {
+  for (const file of fixtureFiles()) {
+    const name = path.basename(file, '.ts');
+    it(`${name}: graph JSON`, () => check(path.join(GOLDEN, `${name}.json`), jsonOf(name)));
+    it(`${name}: Mermaid text`, () => check(path.join(GOLDEN, `${name}.mmd`), mermaidOf(name)));
+  }
+
+  it('every golden file belongs to a fixture (no stale goldens)', () => {
+    const names = new Set(fixtureFiles().map((f) => path.basename(f, '.ts')));
+    const stale = fs.existsSync(GOLDEN) ? fs.readdirSync(GOLDEN).filter((f) => !names.has(f.replace(/\.(json|mmd)$/, ''))) : [];
+    assert.deepStrictEqual(stale, []);
+  });
+});

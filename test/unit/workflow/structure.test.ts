@@ -1,0 +1,125 @@
+// Unit tests (node, mocha): the control structure of inferred workflows — decisions, loops, catch regions,
+// early exits — read from the fixture handlers.
+import * as assert from 'assert';
+import { edgeStrings, named, node, onlyHandler } from './support';
+
+describe('workflow structure: decisions', () => {
+  const h = onlyHandler('decisions');
+  const edges = edgeStrings(h);
+
+  it('if / else if / else: a decision per test, the else-if nested in the else branch, labelled edges', () => {
+    const outer = node(h, (n) => n.kind === 'decision' && n.name === 'if order.total > 1000');
+    const inner = node(h, (n) => n.kind === 'decision' && n.name === 'if order.total > 100');
+    assert.strictEqual(inner.parent, outer.id);
+    assert.strictEqual(named(h, 'step', 'manual-review').parent, outer.id);
+    assert.strictEqual(named(h, 'step', 'fraud-check').parent, inner.id);
+    assert.strictEqual(named(h, 'wait', 'cool-down').parent, inner.id);
+    assert.ok(edges.includes('decision:if order.total > 1000 -> step:manual-review [yes]'));
+    assert.ok(edges.includes('decision:if order.total > 1000 -> decision:if order.total > 100 [no]'));
+    assert.ok(edges.includes('decision:if order.total > 100 -> wait:cool-down [no]'));
+  });
+
+  it('switch: one edge per case, fall-through from gift into physical, default returning early', () => {
+    const sw = node(h, (n) => n.kind === 'decision' && n.name === 'switch order.kind');
+    for (const s of ['send-link', 'wrap', 'ship']) assert.strictEqual(named(h, 'step', s).parent, sw.id);
+    assert.ok(edges.includes("decision:switch order.kind -> step:send-link [case 'digital']"));
+    assert.ok(edges.includes("decision:switch order.kind -> step:wrap [case 'gift']"));
+    assert.ok(edges.includes("decision:switch order.kind -> step:ship [case 'physical']"));
+    assert.ok(edges.includes('step:wrap -> step:ship'), 'fall-through edge');
+    assert.ok(edges.includes('decision:switch order.kind -> end [default (return)] (exit)'));
+    // break leaves the switch: both breaking cases continue at the ternary, wrap does not skip ship.
+    assert.ok(edges.includes('step:send-link -> decision:order.express ?'));
+    assert.ok(edges.includes('step:ship -> decision:order.express ?'));
+    assert.ok(!edges.some((e) => e.startsWith('step:wrap -> decision')));
+  });
+
+  it('ternary, && and ?? around operations become decisions with both paths', () => {
+    assert.ok(edges.includes('decision:order.express ? -> step:express-label [yes]'));
+    assert.ok(edges.includes('decision:order.express ? -> step:standard-label [no]'));
+    assert.ok(edges.includes('decision:order.coupon && -> step:apply-coupon [yes]'));
+    assert.ok(edges.includes('decision:order.coupon && -> decision:order.coupon ?? [no]'), 'the guard can skip the step');
+    assert.ok(edges.includes('decision:order.coupon ?? -> step:list-price [nullish]'));
+  });
+
+  it('early throw and return edge to the end; the final return is the normal end', () => {
+    assert.ok(edges.includes('decision:if !order.total -> end [yes (throw)] (exit)'));
+    assert.ok(edges.includes('decision:if order.total < 0 -> end [yes (return)] (exit)'));
+    assert.ok(edges.includes('step:finish -> end'));
+  });
+
+  it('plain code in an if is not drawn', () => {
+    assert.ok(!h.nodes.some((n) => n.name === 'if order.express'));
+    assert.strictEqual(h.nodes.filter((n) => n.kind === 'decision').length, 8);
+  });
+});
+
+describe('workflow structure: loops', () => {
+  const h = onlyHandler('loops');
+  const edges = edgeStrings(h);
+  const loop = (name: string) => node(h, (n) => n.kind === 'loop' && n.name === name, `loop ${name}`);
+
+  it('for, for…of, for…in, while and do…while each become a loop with a back edge', () => {
+    const cases: [string, string, string][] = [
+      ['for i < 3', 'step', 'attempt-${i}'],
+      ['for const item of event.items', 'step', 'process-item'],
+      ['for const key in event.meta', 'step', 'tag'],
+      ['while !done', 'step', 'poll'],
+      ["do … while !(await ctx.step('check', async () => true))", 'step', 'check'],
+    ];
+    for (const [header, kind, op] of cases) {
+      const l = loop(header);
+      const o = named(h, kind, op);
+      assert.strictEqual(o.parent, l.id, `${op} inside ${header}`);
+      assert.ok(h.edges.some((e) => e.from === o.id && e.to === l.id), `back edge from ${op} to ${header}`);
+      assert.ok(h.edges.some((e) => e.from === l.id && e.label === 'done'), `exit of ${header}`);
+    }
+  });
+
+  it('do…while: the body runs before the condition is checked', () => {
+    assert.ok(edges.includes("loop:do … while !(await ctx.step('check', async () => true)) -> wait:backoff [repeat]"));
+    assert.ok(edges.includes('wait:backoff -> step:check'));
+  });
+
+  it('continue goes back to the loop head, break leaves the loop', () => {
+    assert.ok(edges.includes("decision:if item === 'skip' -> loop:for const item of event.items [yes (continue)]"));
+    assert.ok(edges.includes("decision:if item === 'stop' -> loop:for const key in event.meta [yes (break)]"));
+  });
+
+  it('array callbacks (map, forEach) with operations are loops', () => {
+    assert.strictEqual(named(h, 'step', 'map-callback').parent, loop('event.items.map').id);
+    assert.strictEqual(named(h, 'step', 'for-each').parent, loop('event.items.forEach').id);
+  });
+
+  it('a loop without operations is not drawn', () => {
+    assert.strictEqual(h.nodes.filter((n) => n.kind === 'loop').length, 7);
+  });
+});
+
+describe('workflow structure: try/catch/finally', () => {
+  const h = onlyHandler('errors');
+  const edges = edgeStrings(h);
+
+  it('operations in a try block draw an error edge to the catch region', () => {
+    assert.ok(edges.includes('step:charge -> catch:catch (err) [error] (error)'));
+    assert.ok(edges.includes('step:verify -> catch:catch (err) [error] (error)'));
+    assert.strictEqual(named(h, 'step', 'refund').parent, named(h, 'catch', 'catch (err)').id);
+  });
+
+  it('a throw inside the try block goes to the catch, not to the end', () => {
+    assert.ok(edges.includes('decision:if !ok -> catch:catch (err) [yes (throw)] (error)'));
+    assert.ok(!edges.some((e) => e.startsWith('decision:if !ok -> end')));
+  });
+
+  it('finally runs after both the try and the catch paths', () => {
+    assert.ok(edges.includes('decision:if !ok -> step:audit [no]'));
+    assert.ok(edges.includes('step:refund -> step:audit'));
+    assert.ok(edges.includes('step:risky -> step:cleanup'), 'try/finally without catch');
+  });
+
+  it('a try without operations still shows its catch when the catch has some; plain try/catch is not drawn', () => {
+    const c = node(h, (n) => n.kind === 'catch' && n.id !== named(h, 'catch', 'catch (err)').id);
+    assert.strictEqual(named(h, 'step', 'bad-id').parent, c.id);
+    assert.ok(h.edges.some((e) => e.to === c.id && e.kind === 'error'));
+    assert.strictEqual(h.nodes.filter((n) => n.kind === 'catch').length, 2);
+  });
+});
