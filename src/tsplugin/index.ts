@@ -3,6 +3,7 @@
 import type * as ts from 'typescript';
 import type { LensConfig, TS } from '../core/analysis/model';
 import { loadProjectConfig, mergeLensConfigs, parseLensConfig, type ConfigProblem } from '../core/config/projectConfig';
+import { RULE_CATALOG, RULE_IDS } from '../core/rules/catalog';
 import { decorateLanguageService, type ConfigSource } from './languageService';
 
 /** How often a project re-reads durable-lens.json (it is stat-ed, not watched). */
@@ -15,6 +16,9 @@ const CONFIG_FILE_RECHECK_MS = 2000;
  */
 function init(modules: { typescript: TS }): ts.server.PluginModule {
   const tsm = modules.typescript;
+  registerFixableCodes(tsm);
+  /** Projects we decorate: told to refresh their diagnostics when the editor's settings change. */
+  const projects = new Set<ts.server.Project>();
   let editorConfig: LensConfig = {};
   let editorGeneration = 0;
   let editorProblems: readonly ConfigProblem[] = [];
@@ -69,6 +73,7 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
           return { config: merged, generation };
         },
       };
+      projects.add(info.project);
       log(`loaded for project ${info.project.getProjectName()}`);
       return decorateLanguageService(tsm, info.languageService, source, { info: log });
     } catch (e) {
@@ -78,14 +83,42 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
   };
 
   const onConfigurationChanged = (config: unknown) => {
-    // tsserver re-requests diagnostics after configurePlugin; the new generation invalidates every cache.
+    // The new generation invalidates every cache. Neither tsserver nor VS Code re-requests diagnostics after
+    // configurePlugin, so ask for it: refreshDiagnostics sends projectsUpdatedInBackground, and the editor re-runs
+    // geterr on its open files (settings apply without a reload).
     const parsed = parseLensConfig(config, 'configurePlugin');
     editorConfig = parsed.config;
     editorProblems = parsed.problems;
     editorGeneration++;
+    for (const project of projects) {
+      try {
+        if (project.isClosed()) projects.delete(project);
+        else project.refreshDiagnostics();
+      } catch {
+        // A project going away mid-refresh: nothing to refresh.
+      }
+    }
   };
 
   return { create, onConfigurationChanged };
+}
+
+/**
+ * VS Code asks tsserver which error codes are fixable once, with no file (`getSupportedCodeFixes` without
+ * arguments answers from TypeScript's own code-fix registry, not from the language service), and asks for
+ * quick fixes only for those codes. Registering our codes there (with no actions of TypeScript's own: the
+ * decorated getCodeFixesAtPosition supplies them) makes Ctrl+. offer our fixes. Internal API: absent, we skip.
+ */
+function registerFixableCodes(tsm: TS): void {
+  try {
+    const codefix = (tsm as unknown as { codefix?: { registerCodeFix?(reg: { errorCodes: number[]; getCodeActions(): undefined }): void; getSupportedErrorCodes?(): readonly string[] } }).codefix;
+    if (!codefix?.registerCodeFix) return;
+    const known = new Set(codefix.getSupportedErrorCodes?.() ?? []);
+    const missing = RULE_IDS.map((id) => RULE_CATALOG[id].code).filter((code) => !known.has(String(code)));
+    if (missing.length) codefix.registerCodeFix({ errorCodes: missing, getCodeActions: () => undefined });
+  } catch {
+    // Never break tsserver over this: quick fixes then show only where the client passes a file.
+  }
 }
 
 export = init;
