@@ -10,7 +10,10 @@ const { ensureVsCodeEnv, startCodeServer, launchChromium, paths } = require('./v
 const ROOT = paths.root;
 const SAMPLES = path.join(ROOT, 'samples');
 const TESTS_ENTRY = path.join(ROOT, 'out', 'test', 'integration', 'index.js');
-const HOST_RESULTS = path.join(ROOT, 'test-results', 'integration-host.json');
+// One file per run: several people (or CI and a person) may run the tier from the same checkout at once.
+const RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
+const HOST_RESULTS = path.join(ROOT, 'test-results', `integration-host-${RUN_ID}.json`);
+const HOST_PROGRESS = HOST_RESULTS.replace(/\.json$/, '.progress.log');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const TIMEOUT_MS = Number(process.env.DL_INTEGRATION_TIMEOUT_MS || 10 * 60 * 1000);
 
@@ -22,7 +25,7 @@ function writeVerdict(result) {
   const target = process.env.DL_RESULTS_FILE;
   if (!target) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  if (path.resolve(target) !== HOST_RESULTS) fs.writeFileSync(target, JSON.stringify(result, null, 2));
+  fs.writeFileSync(target, JSON.stringify(result, null, 2));
 }
 
 async function main() {
@@ -32,6 +35,7 @@ async function main() {
   const t0 = Date.now();
   ensureVsCodeEnv({ log });
   fs.rmSync(HOST_RESULTS, { force: true });
+  fs.rmSync(HOST_PROGRESS, { force: true });
   let server;
   let browser;
   try {
@@ -48,7 +52,18 @@ async function main() {
     await page.goto(server.folderUrl(SAMPLES, payload), { waitUntil: 'domcontentloaded' });
     log('workbench opened as an Extension Development Host on samples/; waiting for the suite');
     const deadline = Date.now() + TIMEOUT_MS;
+    let echoed = 0;
+    const echoProgress = () => {
+      try {
+        const text = fs.readFileSync(HOST_PROGRESS, 'utf8');
+        if (text.length > echoed) process.stdout.write(text.slice(echoed));
+        echoed = text.length;
+      } catch {
+        /* not started yet */
+      }
+    };
     while (!fs.existsSync(HOST_RESULTS)) {
+      echoProgress();
       if (Date.now() > deadline) {
         fs.mkdirSync(SCREENSHOTS, { recursive: true });
         await page.screenshot({ path: path.join(SCREENSHOTS, 'integration-timeout.png') }).catch(() => undefined);
@@ -59,7 +74,10 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
     await new Promise((r) => setTimeout(r, 300)); // the reporter writes the file in one call; let it land
+    echoProgress();
     const result = JSON.parse(fs.readFileSync(HOST_RESULTS, 'utf8'));
+    fs.rmSync(HOST_RESULTS, { force: true });
+    fs.rmSync(HOST_PROGRESS, { force: true });
     writeVerdict(result);
     log(`${result.passed} passed, ${result.failed} failed, ${result.pending} pending in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const f of result.failures || []) log(`FAILED ${f.title}\n${f.error}`);

@@ -9,15 +9,19 @@ import { EXTENSION_ID, describeDiagnostics, diagnosticCode, lensDiagnostics, lin
 
 const AGENT = 'genai-agent/src/handler.ts';
 const SAGA = 'order-saga/src/handler.ts';
+const SETTINGS = '.vscode/settings.json';
 const LOG_CODE = RULE_CATALOG['replayed-side-effect-log'].code;
 const TIMER_CODE = RULE_CATALOG['non-durable-timer'].code;
 const NONDET_CODE = RULE_CATALOG['nondeterministic-call'].code;
 
 describe('diagnostics in a real VS Code', function () {
+  this.timeout(300_000);
   const originals = new Map<string, string>();
+  let settingsOriginal = '';
   let api: DurableLensApi;
 
   before(async function () {
+    settingsOriginal = fs.readFileSync(sampleUri(SETTINGS).fsPath, 'utf8');
     for (const rel of [AGENT, SAGA]) originals.set(sampleUri(rel).fsPath, fs.readFileSync(sampleUri(rel).fsPath, 'utf8'));
     const ext = vscode.extensions.getExtension<DurableLensApi>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not loaded`);
@@ -28,6 +32,9 @@ describe('diagnostics in a real VS Code', function () {
     const config = vscode.workspace.getConfiguration('durableLens');
     await config.update('rules.non-durable-timer', undefined, vscode.ConfigurationTarget.Global);
     await config.update('enable', undefined, vscode.ConfigurationTarget.Global);
+    if (config.inspect('enable')?.workspaceValue === false) await config.update('enable', true, vscode.ConfigurationTarget.Workspace);
+    // VS Code rewrites the settings file when a test switches a workspace setting: put back the exact text.
+    if (fs.readFileSync(sampleUri(SETTINGS).fsPath, 'utf8') !== settingsOriginal) fs.writeFileSync(sampleUri(SETTINGS).fsPath, settingsOriginal);
     await revertAll(originals);
   });
 
@@ -49,7 +56,8 @@ describe('diagnostics in a real VS Code', function () {
     await waitFor('the console.log and setTimeout diagnostics', () => lensDiagnostics(uri, LOG_CODE).length > 0 && lensDiagnostics(uri, TIMER_CODE).length > 0, 90_000, () => describeDiagnostics(uri));
     const log = lensDiagnostics(uri, LOG_CODE);
     assert.deepStrictEqual(log.map((d) => d.range.start.line), [logLine], describeDiagnostics(uri));
-    assert.strictEqual(log[0].severity, vscode.DiagnosticSeverity.Information);
+    // 'info' rules arrive as tsserver suggestions: VS Code shows them as hints (it maps a tsserver 'message' to Error).
+    assert.strictEqual(log[0].severity, vscode.DiagnosticSeverity.Hint);
     assert.strictEqual(text.slice(editor.document.offsetAt(log[0].range.start)).startsWith('console.log'), true, 'the range starts at console.log');
     const timer = lensDiagnostics(uri, TIMER_CODE);
     assert.deepStrictEqual(timer.map((d) => d.range.start.line), [timerLine], describeDiagnostics(uri));
@@ -76,6 +84,21 @@ describe('diagnostics in a real VS Code', function () {
     assert.ok(lensDiagnostics(uri, TIMER_CODE).length > 0, 'other diagnostics stay');
   });
 
+  it('applies the sleep -> context.wait quick fix through the API and the error goes away', async function () {
+    const editor = await openSample(AGENT);
+    const uri = editor.document.uri;
+    const diagnostic = await waitFor('the setTimeout diagnostic', () => lensDiagnostics(uri, TIMER_CODE)[0], 90_000, () => describeDiagnostics(uri));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
+    const fix = actions.find((a) => /wait/i.test(a.title) && a.edit);
+    assert.ok(fix, `no context.wait quick fix among: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.match(fix.title, /shift/i, 'the title warns that adding an operation shifts later operation ids');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'applyEdit refused the fix');
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.match(editor.document.getText(), /await context\.wait\(/);
+    assert.ok(!/setTimeout\(resolve, 5_000\)/.test(editor.document.getText()), 'the sleep is gone');
+    await waitFor('the setTimeout diagnostic to disappear', () => lensDiagnostics(uri, TIMER_CODE).length === 0, 60_000, () => describeDiagnostics(uri));
+  });
+
   it('turns a rule off and back on from settings without a reload', async function () {
     const editor = await openSample(AGENT);
     const uri = editor.document.uri;
@@ -95,10 +118,12 @@ describe('diagnostics in a real VS Code', function () {
     const editor = await openSample(AGENT);
     const uri = editor.document.uri;
     await waitFor('diagnostics', () => lensDiagnostics(uri).length > 0, 90_000, () => describeDiagnostics(uri));
+    // samples/.vscode/settings.json sets it (workspace beats user): switch it where a person would, in the workspace.
     const config = vscode.workspace.getConfiguration('durableLens');
-    await config.update('enable', false, vscode.ConfigurationTarget.Global);
+    const target = config.inspect('enable')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await config.update('enable', false, target);
     await waitFor('no durable-lens diagnostics', () => lensDiagnostics(uri).length === 0, 60_000, () => describeDiagnostics(uri));
-    await config.update('enable', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('enable', target === vscode.ConfigurationTarget.Workspace ? true : undefined, target);
     await waitFor('durable-lens diagnostics back', () => lensDiagnostics(uri).length > 0, 60_000, () => describeDiagnostics(uri));
   });
 

@@ -34,8 +34,17 @@ export async function run(): Promise<void> {
     ...(grep ? { grep } : {}),
   });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
+  // The extension host's stdout is not visible under code-server: a progress file lets the harness echo it live.
+  const progressFile = resultsFile.replace(/\.json$/, '') + '.progress.log';
+  fs.writeFileSync(progressFile, '');
+  const progress = (line: string) => fs.appendFileSync(progressFile, `${line}\n`);
   try {
-    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    const failures = await new Promise<number>((resolve) => {
+      const runner = mocha.run(resolve);
+      runner.on('pass', (t) => progress(`  ok   ${t.fullTitle()} (${t.duration ?? 0} ms)`));
+      runner.on('fail', (t, err) => progress(`  FAIL ${t.fullTitle()}: ${String((err as Error)?.message ?? err).split('\n')[0]}`));
+      runner.on('pending', (t) => progress(`  skip ${t.fullTitle()}`));
+    });
     if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
   } catch (err) {
     // A suite that cannot even load still has to leave a verdict for the harness.

@@ -1,0 +1,279 @@
+// Runs in node (e2e mocha tier): drives a real VS Code (code-server) in headless Debian Chromium through
+// playwright-core, the way a person would: open a folder, quick-open a file, read squiggles and the Problems panel.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Frame, Page } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+interface CodeServer {
+  url: string;
+  port: number;
+  logFile: string;
+  folderUrl(folder: string, payload?: [string, string][]): string;
+  remoteUri(p: string): string;
+  stop(): Promise<void>;
+  exited(): boolean;
+}
+interface VsCodeEnvModule {
+  ensureVsCodeEnv(options?: { log?: (m: string) => void }): unknown;
+  startCodeServer(options: { smokeTestDriver?: boolean; installVsix?: string; settings?: Record<string, unknown>; log?: (m: string) => void; env?: Record<string, string> }): Promise<CodeServer>;
+  launchChromium(options?: { headless?: boolean }): Promise<Browser>;
+}
+interface PackageModule {
+  packageExtension(options: { build?: boolean; log?: (m: string) => void }): Promise<{ vsix: string; entries: string[]; ms: number }>;
+}
+
+// Plain JS helpers shared with `npm start` and the integration runner; required at run time, not compiled.
+const vscodeEnv = require(path.join(REPO_ROOT, 'test', 'harness', 'vscodeEnv.js')) as VsCodeEnvModule;
+const packaging = require(path.join(REPO_ROOT, 'test', 'harness', 'package.js')) as PackageModule;
+
+/**
+ * The little of the DOM that page.evaluate callbacks use: the node-side tsconfig has no DOM lib (on purpose), and
+ * these functions are serialised and run in the page.
+ */
+interface MiniElement {
+  querySelector(selector: string): MiniElement | null;
+  querySelectorAll(selector: string): ArrayLike<MiniElement> & { forEach(cb: (e: MiniElement) => void): void } & Iterable<MiniElement>;
+  getAttribute(name: string): string | null;
+  readonly textContent: string | null;
+  readonly innerText: string;
+  readonly style: { readonly top: string };
+}
+declare const document: MiniElement;
+
+const log = (m: string) => console.log(`      [e2e] ${m}`);
+
+let vsixOnce: Promise<{ vsix: string; entries: string[] }> | undefined;
+
+/** Packages the extension once per process (the build itself is done by runAll.js / `npm run build`). */
+export function packagedVsix(): Promise<{ vsix: string; entries: string[] }> {
+  vsixOnce ??= packaging.packageExtension({ build: false, log });
+  return vsixOnce;
+}
+
+/** A throwaway copy of samples/ (or another folder), so tests can edit and save freely. */
+export function copyWorkspace(source = path.join(REPO_ROOT, 'samples')): string {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-e2e-ws-'));
+  fs.cpSync(source, target, { recursive: true, filter: (src) => !src.split(path.sep).includes('node_modules') });
+  return target;
+}
+
+export interface VsCodeSession {
+  readonly page: Page;
+  readonly browser: Browser;
+  readonly server: CodeServer;
+  readonly workspace: string;
+  /** Saves test-results/screenshots/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Folder to open; by default a fresh copy of samples/. */
+  workspace?: string;
+  /** 'vsix' (default) installs the packaged .vsix like a user would; 'dev' loads the repo as a development extension. */
+  extension?: 'vsix' | 'dev';
+  settings?: Record<string, unknown>;
+  viewport?: { width: number; height: number };
+}
+
+/** Starts code-server with Durable Lens, opens the workspace in Chromium and waits for the workbench. */
+export async function startVsCode(options: StartOptions = {}): Promise<VsCodeSession> {
+  vscodeEnv.ensureVsCodeEnv({ log });
+  const workspace = options.workspace ?? copyWorkspace();
+  const mode = options.extension ?? 'vsix';
+  const vsix = mode === 'vsix' ? (await packagedVsix()).vsix : undefined;
+  const server = await vscodeEnv.startCodeServer({ smokeTestDriver: mode === 'dev', installVsix: vsix, settings: options.settings, log });
+  let browser: Browser | undefined;
+  try {
+    browser = await vscodeEnv.launchChromium();
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 1000 } });
+    const payload: [string, string][] | undefined = mode === 'dev' ? [['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)]] : undefined;
+    await page.goto(server.folderUrl(workspace, payload), { waitUntil: 'domcontentloaded' });
+    await waitForWorkbench(page);
+    const session: VsCodeSession = {
+      page,
+      browser,
+      server,
+      workspace,
+      screenshot: (name) => screenshot(page, name),
+      close: async () => {
+        await browser?.close().catch(() => undefined);
+        await server.stop();
+        if (!options.workspace) fs.rmSync(workspace, { recursive: true, force: true });
+      },
+    };
+    return session;
+  } catch (err) {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    throw err;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.waitForSelector('.monaco-workbench .part.editor', { timeout: timeoutMs });
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
+  // The explorer shows the folder once the remote file system answered.
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: timeoutMs });
+}
+
+/** The command palette (F1), then a command by its title, e.g. 'Durable Lens: Show Output'. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Quick open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(relativePath);
+  const base = path.basename(relativePath);
+  // Results are fuzzy: wait for the row whose description is the wanted folder.
+  const folder = path.dirname(relativePath);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).filter({ hasText: folder === '.' ? base : folder.split('/')[0] });
+  await row.first().waitFor({ timeout: 20_000 });
+  await row.first().click();
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${base}"], .tabs-container .tab.active:has-text("${base}")`).first().waitFor({ timeout: 20_000 });
+  await page.locator('.part.editor .monaco-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Moves the cursor with Go to Line (Ctrl+G), 1-based line and column. */
+export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+}
+
+export async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+}
+
+export type SquiggleKind = 'error' | 'warning' | 'info';
+
+/** Squiggles currently rendered (visible lines only), with the 1-based line they sit on. */
+export async function squiggles(page: Page): Promise<{ kind: SquiggleKind; line: number }[]> {
+  return page.evaluate(() => {
+    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor') ?? document.querySelector('.part.editor .monaco-editor');
+    if (!editor) return [];
+    // Line numbers and overlay rows share their `top`: map each squiggle's row to the line number shown there.
+    const lineByTop = new Map<string, number>();
+    editor.querySelectorAll('.margin-view-overlays > div').forEach((row) => {
+      const n = Number(row.querySelector('.line-numbers')?.textContent?.trim());
+      if (n) lineByTop.set(row.style.top, n);
+    });
+    const out: { kind: 'error' | 'warning' | 'info'; line: number }[] = [];
+    editor.querySelectorAll('.view-overlays > div').forEach((row) => {
+      for (const kind of ['error', 'warning', 'info'] as const) {
+        if (row.querySelector(`.squiggly-${kind}`)) out.push({ kind, line: lineByTop.get(row.style.top) ?? -1 });
+      }
+    });
+    return out;
+  });
+}
+
+export async function waitForSquiggle(page: Page, kind: SquiggleKind, line: number, timeoutMs = 90_000): Promise<void> {
+  await waitUntil(`a ${kind} squiggle on line ${line}`, async () => (await squiggles(page)).some((s) => s.kind === kind && s.line === line), timeoutMs, async () => JSON.stringify(await squiggles(page)));
+}
+
+export async function waitForNoSquiggle(page: Page, kind: SquiggleKind, line: number, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(`the ${kind} squiggle on line ${line} to disappear`, async () => !(await squiggles(page)).some((s) => s.kind === kind && s.line === line), timeoutMs, async () => JSON.stringify(await squiggles(page)));
+}
+
+export interface ProblemEntry {
+  /** The row's accessible label: severity, message, position, source. */
+  readonly label: string;
+  readonly text: string;
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and returns its rows (files and problems). */
+export async function readProblems(page: Page): Promise<ProblemEntry[]> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible', timeout: 15_000 });
+  }
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => ({ label: r.getAttribute('aria-label') ?? '', text: (r as unknown as MiniElement).innerText.replace(/\s+/g, ' ').trim() })),
+  );
+}
+
+export async function waitForProblem(page: Page, match: (p: ProblemEntry) => boolean, what: string, timeoutMs = 90_000): Promise<ProblemEntry> {
+  let found: ProblemEntry | undefined;
+  await waitUntil(what, async () => (found = (await readProblems(page)).find(match)) !== undefined, timeoutMs, async () => JSON.stringify(await readProblems(page), null, 1));
+  return found!;
+}
+
+/** Ctrl+. at the cursor, then picks the code action whose title matches. Returns the titles offered. */
+export async function applyQuickFix(page: Page, title: RegExp): Promise<string[]> {
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+  const titles = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const index = titles.findIndex((t) => title.test(t));
+  if (index < 0) {
+    await page.keyboard.press('Escape');
+    throw new Error(`no quick fix matching ${String(title)} among ${JSON.stringify(titles)}`);
+  }
+  await rows.nth(index).click();
+  await page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  return titles;
+}
+
+/** The text of a rendered editor line (1-based), read from the DOM as a person sees it. */
+export async function editorLineText(page: Page, line: number): Promise<string | undefined> {
+  return page.evaluate((wanted) => {
+    const editor = document.querySelector('.part.editor .monaco-editor');
+    if (!editor) return undefined;
+    const tops = new Map<string, string>();
+    editor.querySelectorAll('.view-lines .view-line').forEach((l) => tops.set(l.style.top, (l.textContent ?? '').replace(/\u00a0/g, ' ')));
+    for (const row of editor.querySelectorAll('.margin-view-overlays > div')) {
+      if (Number(row.querySelector('.line-numbers')?.textContent?.trim()) === wanted) return tops.get(row.style.top);
+    }
+    return undefined;
+  }, line);
+}
+
+/** Webview panels are iframes served from the same origin; this finds the frame holding `selector`. */
+export async function findWebviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  let frame: Frame | undefined;
+  await waitUntil(`a webview frame with ${selector}`, async () => {
+    for (const f of page.frames()) {
+      if ((await f.$(selector).catch(() => null)) !== null) {
+        frame = f;
+        return true;
+      }
+    }
+    return false;
+  }, timeoutMs);
+  return frame!;
+}
+
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, detail?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `\n${await detail().catch(() => '')}` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
