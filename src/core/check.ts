@@ -99,7 +99,7 @@ function runRegion(
       if (seen.has(key)) return;
       seen.add(key);
       const template = current.meta.messages[messageId] ?? messageId;
-      const values: Record<string, string> = { ctx: findContextInScope(tsm, node) ?? 'context', ...(data ?? {}) };
+      const values: Record<string, string> = { ctx: findContextInScope(tsm, node, checker) ?? 'context', ...(data ?? {}) };
       const message = template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '') + suffix;
       const finding: Finding = {
         rule,

@@ -63,6 +63,27 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
   const refs: ts.Expression[] = [];
   refsCache.set(sf, refs);
   if (!mayContainDurableCode(sf)) return result;
+  // Names under which withDurableExecution may be called in this file (aliases of the import).
+  const wrapperNames = new Set(['withDurableExecution']);
+  for (const st of sf.statements) {
+    if (tsm.isImportDeclaration(st) && st.importClause?.namedBindings && tsm.isNamedImports(st.importClause.namedBindings)) {
+      for (const el of st.importClause.namedBindings.elements) if ((el.propertyName ?? el.name).text === 'withDurableExecution') wrapperNames.add(el.name.text);
+    } else if (tsm.isVariableStatement(st)) {
+      // const { withDurableExecution: wde } = require('@aws/durable-execution-sdk-js')
+      for (const d of st.declarationList.declarations) {
+        if (!tsm.isObjectBindingPattern(d.name)) continue;
+        for (const el of d.name.elements) {
+          const prop = el.propertyName ?? el.name;
+          if (tsm.isIdentifier(prop) && prop.text === 'withDurableExecution' && tsm.isIdentifier(el.name)) wrapperNames.add(el.name.text);
+        }
+      }
+    }
+  }
+  const mayBeWrapper = (callee: ts.Expression): boolean => {
+    const x = skipOuterExpressions(tsm, callee);
+    if (tsm.isIdentifier(x)) return wrapperNames.has(x.text);
+    return tsm.isPropertyAccessExpression(x) && x.name.text === 'withDurableExecution';
+  };
   try {
     const addHandler = (fn: ts.FunctionLikeDeclaration, name: string): void => {
       const p = fn.parameters[1];
@@ -70,7 +91,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
     const visit = (node: ts.Node): void => {
-      if (tsm.isCallExpression(node) && node.arguments.length > 0 && isWithDurableExecutionCall(tsm, node)) {
+      if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
         if (target) addHandler(target, tsm.isIdentifier(arg0) ? arg0.text : handlerName(tsm, node, target));

@@ -98,7 +98,17 @@ export function moduleEntries(spec: string): ModuleApi[] {
 }
 
 /** Package name from a file path inside node_modules (for values whose type comes from a package). */
+const packageMemo = new Map<string, string | undefined>();
+
 export function packageOfFileName(fileName: string): string | undefined {
+  if (packageMemo.has(fileName)) return packageMemo.get(fileName);
+  const pkg = computePackage(fileName);
+  if (packageMemo.size > 5000) packageMemo.clear();
+  packageMemo.set(fileName, pkg);
+  return pkg;
+}
+
+function computePackage(fileName: string): string | undefined {
   const m = /node_modules\/((?:@types\/)?(@[^/]+\/[^/]+|[^/@][^/]*))\//.exec(fileName.replace(/\\/g, '/'));
   if (!m) return undefined;
   const name = m[2]!;

@@ -62,11 +62,34 @@ function isFunctionish(tsm: TS, e: ts.Expression | undefined): boolean {
  * of one of those, or (with a checker) anything typed DurableContext. Never throws.
  */
 export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checker?: ts.TypeChecker): DurableOperationCall | undefined {
+  // Cheap syntactic gate first: most calls are not `<x>.<operation>(...)`.
+  const callee = call.expression;
+  if (!callee || !tsm.isPropertyAccessExpression(callee)) return undefined;
+  const name = callee.name.text;
+  if (!DIRECT_METHODS.has(name) && !PROMISE_METHODS.has(name)) return undefined;
+  const memo = memoFor(checker);
+  if (memo.has(call)) return memo.get(call) ?? undefined;
+  let result: DurableOperationCall | undefined;
   try {
-    return opCall(tsm, call, checker, 0);
+    result = opCall(tsm, call, checker, 0);
   } catch {
-    return undefined;
+    result = undefined;
   }
+  memo.set(call, result ?? null);
+  return result;
+}
+
+/** Per-checker memo of operation calls (rules and the scope model ask about the same calls). */
+const plainMemo = new WeakMap<ts.Node, DurableOperationCall | null>();
+const checkerMemo = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, DurableOperationCall | null>>();
+function memoFor(checker: ts.TypeChecker | undefined): WeakMap<ts.Node, DurableOperationCall | null> {
+  if (!checker) return plainMemo;
+  let m = checkerMemo.get(checker);
+  if (!m) {
+    m = new WeakMap();
+    checkerMemo.set(checker, m);
+  }
+  return m;
 }
 
 function opCall(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker | undefined, depth: number): DurableOperationCall | undefined {
@@ -171,7 +194,7 @@ function computeContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: nu
   const p = fn.parameters[index];
   if (!p) return false;
   if (isDurableContextAnnotation(tsm, p)) return true;
-  const df = durableFunctionOf(tsm, fn);
+  const df = durableFunctionOf(tsm, fn, checker);
   if (df && df.kind === 'handler' && index === 1) return true;
   if (index === 1 && fn.parent && tsm.isVariableDeclaration(fn.parent) && isDurableHandlerAnnotation(tsm, fn.parent)) return true;
   if (index === 0 && isFunctionWithBody(tsm, fn)) {
@@ -188,7 +211,7 @@ function computeContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: nu
 export function operationOfCallback(tsm: TS, fn: ts.Node, checker?: ts.TypeChecker): DurableOperationCall | undefined {
   try {
     const host = callbackHost(tsm, fn);
-    return host ? opCall(tsm, host, checker, 0) : undefined;
+    return host ? getDurableOperationCall(tsm, host, checker) : undefined;
   } catch {
     return undefined;
   }

@@ -100,7 +100,13 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
         }
       }
     }
-    return checker ? typeOrigin(tsm, id, checker) : undefined;
+    // By type only where a client could plausibly come in: a named function's parameter, annotated with a
+    // type reference or not at all (callback parameters and literal/keyword types are data).
+    if (!checker) return undefined;
+    if (t && !tsm.isTypeReferenceNode(t)) return undefined;
+    const fn = decl.parent;
+    if (!t && fn && (tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn))) return undefined;
+    return typeOrigin(tsm, id, checker);
   }
   return undefined;
 }
@@ -188,11 +194,23 @@ export function classifyOrigin(origin: Origin, form: 'call' | 'new', argCount: n
 
 /** Convenience: classify a call or `new` expression. */
 export function classifyCall(tsm: TS, node: ts.CallExpression | ts.NewExpression, checker?: ts.TypeChecker): KnownCall | undefined {
+  // Three rules ask about every call: answer once per (checker, node).
+  let memo = checker ? classifyMemo.get(checker) : plainClassifyMemo;
+  if (!memo) {
+    memo = new WeakMap();
+    classifyMemo.set(checker!, memo);
+  }
+  if (memo.has(node)) return memo.get(node) ?? undefined;
+  let result: KnownCall | undefined;
   try {
     const origin = originOf(tsm, node.expression, checker);
-    if (!origin) return undefined;
-    return classifyOrigin(origin, tsm.isNewExpression(node) ? 'new' : 'call', node.arguments?.length ?? 0);
+    result = origin ? classifyOrigin(origin, tsm.isNewExpression(node) ? 'new' : 'call', node.arguments?.length ?? 0) : undefined;
   } catch {
-    return undefined;
+    result = undefined;
   }
+  memo.set(node, result ?? null);
+  return result;
 }
+
+const plainClassifyMemo = new WeakMap<ts.Node, KnownCall | null>();
+const classifyMemo = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, KnownCall | null>>();

@@ -239,6 +239,9 @@ export function resolveFunction(tsm: TS, expr: ts.Expression, checker: ts.TypeCh
         }
       }
       if (!decl) return undefined; // Math.max, JSON.parse, console.log…
+      if (!mayHoldUserFunctions(tsm, decl)) return undefined;
+    } else if (!mayHoldUserFunctions(tsm, undefined, x.expression)) {
+      return undefined;
     }
     if (!checker) return undefined;
   } else {
@@ -255,6 +258,34 @@ export function resolveFunction(tsm: TS, expr: ts.Expression, checker: ts.TypeCh
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Could a method called on this receiver be user code worth asking the checker about? Data parameters
+ * (untyped callback parameters, literal or keyword types) and durable contexts are not; imports,
+ * instances and type-referenced parameters may be. Keeps the checker off most `items.map(...)` calls.
+ */
+function mayHoldUserFunctions(tsm: TS, decl: ts.Node | undefined, receiver?: ts.Expression): boolean {
+  if (receiver) {
+    let root: ts.Expression = skipOuterExpressions(tsm, receiver);
+    for (let i = 0; i < 20 && (tsm.isPropertyAccessExpression(root) || tsm.isElementAccessExpression(root) || tsm.isCallExpression(root)); i++) root = skipOuterExpressions(tsm, root.expression);
+    if (root.kind === tsm.SyntaxKind.ThisKeyword) return true;
+    if (!tsm.isIdentifier(root)) return false;
+    const d = findBinding(tsm, root);
+    return d !== undefined && mayHoldUserFunctions(tsm, d);
+  }
+  if (!decl) return false;
+  if (tsm.isParameter(decl)) {
+    const t = decl.type;
+    if (!t) {
+      const fn = decl.parent;
+      return !(fn && (tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)));
+    }
+    if (!tsm.isTypeReferenceNode(t)) return false;
+    const name = tsm.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
+    return name !== 'DurableContext' && !/^(Array|ReadonlyArray|Record|Map|Set|Promise|Partial|Readonly)$/.test(name);
+  }
+  return true;
 }
 
 function enclosingClass(tsm: TS, node: ts.Node): ts.ClassLikeDeclaration | undefined {

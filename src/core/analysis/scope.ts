@@ -8,12 +8,38 @@ const scopeCache = new WeakMap<ts.Node, Map<string, ts.Node>>();
 
 /** Binding-producing declaration for `name` in `container` (not looking outward), or undefined. */
 function declaredIn(tsm: TS, container: ts.Node, name: string): ts.Node | undefined {
+  if (!isScopeContainer(tsm, container)) return undefined;
   let map = scopeCache.get(container);
   if (!map) {
     map = buildScope(tsm, container);
     scopeCache.set(container, map);
   }
   return map.get(name);
+}
+
+function isScopeContainer(tsm: TS, n: ts.Node): boolean {
+  const K = tsm.SyntaxKind;
+  switch (n.kind) {
+    case K.SourceFile:
+    case K.ModuleBlock:
+    case K.Block:
+    case K.CaseBlock:
+    case K.ForStatement:
+    case K.ForOfStatement:
+    case K.ForInStatement:
+    case K.CatchClause:
+    case K.FunctionDeclaration:
+    case K.FunctionExpression:
+    case K.ArrowFunction:
+    case K.MethodDeclaration:
+    case K.Constructor:
+    case K.GetAccessor:
+    case K.SetAccessor:
+    case K.ClassExpression:
+      return true;
+    default:
+      return false;
+  }
 }
 
 function addBindingName(tsm: TS, map: Map<string, ts.Node>, name: ts.BindingName | undefined, decl: ts.Node): void {
@@ -115,16 +141,19 @@ export function enclosingFunction(tsm: TS, node: ts.Node): ts.SignatureDeclarati
 }
 
 export function isFunctionWithBody(tsm: TS, node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return (
-    (tsm.isFunctionDeclaration(node) ||
-      tsm.isFunctionExpression(node) ||
-      tsm.isArrowFunction(node) ||
-      tsm.isMethodDeclaration(node) ||
-      tsm.isGetAccessorDeclaration(node) ||
-      tsm.isSetAccessorDeclaration(node) ||
-      tsm.isConstructorDeclaration(node)) &&
-    node.body !== undefined
-  );
+  const K = tsm.SyntaxKind;
+  switch (node.kind) {
+    case K.FunctionDeclaration:
+    case K.FunctionExpression:
+    case K.ArrowFunction:
+    case K.MethodDeclaration:
+    case K.GetAccessor:
+    case K.SetAccessor:
+    case K.Constructor:
+      return (node as ts.FunctionLikeDeclaration).body !== undefined;
+    default:
+      return false;
+  }
 }
 
 /** A readable name for a function-like node: its own name, or the variable/property it is assigned to. */

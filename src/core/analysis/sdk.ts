@@ -145,7 +145,8 @@ function typeNodeSdkName(tsm: TS, typeNode: ts.TypeNode | undefined): string | u
 
 function annotationOf(tsm: TS, node: ts.ParameterDeclaration | ts.VariableDeclaration): ts.TypeNode | undefined {
   if (node.type) return node.type;
-  // JS files: JSDoc `@param {DurableContext} ctx` / `@type {DurableExecutionHandler}`.
+  // JS files only (JSDoc lookups are costly): `@param {DurableContext} ctx` / `@type {DurableExecutionHandler}`.
+  if (!(node.flags & tsm.NodeFlags.JavaScriptFile)) return undefined;
   try {
     return tsm.getJSDocType(node);
   } catch {

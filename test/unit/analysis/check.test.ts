@@ -88,6 +88,13 @@ describe('checkSourceFile', () => {
       };
       assert.deepStrictEqual(rulesAt(files), ['4:nondeterministic-call']);
     });
+    it('follows namespace-imported helpers and methods of user classes across files', () => {
+      const files = {
+        '/proj/src/util.ts': 'export function stamp() {\n  return Date.now();\n}\nexport class Clock {\n  now() {\n    return Math.random();\n  }\n}\n',
+        [MAIN_FILE]: "import * as util from './util';\nimport { Clock } from './util';\nconst clock = new Clock();\n" + handler('  util.stamp();\n  clock.now();'),
+      };
+      assert.deepStrictEqual(rulesAt(files, '/proj/src/util.ts'), ['2:nondeterministic-call', '6:nondeterministic-call']);
+    });
     it('follows a handler declared in another file and passed to withDurableExecution', () => {
       const files = {
         '/proj/src/main.ts': 'export async function main(event: any, context: any) {\n  return Date.now();\n}\n',

@@ -40,6 +40,12 @@ describe('findDurableFunctions', () => {
         { kind: 'helper', name: 'reserve', contextParam: 'dc' },
       ],
     },
+    {
+      name: 'an aliased require() in a JS file',
+      fileName: '/proj/src/h.js',
+      code: "const { withDurableExecution: durable } = require('@aws/durable-execution-sdk-js');\nmodule.exports = { handler: durable(async (event, ctx) => {}) };",
+      expected: [{ kind: 'handler', name: 'handler', contextParam: 'ctx' }],
+    },
     { name: 'a JSDoc-typed helper in a JS file', fileName: '/proj/src/h.js', code: '/** @param {DurableContext} ctx */\nasync function helper(ctx) {}\n', expected: [{ kind: 'helper', name: 'helper', contextParam: 'ctx' }] },
     {
       name: 'typed callbacks of operations are not helpers',
