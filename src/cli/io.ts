@@ -7,12 +7,16 @@ export interface CliIo {
   readonly color: boolean;
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
+export function colorEnabled(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return !!isTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
 export function processIo(): CliIo {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     cwd: process.cwd(),
-    color: !!process.stdout.isTTY && !noColor,
+    color: colorEnabled(process.stdout.isTTY, process.env),
   };
 }
