@@ -71,7 +71,15 @@ module.exports = (_env, argv) => {
         mode,
         target: 'web',
         entry: { [d.name]: `./webview/${d.name}/main.ts` },
-        output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js', chunkFilename: '[name].[contenthash:8].js', publicPath: 'auto' },
+        output: {
+          path: path.join(__dirname, 'dist', 'webview'),
+          filename: '[name].js',
+          // Each panel's lazy chunks in its own folder, cleaned on every build (only that folder: other
+          // panels build into dist/webview too), so stale chunks do not pile up in the .vsix.
+          chunkFilename: `${d.name}-chunks/[name].[contenthash:8].js`,
+          clean: { keep: (asset) => !asset.startsWith(`${d.name}-chunks/`) },
+          publicPath: 'auto',
+        },
         resolve: {
           extensions: ['.ts', '.js'],
           // mermaid's own minified ESM builds: minifying its ~8 MB again with terser took minutes here.

@@ -40,7 +40,7 @@ export interface RenderPage {
   close(): Promise<void>;
 }
 
-export async function openRenderPage(bodyClass = 'vscode-light'): Promise<RenderPage> {
+export async function openRenderPage(bodyClass = 'vscode-light', initialState?: unknown): Promise<RenderPage> {
   const nonce = makeNonce();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -48,7 +48,7 @@ export async function openRenderPage(bodyClass = 'vscode-light'): Promise<Render
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const fake = `<script nonce="${nonce}">
         window.__toHost = [];
-        let state;
+        let state = ${JSON.stringify(initialState ?? null).replace(/</g, '\\u003c')};
         window.acquireVsCodeApi = () => ({
           postMessage: (m) => { window.__toHost.push(m); window.dispatchEvent(new CustomEvent('dl-to-host', { detail: m })); },
           getState: () => state,

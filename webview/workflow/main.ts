@@ -332,9 +332,9 @@ function flash(text: string): void {
 // ---- handler picker, direction, layout ----
 
 function fillHandlers(params: RenderParams): void {
-  const names = params.handlers.map((h) => h.name);
-  const current = Array.from(handlerSelect.options).map((o) => o.value);
-  if (names.join('\u0000') !== current.join('\u0000')) {
+  const key = params.handlers.map((h) => `${h.name}:${h.line}`).join('\u0000');
+  if (key !== handlerSelect.dataset.key) {
+    handlerSelect.dataset.key = key;
     handlerSelect.replaceChildren(
       ...params.handlers.map((h) => {
         const o = el('option', { value: h.name }, `${h.name} (line ${h.line})`);

@@ -1,0 +1,178 @@
+// Runs in node (benchmark, prints figures): the workflow webview in headless Chromium — render time of a
+// generated 300-node graph (ELK and dagre), and keystroke-to-updated-SVG on a 100-operation handler
+// (light Program + inference + Mermaid text in node, then the webview render), against the issue's targets.
+// Needs `npm run build` (dist/webview/workflow.js). Run: node out/bench/render.js
+import * as path from 'path';
+import * as ts from 'typescript';
+import type { WorkflowEdge, WorkflowHandler, WorkflowNode } from '../src/core/workflow/graph';
+import { inferWorkflow } from '../src/core/workflow/infer';
+import { LightPrograms } from '../src/extension/workflow/programs';
+import type { RenderParams } from '../src/extension/workflow/protocol';
+import { handlerView, pickHandler } from '../src/extension/workflow/viewModel';
+import { openRenderPage } from './renderPage';
+
+const RENDER_TARGET_MS = 1500;
+const KEYSTROKE_TARGET_MS = 300;
+/** The panel waits this long after the last keystroke before re-inferring (panel.ts EDIT_DEBOUNCE_MS). */
+const DEBOUNCE_MS = 150;
+
+/** A 300-node graph shaped like real handlers: sequences, decisions with two arms, loops, parallel branches. */
+export function generatedHandler(size: number): WorkflowHandler {
+  const nodes: WorkflowNode[] = [{ id: 'start', kind: 'start', name: null, line: 1, parent: null }];
+  const edges: WorkflowEdge[] = [];
+  let prev = 'start';
+  let i = 0;
+  const add = (n: Omit<WorkflowNode, 'line'>): string => {
+    nodes.push({ ...n, line: nodes.length + 1 });
+    return n.id;
+  };
+  while (nodes.length < size - 1) {
+    const k = i % 10;
+    if (k === 3) {
+      const d = add({ id: `d${i}`, kind: 'decision', name: `if order.total > ${i}`, parent: null });
+      edges.push({ from: prev, to: d, label: null });
+      const a = add({ id: `a${i}`, kind: 'step', name: `approve-${i}`, parent: d });
+      const b = add({ id: `b${i}`, kind: 'step', name: `reject-${i}`, parent: d });
+      edges.push({ from: d, to: a, label: 'yes' }, { from: d, to: b, label: 'no' });
+      const j = add({ id: `j${i}`, kind: 'wait', name: `cool-down-${i}`, parent: null });
+      edges.push({ from: a, to: j, label: null }, { from: b, to: j, label: null });
+      prev = j;
+    } else if (k === 7) {
+      const p = add({ id: `p${i}`, kind: 'parallel', name: `fan-out-${i}`, parent: null });
+      edges.push({ from: prev, to: p, label: null });
+      const join: string[] = [];
+      for (let b = 0; b < 3; b++) {
+        const br = add({ id: `p${i}/b${b}`, kind: 'branch', name: `branch ${b}`, parent: p });
+        const s = add({ id: `p${i}/b${b}/s`, kind: 'step', name: `work-${i}-${b}`, parent: br });
+        edges.push({ from: p, to: br, label: null }, { from: br, to: s, label: null });
+        join.push(s);
+      }
+      const after = add({ id: `after${i}`, kind: 'step', name: `gather-${i}`, parent: null });
+      for (const s of join) edges.push({ from: s, to: after, label: null });
+      prev = after;
+    } else if (k === 9) {
+      const l = add({ id: `l${i}`, kind: 'loop', name: `for item of batch${i}`, parent: null });
+      edges.push({ from: prev, to: l, label: null });
+      const s = add({ id: `l${i}/s`, kind: 'step', name: `process-${i}`, parent: l });
+      edges.push({ from: l, to: s, label: 'each' }, { from: s, to: l, label: 'next' });
+      prev = l;
+    } else {
+      const s = add({ id: `s${i}`, kind: i % 4 === 0 ? 'waitForCallback' : 'step', name: `operation-${i}`, parent: null, detail: i % 5 === 0 ? 'retry: exponential' : undefined });
+      edges.push({ from: prev, to: s, label: null });
+      prev = s;
+    }
+    i++;
+  }
+  nodes.push({ id: 'end', kind: 'end', name: null, line: nodes.length + 1, parent: null });
+  edges.push({ from: prev, to: 'end', label: null });
+  return { name: 'handler', file: '/bench/generated.ts', line: 1, nodes, edges };
+}
+
+/** Handler source with `ops` durable operations: steps, waits, an if/else and a loop. */
+export function handlerSource(ops: number, rename = ''): string {
+  const lines = [
+    "import { withDurableExecution, type DurableContext } from '@aws/durable-execution-sdk-js';",
+    'export const handler = withDurableExecution(async (event: { n: number; items: string[] }, context: DurableContext) => {',
+  ];
+  for (let i = 0; i < ops; i++) {
+    const name = i === 50 ? `op-${i}${rename}` : `op-${i}`;
+    if (i % 10 === 4) lines.push(`  if (event.n > ${i}) {`, `    await context.step('${name}', async () => ${i});`, '  } else {', `    await context.wait('${name}-w', { seconds: 1 });`, '  }');
+    else if (i % 10 === 8) lines.push('  for (const item of event.items) {', `    await context.step('${name}', async () => item);`, '  }');
+    else lines.push(`  await context.step('${name}', async () => ${i});`);
+  }
+  lines.push('  return event.n;', '});', '');
+  return lines.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function paramsFor(handler: WorkflowHandler, seq: number): RenderParams {
+  const view = handlerView(handler, handler.file);
+  return {
+    seq,
+    documentUri: `file://${handler.file}`,
+    fileName: path.basename(handler.file),
+    handlers: [{ name: handler.name, line: handler.line }],
+    handler: handler.name,
+    mermaid: view.mermaid,
+    nodes: view.nodes,
+    marks: [],
+    highlight: null,
+  };
+}
+
+async function main(): Promise<void> {
+  const results: string[] = [];
+  let failed = false;
+  let seq = 1;
+
+  // ---- 300-node render ----
+  const big = generatedHandler(300);
+  for (const layout of ['auto', 'dagre'] as const) {
+    const page = await openRenderPage('vscode-dark', { layout });
+    try {
+      const cold = await page.render(paramsFor(big, seq++), 120_000);
+      const warm: number[] = [];
+      for (let r = 0; r < 3; r++) warm.push((await page.render(paramsFor(big, seq++), 120_000)).ms);
+      const m = median(warm);
+      const label = layout === 'auto' ? `ELK (auto above 80 nodes)` : 'dagre (forced)';
+      results.push(`render 300-node graph, ${label}: first ${cold.ms.toFixed(0)} ms (loads the layout chunks), then median ${m.toFixed(0)} ms of 3 [${warm.map((x) => x.toFixed(0)).join(', ')}]; ${cold.nodeCount} nodes bound, layout ${cold.layout}; target <= ${RENDER_TARGET_MS} ms`);
+      if (layout === 'auto' && m > RENDER_TARGET_MS) failed = true;
+    } finally {
+      await page.close();
+    }
+  }
+
+  // ---- keystroke to updated SVG, 100-operation handler ----
+  const file = path.resolve('/bench/keystroke/handler.ts');
+  let doc = { text: handlerSource(100), version: 1 };
+  const programs = new LightPrograms(ts, { get: (f) => (f === file ? doc : undefined) }, path.dirname(file));
+  const infer = () => {
+    const { program, sourceFile } = programs.programFor(file);
+    if (program.getSyntacticDiagnostics(sourceFile).length) throw new Error('generated handler does not parse');
+    const graph = inferWorkflow(ts, sourceFile, program);
+    const handler = pickHandler(graph, 'handler')!;
+    return { handler, params: paramsFor({ ...handler, file }, seq++) };
+  };
+  const first = infer();
+  const ops = first.handler.nodes.filter((n) => !['start', 'end', 'decision', 'loop', 'branch', 'catch'].includes(n.kind)).length;
+  const page = await openRenderPage('vscode-light');
+  try {
+    await page.render(first.params, 120_000);
+    const host: number[] = [];
+    const view: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      doc = { text: handlerSource(100, 'x'.repeat(k + 1)), version: doc.version + 1 };
+      const t0 = performance.now();
+      const { params } = infer();
+      const t1 = performance.now();
+      const r = await page.render(params, 60_000);
+      host.push(t1 - t0);
+      view.push(r.ms);
+    }
+    const total = median(host) + median(view) + DEBOUNCE_MS;
+    results.push(
+      `keystroke to updated SVG, ${ops}-operation handler (${first.handler.nodes.length} nodes): host Program+inference+Mermaid median ${median(host).toFixed(1)} ms, ` +
+        `webview render median ${median(view).toFixed(0)} ms, + ${DEBOUNCE_MS} ms debounce = ${total.toFixed(0)} ms; target <= ${KEYSTROKE_TARGET_MS} ms`
+    );
+    if (total > KEYSTROKE_TARGET_MS) failed = true;
+  } finally {
+    await page.close();
+  }
+
+  for (const line of results) console.log(line);
+  if (failed) {
+    console.log('a figure is over its target');
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });
+}
