@@ -68,8 +68,15 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
   if (tsm.isVariableDeclaration(decl)) {
     if (!decl.initializer) return undefined;
     // `let` may be reassigned; still the best guess, as initial values are what code usually keeps.
+    const init = skipOuterExpressions(tsm, decl.initializer);
     const o = originOf(tsm, decl.initializer, checker, depth + 1);
-    if (o && o.kind === 'module' && (tsm.isCallExpression(skipOuterExpressions(tsm, decl.initializer)) || tsm.isNewExpression(skipOuterExpressions(tsm, decl.initializer)))) return { ...o, instance: true };
+    if (o && o.kind === 'module' && (tsm.isCallExpression(init) || tsm.isNewExpression(init))) return { ...o, instance: true };
+    // A client made by a local factory (`const s3 = makeS3()`): what the factory returns, or its type.
+    if (!o && tsm.isCallExpression(init) && tsm.isIdentifier(skipOuterExpressions(tsm, init.expression))) {
+      const f = factoryReturnOrigin(tsm, skipOuterExpressions(tsm, init.expression) as ts.Identifier, checker, depth + 1);
+      if (f) return f;
+    }
+    if (!o && checker && (tsm.isCallExpression(init) || tsm.isAwaitExpression(init)) && tsm.isIdentifier(decl.name)) return typeOrigin(tsm, decl.name, checker);
     return o;
   }
   if (tsm.isBindingElement(decl)) {
@@ -109,6 +116,26 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
     return typeOrigin(tsm, id, checker);
   }
   return undefined;
+}
+
+function factoryReturnOrigin(tsm: TS, callee: ts.Identifier, checker: ts.TypeChecker | undefined, depth: number): Origin | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const d = findBinding(tsm, callee);
+  let fn: ts.Node | undefined = d;
+  if (d && tsm.isVariableDeclaration(d) && d.initializer) fn = skipOuterExpressions(tsm, d.initializer);
+  if (!fn || !(tsm.isFunctionDeclaration(fn) || tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) || !fn.body) return undefined;
+  let ret: ts.Expression | undefined;
+  if (!tsm.isBlock(fn.body)) ret = fn.body;
+  else {
+    const find = (n: ts.Node): void => {
+      if (ret || tsm.isFunctionLike(n)) return;
+      if (tsm.isReturnStatement(n) && n.expression) ret = n.expression;
+      else tsm.forEachChild(n, find);
+    };
+    tsm.forEachChild(fn.body, find);
+  }
+  const o = ret ? originOf(tsm, ret, checker, depth + 1) : undefined;
+  return o && o.kind === 'module' ? { ...o, instance: true } : undefined;
 }
 
 function ambientModuleName(tsm: TS, decl: ts.Node): string | undefined {

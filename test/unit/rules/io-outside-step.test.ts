@@ -78,6 +78,11 @@ ruleTester('io-outside-step', {
       errors: [{ line: 3, column: 10, endLine: 3, endColumn: 44, message: 'reached from handler `handler` via handler → load' }],
     },
     {
+      name: 'a client made by a local factory function',
+      code: "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\nfunction makeS3() {\n  return new S3Client({});\n}\nconst s3 = makeS3();\n" + handler('  await s3.send(new GetObjectCommand({} as any));'),
+      errors: [{ line: 8, column: 9, endLine: 8, endColumn: 49 }],
+    },
+    {
       name: 'require() in a JS file',
       filename: '/proj/src/handler.js',
       code: "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nconst fs = require('fs');\nexports.handler = withDurableExecution(async (event, context) => {\n  return fs.readFileSync('x', 'utf8');\n});\n",
