@@ -121,8 +121,8 @@ export class TsServer {
     this.notify('open', { file, ...(content !== undefined ? { fileContent: content } : {}) });
   }
 
-  semanticDiagnostics(file: string): Promise<ProtocolDiagnostic[]> {
-    return this.request<ProtocolDiagnostic[]>('semanticDiagnosticsSync', { file });
+  semanticDiagnostics(file: string, timeoutMs?: number): Promise<ProtocolDiagnostic[]> {
+    return this.request<ProtocolDiagnostic[]>('semanticDiagnosticsSync', { file }, timeoutMs);
   }
 
   codeFixes(file: string, d: ProtocolDiagnostic): Promise<CodeFix[]> {
