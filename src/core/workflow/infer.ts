@@ -119,6 +119,7 @@ class Builder {
   private effects = 0;
   private readonly memo = new Map<ts.Node, boolean>();
   private readonly counterLog: Array<[Map<string, number>, string]> = [];
+  private readonly interestingChild = (c: ts.Node): true | undefined => (this.interesting(c) ? true : undefined);
   /** Every name bound to a durable context so far (for the pre-check only). */
   private readonly contextNames = new Set<string>();
 
@@ -285,9 +286,16 @@ class Builder {
    * or a helper, an awaited callback promise, a return or throw)? Plain code is skipped without a node.
    */
   private interesting(n: ts.Node): boolean {
-    const known = this.memo.get(n);
-    if (known !== undefined) return known;
     const t = this.ts;
+    const k = n.kind;
+    if (k === t.SyntaxKind.Identifier || k === t.SyntaxKind.StringLiteral || k === t.SyntaxKind.NumericLiteral || (k >= t.SyntaxKind.FirstTypeNode && k <= t.SyntaxKind.LastTypeNode)) return false;
+    // Only statements are memoised: expressions are asked about once or twice, and a memo entry per
+    // node would cost more (allocation, GC) than it saves.
+    const memoise = k === t.SyntaxKind.Block || (k >= t.SyntaxKind.FirstStatement && k <= t.SyntaxKind.LastStatement) || k === t.SyntaxKind.CaseBlock;
+    if (memoise) {
+      const known = this.memo.get(n);
+      if (known !== undefined) return known;
+    }
     let result = false;
     if (t.isReturnStatement(n) || t.isThrowStatement(n) || t.isBreakStatement(n) || t.isContinueStatement(n)) result = true;
     else if (t.isCallExpression(n)) {
@@ -296,11 +304,10 @@ class Builder {
       else if (t.isPropertyAccessExpression(c)) {
         const m = c.name.text;
         result = OPERATION_METHODS.has(m) || PROMISE_METHODS.has(m) || n.arguments.some((a) => t.isIdentifier(a) && this.contextNames.has(a.text));
-        if (!result && this.checker) result = true; // a method may be a helper; the walk decides
       }
     } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
-    if (!result) result = t.forEachChild(n, (c) => (this.interesting(c) ? true : undefined)) === true;
-    this.memo.set(n, result);
+    if (!result) result = t.forEachChild(n, this.interestingChild) === true;
+    if (memoise) this.memo.set(n, result);
     return result;
   }
 
@@ -659,6 +666,7 @@ class Builder {
   }
 
   private opOf(call: ts.CallExpression, ctx: FnCtx): DurableOperationCall | undefined {
+    if (!mayBeOperation(this.ts, call)) return undefined;
     const found = getDurableOperationCall(this.ts, call, this.checker);
     if (found) return found;
     // Context names this walk knows and operations.ts cannot (untyped helper parameters bound at a call).
@@ -711,9 +719,11 @@ class Builder {
       }
     }
     // A durable helper or a local closure: expanded where it is called.
-    const target = this.resolveCallee(callee);
     const ctxArgs = call.arguments.map((a) => this.isContextArg(a, ctx));
     const passesContext = ctxArgs.some(Boolean);
+    // Only a call given the context (a durable helper) or a local closure can start operations: resolve
+    // the callee (through the checker, for imports) only then.
+    const target = passesContext ? this.resolveCallee(callee) : t.isIdentifier(callee) ? resolveLocalFunction(t, callee) : undefined;
     if (target && target.body && (passesContext || this.isLocalClosure(target, ctx))) {
       fr = this.walkArgs(call, fr, scope, ctx, true);
       return this.expandHelper(call, target, ctxArgs, fr, scope, ctx);
@@ -981,7 +991,7 @@ class Builder {
     const t = this.ts;
     const missed: ts.CallExpression[] = [];
     const visit = (n: ts.Node): void => {
-      if (t.isCallExpression(n) && !this.visited.has(n)) {
+      if (t.isCallExpression(n) && !this.visited.has(n) && mayBeOperation(t, n)) {
         const op = getDurableOperationCall(t, n, this.checker);
         if (op) missed.push(n);
       }
@@ -1010,6 +1020,14 @@ class Builder {
 const OPERATION_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
 const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
 const STRUCTURE_KINDS: ReadonlySet<string> = new Set(['decision', 'loop', 'catch', 'branch']);
+
+/** Syntactic pre-filter: `x.step(…)`, `x.promise.all(…)` and the like (the receiver is checked later). */
+function mayBeOperation(tsm: TS, call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  if (!tsm.isPropertyAccessExpression(callee)) return false;
+  const m = callee.name.text;
+  return OPERATION_METHODS.has(m) || (PROMISE_METHODS.has(m) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise');
+}
 
 function safe<T>(f: () => T): T | undefined {
   try {

@@ -106,15 +106,20 @@ export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf'>): string 
  * backticks cannot end the label). Control and bidi-format characters become U+FFFD.
  */
 export function escapeLabel(s: string): string {
+  if (PLAIN.test(s)) return s;
   let out = '';
   for (const ch of s) {
-    if (/[\p{L}\p{N} _.,/@+=?!-]/u.test(ch) && !/\p{M}/u.test(ch)) out += ch;
+    if (SAFE_CHAR.test(ch)) out += ch;
     else if (ch === '\n' || ch === '\r' || ch === '\t') out += ' ';
-    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch)) out += '#65533;';
+    else if (INVISIBLE.test(ch)) out += '#65533;';
     else out += `#${ch.codePointAt(0)};`;
   }
   return out;
 }
+
+const PLAIN = /^[A-Za-z0-9 _.,/@+=?!-]*$/;
+const SAFE_CHAR = /^[\p{L}\p{N} _.,/@+=?!-]$/u;
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]$/u;
 
 const MAX_LABEL = 120;
 

@@ -1,0 +1,83 @@
+// Bench (node): in-process time of workflow inference plus Mermaid text for a 1,000-operation handler and
+// for 200-branch handlers (parallel, switch). Prints medians; target <= 30 ms each.
+// Run: npx tsc -p tsconfig.json && node out/bench/workflow.js
+import * as os from 'os';
+import * as ts from 'typescript';
+import { inferWorkflow } from '../src/core/workflow/infer';
+import { renderMermaid } from '../src/core/workflow/mermaid';
+import { manyOperations, manyParallelBranches, manySwitchCases } from './workflowGen';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const WARMUP = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Figures {
+  readonly name: string;
+  readonly operations: number;
+  readonly nodes: number;
+  /** Median wall time (ms) of inference + Mermaid text on an already parsed file. */
+  readonly inferAndRender: number;
+  /** Fastest run (ms): the figure least disturbed by other processes on a shared machine. */
+  readonly inferAndRenderMin: number;
+  /** Median CPU time (ms) of this process over the same work (excludes time waiting for a core). */
+  readonly inferAndRenderCpu: number;
+  readonly parseInferAndRender: number;
+}
+
+function measure(name: string, text: string): Figures {
+  const file = `/bench/${name}.ts`;
+  let nodes = 0;
+  let operations = 0;
+  const once = (sf: ts.SourceFile): void => {
+    const g = inferWorkflow(ts, sf);
+    const h = g.handlers[0]!;
+    renderMermaid(h);
+    nodes = h.nodes.length;
+    operations = h.nodes.filter((n) => !['start', 'end', 'branch', 'decision', 'loop', 'catch', 'dynamic'].includes(n.kind) && !n.awaitOf).length;
+  };
+  // Inference on a parsed file (what the panel does with the language service's SourceFile); a fresh parse
+  // each run so no per-file memo carries over.
+  const withoutParse: number[] = [];
+  const cpu: number[] = [];
+  const withParse: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    once(sf);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    const t2 = performance.now();
+    once(ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true));
+    const t3 = performance.now();
+    if (i >= WARMUP) {
+      withoutParse.push(t1 - t0);
+      cpu.push((c1.user + c1.system) / 1000);
+      withParse.push(t3 - t2);
+    }
+  }
+  return { name, operations, nodes, inferAndRender: median(withoutParse), inferAndRenderMin: Math.min(...withoutParse), inferAndRenderCpu: median(cpu), parseInferAndRender: median(withParse) };
+}
+
+function main(): void {
+  const results = [
+    measure('1000-operations', manyOperations(1000)),
+    measure('200-parallel-branches', manyParallelBranches(200)),
+    measure('200-switch-cases', manySwitchCases(200)),
+  ];
+  console.log(`workflow inference + Mermaid text, ${RUNS} runs (target <= 30 ms); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores:`);
+  for (const r of results) {
+    console.log(
+      `  ${r.name.padEnd(24)} ${String(r.operations).padStart(5)} operations ${String(r.nodes).padStart(5)} nodes   ` +
+        `infer+render median ${r.inferAndRender.toFixed(1).padStart(6)} ms (min ${r.inferAndRenderMin.toFixed(1)}, cpu ${r.inferAndRenderCpu.toFixed(1)})   parse+infer+render ${r.parseInferAndRender.toFixed(1).padStart(6)} ms   ` +
+        (r.inferAndRender <= 30 ? 'ok' : 'OVER TARGET')
+    );
+  }
+  console.log(JSON.stringify({ bench: 'workflow', runs: RUNS, results }));
+}
+
+main();
