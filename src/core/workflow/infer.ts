@@ -458,7 +458,8 @@ class Builder {
     let eachLabel = 'repeat';
     if (t.isForOfStatement(st) || t.isForInStatement(st)) {
       fr = this.walkExpr(st.expression, fr, scope, ctx);
-      header = `for ${text(t, st.initializer, ctx.sf)} ${t.isForOfStatement(st) ? 'of' : 'in'} ${text(t, st.expression, ctx.sf)}`;
+      const awaits = t.isForOfStatement(st) && st.awaitModifier ? 'await ' : '';
+      header = `for ${awaits}${text(t, st.initializer, ctx.sf)} ${t.isForOfStatement(st) ? 'of' : 'in'} ${text(t, st.expression, ctx.sf)}`;
       eachLabel = 'each';
     } else if (t.isForStatement(st)) {
       if (st.initializer) fr = t.isVariableDeclarationList(st.initializer) ? this.walkVariables(st.initializer, fr, scope, ctx) : this.walkExpr(st.initializer, fr, scope, ctx);
@@ -847,7 +848,8 @@ class Builder {
         if (targetArg) {
           const tt = invokeTargetText(t, targetArg, ctx.sf);
           const found = this.resolver && tt.value !== undefined ? safe(() => this.resolver!(tt.value!)) : undefined;
-          detail = `target: ${tt.display}` + (found ? ` (handler ${found.name} in ${found.file}:${found.line})` : '');
+          // The file's base name only: the detail is display text; the full path is in `target`.
+          detail = `target: ${tt.display}` + (found ? ` (handler ${found.name} in ${baseName(found.file)}:${found.line})` : '');
           if (found) extra = { target: found };
         }
         break;
@@ -1027,6 +1029,11 @@ function mayBeOperation(tsm: TS, call: ts.CallExpression): boolean {
   if (!tsm.isPropertyAccessExpression(callee)) return false;
   const m = callee.name.text;
   return OPERATION_METHODS.has(m) || (PROMISE_METHODS.has(m) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise');
+}
+
+function baseName(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i >= 0 ? file.slice(i + 1) : file;
 }
 
 function safe<T>(f: () => T): T | undefined {

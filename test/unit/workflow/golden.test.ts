@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { graphJson } from '../../../src/core/workflow/json';
 import { renderMermaid } from '../../../src/core/workflow/mermaid';
-import { GOLDEN, UPDATE_GOLDEN, fixtureFiles, inferFixture, relToRepo } from './support';
+import { GOLDEN, REPO_ROOT, UPDATE_GOLDEN, fixtureFiles, inferFixture, relToRepo } from './support';
 
 /** The same text `durable-lens graph FILE` prints, for one file's handlers. */
 export function mermaidOf(name: string): string {
@@ -21,6 +21,8 @@ export function jsonOf(name: string): string {
 }
 
 function check(file: string, actual: string): void {
+  // Goldens must not depend on where the repository is checked out.
+  assert.ok(!actual.includes(REPO_ROOT), `${relToRepo(file)} would contain the absolute checkout path`);
   if (UPDATE_GOLDEN) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, actual);
