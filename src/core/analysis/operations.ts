@@ -67,6 +67,8 @@ export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checke
   if (!callee || !tsm.isPropertyAccessExpression(callee)) return undefined;
   const name = callee.name.text;
   if (!DIRECT_METHODS.has(name) && !PROMISE_METHODS.has(name)) return undefined;
+  // `array.map(x => …)`: a durable map never takes a function first.
+  if (name === 'map' && call.arguments.length > 0 && isInlineFunction(tsm, call.arguments[0]!)) return undefined;
   const memo = memoFor(checker);
   if (memo.has(call)) return memo.get(call) ?? undefined;
   let result: DurableOperationCall | undefined;
@@ -77,6 +79,22 @@ export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checke
   }
   memo.set(call, result ?? null);
   return result;
+}
+
+function isInlineFunction(tsm: TS, e: ts.Expression): boolean {
+  const x = skipOuterExpressions(tsm, e);
+  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x);
+}
+
+/** Receivers worth a type query: `ctx`, `this.ctx`, `deps.ctx` — not call results or literals. */
+function isTypeQueryCandidate(tsm: TS, x: ts.Expression): boolean {
+  let cur = x;
+  for (let i = 0; i < 6; i++) {
+    if (tsm.isIdentifier(cur) || cur.kind === tsm.SyntaxKind.ThisKeyword) return true;
+    if (!tsm.isPropertyAccessExpression(cur)) return false;
+    cur = skipOuterExpressions(tsm, cur.expression);
+  }
+  return false;
 }
 
 /** Per-checker memo of operation calls (rules and the scope model ask about the same calls). */
@@ -162,13 +180,33 @@ export function isContextExpression(tsm: TS, expr: ts.Expression, checker: ts.Ty
       if (isContextExpression(tsm, decl.initializer, checker, depth + 1)) return true;
     }
   }
-  if (checker) {
+  if (checker && isTypeQueryCandidate(tsm, x) && !syntacticallyNotContext(tsm, x)) {
     // Only reached when the syntax is not conclusive (a field, an untyped parameter of a wrapper, …).
     try {
       return isDurableContextType(checker.getTypeAtLocation(x));
     } catch {
       return false;
     }
+  }
+  return false;
+}
+
+/** Identifiers whose declaration already says they are not a context (literal types, arrays, literals). */
+function syntacticallyNotContext(tsm: TS, x: ts.Expression): boolean {
+  if (!tsm.isIdentifier(x)) return false;
+  const decl = findBinding(tsm, x);
+  if (!decl) return true; // a global
+  if (tsm.isImportSpecifier(decl) || tsm.isImportClause(decl) || tsm.isNamespaceImport(decl) || tsm.isFunctionDeclaration(decl) || tsm.isClassDeclaration(decl)) return true;
+  if (tsm.isParameter(decl)) {
+    const t = decl.type;
+    if (t && !tsm.isTypeReferenceNode(t)) return true;
+    if (t && tsm.isTypeReferenceNode(t) && /^(Array|ReadonlyArray|Record|Map|Set|Promise|Partial|Readonly|string|number)$/.test(tsm.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text)) return true;
+  }
+  if (tsm.isVariableDeclaration(decl) && decl.initializer && !decl.type) {
+    const init = skipOuterExpressions(tsm, decl.initializer);
+    // Only aliases (`const c = ctx`, `const c = this.ctx`) can hold a context; results of calls,
+    // awaits and literals are data.
+    if (!tsm.isIdentifier(init) && !tsm.isPropertyAccessExpression(init)) return true;
   }
   return false;
 }

@@ -76,7 +76,7 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
       const f = factoryReturnOrigin(tsm, skipOuterExpressions(tsm, init.expression) as ts.Identifier, checker, depth + 1);
       if (f) return f;
     }
-    if (!o && checker && (tsm.isCallExpression(init) || tsm.isAwaitExpression(init)) && tsm.isIdentifier(decl.name)) return typeOrigin(tsm, decl.name, checker);
+    if (!o && checker && tsm.isCallExpression(init) && tsm.isIdentifier(skipOuterExpressions(tsm, init.expression)) && tsm.isIdentifier(decl.name)) return typeOrigin(tsm, decl.name, checker);
     return o;
   }
   if (tsm.isBindingElement(decl)) {
@@ -111,6 +111,7 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
     // type reference or not at all (callback parameters and literal/keyword types are data).
     if (!checker) return undefined;
     if (t && !tsm.isTypeReferenceNode(t)) return undefined;
+    if (t && tsm.isTypeReferenceNode(t) && /^(DurableContext|Array|ReadonlyArray|Record|Map|Set|Promise|Partial|Readonly|Date|Error)$/.test(tsm.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text)) return undefined;
     const fn = decl.parent;
     if (!t && fn && (tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn))) return undefined;
     return typeOrigin(tsm, id, checker);

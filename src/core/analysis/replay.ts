@@ -268,7 +268,9 @@ export function resolveFunction(tsm: TS, expr: ts.Expression, checker: ts.TypeCh
 function mayHoldUserFunctions(tsm: TS, decl: ts.Node | undefined, receiver?: ts.Expression): boolean {
   if (receiver) {
     let root: ts.Expression = skipOuterExpressions(tsm, receiver);
-    for (let i = 0; i < 20 && (tsm.isPropertyAccessExpression(root) || tsm.isElementAccessExpression(root) || tsm.isCallExpression(root)); i++) root = skipOuterExpressions(tsm, root.expression);
+    for (let i = 0; i < 20 && (tsm.isPropertyAccessExpression(root) || tsm.isElementAccessExpression(root)); i++) root = skipOuterExpressions(tsm, root.expression);
+    // `a.b().c()`: methods of call results are library code or data, and asking costs a full inference.
+    if (tsm.isCallExpression(root)) return false;
     if (root.kind === tsm.SyntaxKind.ThisKeyword) return true;
     if (!tsm.isIdentifier(root)) return false;
     const d = findBinding(tsm, root);
@@ -284,6 +286,12 @@ function mayHoldUserFunctions(tsm: TS, decl: ts.Node | undefined, receiver?: ts.
     if (!tsm.isTypeReferenceNode(t)) return false;
     const name = tsm.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
     return name !== 'DurableContext' && !/^(Array|ReadonlyArray|Record|Map|Set|Promise|Partial|Readonly)$/.test(name);
+  }
+  if (tsm.isVariableDeclaration(decl) && decl.initializer && !decl.type) {
+    // Instances of user classes and aliases may have user methods; call and await results are data
+    // or library objects (whose methods live in declaration files).
+    const init = skipOuterExpressions(tsm, decl.initializer);
+    return tsm.isNewExpression(init) || tsm.isIdentifier(init) || tsm.isPropertyAccessExpression(init) || tsm.isObjectLiteralExpression(init);
   }
   return true;
 }
