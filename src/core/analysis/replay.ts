@@ -271,7 +271,7 @@ function mayHoldUserFunctions(tsm: TS, decl: ts.Node | undefined, receiver?: ts.
     for (let i = 0; i < 20 && (tsm.isPropertyAccessExpression(root) || tsm.isElementAccessExpression(root)); i++) root = skipOuterExpressions(tsm, root.expression);
     // `a.b().c()`: methods of call results are library code or data, and asking costs a full inference.
     if (tsm.isCallExpression(root)) return false;
-    if (root.kind === tsm.SyntaxKind.ThisKeyword) return true;
+    if (root.kind === tsm.SyntaxKind.ThisKeyword || tsm.isNewExpression(root)) return true;
     if (!tsm.isIdentifier(root)) return false;
     const d = findBinding(tsm, root);
     return d !== undefined && mayHoldUserFunctions(tsm, d);

@@ -126,6 +126,14 @@ function typeNodeSdkName(tsm: TS, typeNode: ts.TypeNode | undefined): string | u
     }
     return undefined;
   }
+  if (tsm.isImportTypeNode(typeNode)) {
+    // JSDoc / TS: import('@aws/durable-execution-sdk-js').DurableContext
+    const arg = typeNode.argument;
+    const lit = tsm.isLiteralTypeNode(arg) ? arg.literal : undefined;
+    const q = typeNode.qualifier;
+    if (lit && tsm.isStringLiteral(lit) && isSdkSpecifier(lit.text) && q) return tsm.isIdentifier(q) ? q.text : q.right.text;
+    return undefined;
+  }
   if (!tsm.isTypeReferenceNode(typeNode)) return undefined;
   const tn = typeNode.typeName;
   if (tsm.isIdentifier(tn)) {

@@ -102,6 +102,21 @@ describe('checkSourceFile', () => {
       };
       assert.deepStrictEqual(rulesAt(files, '/proj/src/main.ts'), ['2:nondeterministic-call']);
     });
+    it('treats waitForCallback submitters and waitForCondition checks as checkpointed, parallel { name, func } bodies as replayed', () => {
+      const code = handler(
+        [
+          "  await ctx.waitForCallback('approve', async (callbackId) => { await fetch('https://a/' + callbackId); });",
+          "  await ctx.waitForCondition('poll', async (state: number) => { await fetch('https://b'); return state + 1; }, { initialState: 0 } as any);",
+          "  await ctx.parallel('p', [{ name: 'x', func: async (b: any) => { await fetch('https://c'); } }]);",
+        ].join('\n'),
+      );
+      assert.deepStrictEqual(rulesAt({ [MAIN_FILE]: code }), ['5:io-outside-step']);
+    });
+    it('follows class methods from a class-based handler', () => {
+      const code = "import { withDurableExecution, DurableContext } from '@aws/durable-execution-sdk-js';\nclass Workflow {\n  async run(event: any, ctx: DurableContext) {\n    return this.stamp();\n  }\n  private stamp() {\n    return Date.now();\n  }\n}\nexport const handler = withDurableExecution((e: any, c: DurableContext) => new Workflow().run(e, c));\n";
+      const { findings, sf } = check({ [MAIN_FILE]: code }, MAIN_FILE, 'program');
+      assert.deepStrictEqual(findings.map((f) => [positionOf(sf, f).line, f.rule, f.via]), [[7, 'nondeterministic-call', ['handler', 'run', 'stamp']]]);
+    });
     it('a durable helper not reached from any handler is still replayed code', () => {
       const code = "import type { DurableContext } from '@aws/durable-execution-sdk-js';\nexport async function audit(ctx: DurableContext) {\n  console.log('x');\n}\n";
       const { findings } = check({ [MAIN_FILE]: code }, MAIN_FILE, 'syntax');

@@ -46,6 +46,12 @@ describe('findDurableFunctions', () => {
       code: "const { withDurableExecution: durable } = require('@aws/durable-execution-sdk-js');\nmodule.exports = { handler: durable(async (event, ctx) => {}) };",
       expected: [{ kind: 'handler', name: 'handler', contextParam: 'ctx' }],
     },
+    {
+      name: 'a JSDoc import() type in a JS file',
+      fileName: '/proj/src/h.js',
+      code: "/** @param {import('@aws/durable-execution-sdk-js').DurableContext} ctx */\nasync function helper(ctx) {}\n",
+      expected: [{ kind: 'helper', name: 'helper', contextParam: 'ctx' }],
+    },
     { name: 'a JSDoc-typed helper in a JS file', fileName: '/proj/src/h.js', code: '/** @param {DurableContext} ctx */\nasync function helper(ctx) {}\n', expected: [{ kind: 'helper', name: 'helper', contextParam: 'ctx' }] },
     {
       name: 'typed callbacks of operations are not helpers',
