@@ -1,6 +1,5 @@
-// Pure (node path only): the project config file shared by the CLI and the tsserver plugin: where it is,
-// how it is parsed and validated, and how configuration layers are merged into per-rule severities.
-import * as path from 'path';
+// Pure (the file system comes in through ConfigHost): the project config file shared by the CLI and the
+// tsserver plugin: where it is, how it is parsed and validated, and how layers merge into per-rule severities.
 import { RULE_CATALOG, RULE_IDS, isRuleId, type RuleId, type Severity, type SeveritySetting } from '../rules/catalog';
 import type { LensConfig } from '../analysis/model';
 
@@ -102,15 +101,15 @@ export function isSeverity(value: SeveritySetting): value is Severity {
 }
 
 /**
- * Finds and reads the project configuration: walking up from `startDir`, the first directory holding a
- * durable-lens.json, or a package.json with a "durableLens" key, provides it.
+ * Finds and reads the project configuration: walking up from `startDir` (an absolute path), the first
+ * directory holding a durable-lens.json, or a package.json with a "durableLens" key, provides it.
  */
 export function loadProjectConfig(startDir: string, host: ConfigHost): LoadedConfig {
-  let dir = path.resolve(startDir);
+  let dir = startDir;
   for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    const candidate = joinPath(dir, CONFIG_FILE_NAME);
     if (host.fileExists(candidate)) return readConfigFile(candidate, host, undefined);
-    const pkg = path.join(dir, 'package.json');
+    const pkg = joinPath(dir, 'package.json');
     if (host.fileExists(pkg)) {
       const text = safeRead(host, pkg);
       if (text !== undefined) {
@@ -125,10 +124,25 @@ export function loadProjectConfig(startDir: string, host: ConfigHost): LoadedCon
         }
       }
     }
-    const parent = path.dirname(dir);
+    const parent = parentDir(dir);
     if (parent === dir) return { config: {}, file: undefined, problems: [] };
     dir = parent;
   }
+}
+
+// core has no `path` module: absolute POSIX and Windows paths (either separator) are handled here.
+function parentDir(dir: string): string {
+  const trimmed = dir.replace(/[\\/]+$/, '');
+  const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  if (i < 0) return dir;
+  if (i === 0) return trimmed.slice(0, 1);
+  const parent = trimmed.slice(0, i);
+  return /^[A-Za-z]:$/.test(parent) ? `${parent}${trimmed[i]}` : parent;
+}
+
+function joinPath(dir: string, name: string): string {
+  if (dir.endsWith('/') || dir.endsWith('\\')) return dir + name;
+  return `${dir}${dir.includes('\\') && !dir.includes('/') ? '\\' : '/'}${name}`;
 }
 
 function readConfigFile(file: string, host: ConfigHost, key: string | undefined): LoadedConfig {

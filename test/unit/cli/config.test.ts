@@ -60,6 +60,17 @@ describe('project configuration', () => {
     }
   });
 
+  it('walks up Windows paths too, and stops at the root', () => {
+    const files: Record<string, string> = { 'C:\\repo\\durable-lens.json': '{"rules": {"io-outside-step": "warning"}}' };
+    const seen: string[] = [];
+    const host = { fileExists: (f: string) => (seen.push(f), f in files), readFile: (f: string) => files[f] };
+    const loaded = loadProjectConfig('C:\\repo\\pkg\\src', host);
+    assert.strictEqual(loaded.file, 'C:\\repo\\durable-lens.json');
+    assert.deepStrictEqual(loaded.config, { rules: { 'io-outside-step': 'warning' } });
+    const none = loadProjectConfig('/a/b', { fileExists: () => false, readFile: () => undefined });
+    assert.deepStrictEqual(none, { config: {}, file: undefined, problems: [] });
+  });
+
   it('reports invalid JSON', () => {
     const dir = tempDir({ 'durable-lens.json': '{ rules: ' });
     try {
