@@ -1,7 +1,6 @@
 // Runs in node (e2e mocha tier): drives a real VS Code (code-server) in headless Debian Chromium through
 // playwright-core, the way a person would: open a folder, quick-open a file, read squiggles and the Problems panel.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Frame, Page } from 'playwright-core';
 
@@ -54,9 +53,15 @@ export function packagedVsix(): Promise<{ vsix: string; entries: string[] }> {
   return vsixOnce;
 }
 
-/** A throwaway copy of samples/ (or another folder), so tests can edit and save freely. */
+/**
+ * A throwaway copy of samples/ (or another folder), so tests can edit and save freely. It lives under
+ * .vscode-test/ (git-ignored) rather than /tmp so that module resolution walks up to the repository's
+ * node_modules, as it does for samples/ itself: the SDK's types resolve and TypeScript adds no noise.
+ */
 export function copyWorkspace(source = path.join(REPO_ROOT, 'samples')): string {
-  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-e2e-ws-'));
+  const parent = path.join(REPO_ROOT, '.vscode-test', 'workspaces');
+  fs.mkdirSync(parent, { recursive: true });
+  const target = fs.mkdtempSync(path.join(parent, 'ws-'));
   fs.cpSync(source, target, { recursive: true, filter: (src) => !src.split(path.sep).includes('node_modules') });
   return target;
 }
@@ -160,16 +165,21 @@ export async function goToLine(page: Page, line: number, column = 1): Promise<vo
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`${line}:${column}`);
+  // The Go to Line picker is quick open with a ':' prefix: keep it, or the text becomes a file search.
+  await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
 }
 
+/** Focuses the active editor (Ctrl+1, "Focus First Editor Group"): clicking would move the cursor. */
 export async function focusEditor(page: Page): Promise<void> {
-  await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+1');
+  await page.locator('.part.editor .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
 }
 
-export type SquiggleKind = 'error' | 'warning' | 'info';
+/** Monaco's decoration classes: `info` rules arrive as tsserver suggestions and render as `hint` dots. */
+export type SquiggleKind = 'error' | 'warning' | 'info' | 'hint';
 
 /** Squiggles currently rendered (visible lines only), with the 1-based line they sit on. */
 export async function squiggles(page: Page): Promise<{ kind: SquiggleKind; line: number }[]> {
@@ -182,9 +192,9 @@ export async function squiggles(page: Page): Promise<{ kind: SquiggleKind; line:
       const n = Number(row.querySelector('.line-numbers')?.textContent?.trim());
       if (n) lineByTop.set(row.style.top, n);
     });
-    const out: { kind: 'error' | 'warning' | 'info'; line: number }[] = [];
+    const out: { kind: 'error' | 'warning' | 'info' | 'hint'; line: number }[] = [];
     editor.querySelectorAll('.view-overlays > div').forEach((row) => {
-      for (const kind of ['error', 'warning', 'info'] as const) {
+      for (const kind of ['error', 'warning', 'info', 'hint'] as const) {
         if (row.querySelector(`.squiggly-${kind}`)) out.push({ kind, line: lineByTop.get(row.style.top) ?? -1 });
       }
     });
@@ -227,7 +237,7 @@ export async function waitForProblem(page: Page, match: (p: ProblemEntry) => boo
 /** Ctrl+. at the cursor, then picks the code action whose title matches. Returns the titles offered. */
 export async function applyQuickFix(page: Page, title: RegExp): Promise<string[]> {
   await page.keyboard.press('Control+.');
-  const rows = page.locator('.action-widget .monaco-list-row');
+  const rows = page.locator('.action-widget .monaco-list-row.action');
   await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
   const titles = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   const index = titles.findIndex((t) => title.test(t));

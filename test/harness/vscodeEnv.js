@@ -240,6 +240,7 @@ function defaultSettings() {
     'window.restoreWindows': 'none',
     'files.autoSave': 'off',
     'editor.minimap.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'problems.autoReveal': false,
     'typescript.tsserver.log': process.env.DL_TSSERVER_LOG || 'off',
   };
