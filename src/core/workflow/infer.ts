@@ -810,6 +810,7 @@ class Builder {
 
   private walkOperation(op: DurableOperationCall, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const t = this.ts;
+    op = refineInvoke(t, op, this.checker);
     const call = op.call;
     this.visited.add(call);
     const kind = op.method;
@@ -1029,6 +1030,32 @@ function mayBeOperation(tsm: TS, call: ts.CallExpression): boolean {
   if (!tsm.isPropertyAccessExpression(callee)) return false;
   const m = callee.name.text;
   return OPERATION_METHODS.has(m) || (PROMISE_METHODS.has(m) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise');
+}
+
+/**
+ * `invoke(name, funcId, input?)` vs `invoke(funcId, input?)`: a string first argument followed by a
+ * function id that is a variable (`ORDERS_FUNCTION`, `process.env.X`) is the name, not the target; an
+ * object literal second argument is the input, so then the first is the target.
+ */
+function refineInvoke(tsm: TS, op: DurableOperationCall, checker: ts.TypeChecker | undefined): DurableOperationCall {
+  if (op.method !== 'invoke' || op.nameArg) return op;
+  const [a0, a1] = op.call.arguments;
+  if (!a0 || !a1) return op;
+  if (checker) {
+    // With the SDK's types the overload chosen says it.
+    try {
+      const first = checker.getResolvedSignature(op.call)?.parameters[0]?.name;
+      if (first === 'name') return { ...op, nameArg: a0 };
+      if (first === 'funcId') return op;
+    } catch {
+      // fall back to the shape of the arguments
+    }
+  }
+  const x0 = skipOuterExpressions(tsm, a0);
+  const x1 = skipOuterExpressions(tsm, a1);
+  const stringish = tsm.isStringLiteral(x0) || tsm.isNoSubstitutionTemplateLiteral(x0) || tsm.isTemplateExpression(x0);
+  const idLike = tsm.isIdentifier(x1) || tsm.isPropertyAccessExpression(x1) || tsm.isElementAccessExpression(x1) || tsm.isStringLiteral(x1) || tsm.isNoSubstitutionTemplateLiteral(x1) || tsm.isTemplateExpression(x1);
+  return stringish && idLike && !(tsm.isIdentifier(x1) && x1.text === 'undefined') ? { ...op, nameArg: a0 } : op;
 }
 
 function baseName(file: string): string {

@@ -49,6 +49,8 @@ describe('workflow operations', () => {
     const ext = named(h, 'invoke', null);
     assert.strictEqual(ext.detail, 'target: arn:aws:lambda:us-east-1:123456789012:function:somewhere-else');
     assert.strictEqual(ext.target, undefined);
+    // A name, then the function id in a variable.
+    assert.strictEqual(named(h, 'invoke', 'lookup-customer').detail, 'target: CUSTOMER_FUNCTION');
   });
 
   it('runInChildContext: the body inside it, using the child context', () => {
@@ -90,7 +92,7 @@ describe('workflow operations', () => {
   it('nodes carry file, line, column and offsets of the call', () => {
     const s = named(h, 'step', 'with-options');
     assert.strictEqual(path.basename(s.file ?? ''), 'operations.ts');
-    assert.strictEqual(s.line, 15);
+    assert.strictEqual(s.line, 16);
     assert.strictEqual(s.column, 9);
     assert.ok(typeof s.start === 'number' && typeof s.end === 'number' && s.end > s.start);
   });
