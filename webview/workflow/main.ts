@@ -155,9 +155,13 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   const text = withDirection(params.mermaid, viewState.direction ?? 'TD');
   configure(elk);
   let svgText: string;
+  let parsed = started;
+  let drawn = started;
   try {
     await mermaid.parse(text);
+    parsed = performance.now();
     const out = await mermaid.render(`dl-graph-${token}`, text);
+    drawn = performance.now();
     svgText = out.svg;
   } catch (error) {
     document.getElementById(`dl-graph-${token}`)?.remove();
@@ -197,7 +201,15 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   shownBefore = true;
   saveState({ documentUri: params.documentUri, handler: params.handler });
   if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
-  channel.post({ type: 'rendered', seq: params.seq, nodeCount: elementsByNodeId.size, ms: performance.now() - started, layout: elk ? 'elk' : 'dagre' });
+  const done = performance.now();
+  channel.post({
+    type: 'rendered',
+    seq: params.seq,
+    nodeCount: elementsByNodeId.size,
+    ms: done - started,
+    layout: elk ? 'elk' : 'dagre',
+    phases: { parse: parsed - started, render: drawn - parsed, bind: done - drawn },
+  });
 }
 let shownBefore = false;
 

@@ -478,9 +478,19 @@ export class WorkflowPanel implements vscode.Disposable {
       marks,
       highlight: this.highlight,
     };
+    const previous = this.shown?.params;
     this.shown = { graph, handler, params };
     this.dirty = false;
     this.updateTitle();
+    if (reason === 'edit' && previous && sameDrawing(previous, params)) {
+      // Most keystrokes (inside a step body, a comment) leave the diagram as it is: no redraw, only
+      // what may have moved — the highlight, the marks, the parse note.
+      if (previous.highlight !== params.highlight) this.post({ type: 'highlight', nodeId: params.highlight, reveal: false });
+      if (JSON.stringify(previous.marks) !== JSON.stringify(params.marks)) this.post({ type: 'marks', marks: params.marks });
+      this.post({ type: 'parseError', message: syntaxError });
+      WorkflowPanel.changeEmitter.fire(this.state);
+      return true;
+    }
     this.post({ type: 'render', seq: ++this.seq, ...params });
     if (syntaxError) this.post({ type: 'parseError', message: syntaxError });
     this.log.trace(`workflow: ${reason}: inferred ${handler.nodes.length} nodes of ${handler.name} in ${(performance.now() - t0).toFixed(1)} ms`);
@@ -541,6 +551,16 @@ export class WorkflowPanel implements vscode.Disposable {
       }
     }
   }
+}
+
+/** Same document, handler, Mermaid text and node map (line numbers aside): the SVG would not change. */
+function sameDrawing(a: Omit<RenderParams, 'seq'>, b: Omit<RenderParams, 'seq'>): boolean {
+  if (a.documentUri !== b.documentUri || a.handler !== b.handler || a.mermaid !== b.mermaid || a.nodes.length !== b.nodes.length) return false;
+  if (a.handlers.map((h) => h.name).join('\u0000') !== b.handlers.map((h) => h.name).join('\u0000')) return false;
+  return a.nodes.every((n, i) => {
+    const m = b.nodes[i]!;
+    return n.id === m.id && n.mermaidId === m.mermaidId && n.name === m.name && n.kind === m.kind && n.file === m.file && n.cluster === m.cluster;
+  });
 }
 
 function severityOf(s: vscode.DiagnosticSeverity): MarkSeverity {

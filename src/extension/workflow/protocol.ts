@@ -68,7 +68,15 @@ export type HostNotification =
 /** Notifications webview -> host. */
 export type WebviewNotification =
   | { readonly type: 'ready' }
-  | { readonly type: 'rendered'; readonly seq: number; readonly nodeCount: number; readonly ms: number; readonly layout: 'dagre' | 'elk' }
+  | {
+      readonly type: 'rendered';
+      readonly seq: number;
+      readonly nodeCount: number;
+      readonly ms: number;
+      readonly layout: 'dagre' | 'elk';
+      /** Where the time went: mermaid.parse, mermaid.render (layout + drawing), our binding after it. */
+      readonly phases?: { readonly parse: number; readonly render: number; readonly bind: number };
+    }
   | { readonly type: 'renderError'; readonly seq: number; readonly message: string }
   | { readonly type: 'nodeClicked'; readonly nodeId: string }
   | { readonly type: 'selectHandler'; readonly name: string }
