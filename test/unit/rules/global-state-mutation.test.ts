@@ -6,6 +6,10 @@ ruleTester('global-state-mutation', {
     { name: 'local variables', code: handler('  let n = 0; n++; const a: number[] = []; a.push(1);') },
     { name: 'module-level code mutating module state', code: 'const list: number[] = [];\nlist.push(1);\n' + handler('  return list.length;') },
     { name: 'a client method named set', code: "import Redis from 'ioredis';\nconst redis = new Redis();\n" + handler("  await redis.set('a', 'b');") },
+    {
+      name: 'memoised initialisation of a client is idempotent',
+      code: "import { Pool } from 'pg';\nlet pool: Pool | undefined;\nlet cfg: string | undefined;\nlet other: string | undefined;\n" + handler("  pool ??= new Pool();\n  if (!cfg) cfg = 'x';\n  other = other ?? 'y';"),
+    },
     { name: 'inside a step it is closure-mutation-in-step instead', code: 'let count = 0;\n' + handler("  await ctx.step('s', async () => { count++; });") },
   ],
   invalid: [
