@@ -13,7 +13,7 @@ export const DIAGNOSTIC_SOURCE = 'durable-lens';
 /** Marker property on a decorated service: decorating it again returns it unchanged. */
 export const DECORATED_MARKER = '__durableLensDecorated';
 
-const OUR_CODES: ReadonlySet<number> = new Set(RULE_IDS.map((id) => RULE_CATALOG[id].code));
+export const OUR_CODES: ReadonlySet<number> = new Set(RULE_IDS.map((id) => RULE_CATALOG[id].code));
 
 export interface PluginLogger {
   info(message: string): void;
@@ -106,7 +106,7 @@ export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configS
   proxy.getSupportedCodeFixes = (fileName?: string) => {
     const own = ls.getSupportedCodeFixes(fileName);
     try {
-      return [...own, ...[...OUR_CODES].map(String)];
+      return [...new Set([...own, ...[...OUR_CODES].map(String)])];
     } catch (e) {
       log('getSupportedCodeFixes', e);
       return own;

@@ -54,10 +54,13 @@ describe('tsserver plugin', function () {
       assert.match(ours(ds)[0].text, /handler/);
     });
 
-    it('declares its codes as fixable (getSupportedCodeFixes)', async () => {
-      const codes = await server.request<string[]>('getSupportedCodeFixes', { file: WITH_SDK });
-      for (const c of ['91001', '91002', '91003', '91005', '91007', '91010']) assert.ok(codes.includes(c), `missing ${c}`);
-      assert.ok(codes.includes('2304'), 'TypeScript’s own fixable codes remain');
+    it('declares its codes as fixable (getSupportedCodeFixes), also without a file as VS Code asks', async () => {
+      for (const args of [{ file: WITH_SDK }, null]) {
+        const codes = await server.request<string[]>('getSupportedCodeFixes', args);
+        for (const c of ['91001', '91002', '91003', '91005', '91007', '91010']) assert.ok(codes.includes(c), `missing ${c} (args ${JSON.stringify(args)})`);
+        assert.ok(codes.includes('2304'), 'TypeScript’s own fixable codes remain');
+        assert.strictEqual(new Set(codes).size, codes.length, 'no duplicates');
+      }
     });
 
     const text = () => fs.readFileSync(WITH_SDK, 'utf8');
