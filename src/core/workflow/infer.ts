@@ -164,7 +164,18 @@ class Builder {
     const endLc = sf.getLineAndCharacterOfPosition(endPos);
     this.nodes.push({ id: END, kind: 'end', name: null, line: endLc.line + 1 || endLine, parent: null, file: sf.fileName, column: endLc.character + 1, start: Math.max(0, endPos - 1), end: endPos });
     this.connect(exits, END);
+    this.sanitize();
     return { name: fn.name, file: sf.fileName, line: handlerLine, nodes: this.nodes, edges: this.edges };
+  }
+
+  /** After an interrupted walk: no edge or parent may point at a node that is not in the graph. */
+  private sanitize(): void {
+    const present = new Set(this.nodes.map((n) => n.id));
+    if (present.size === this.ids.size && this.edges.every((e) => present.has(e.from) && present.has(e.to))) return;
+    for (const n of this.nodes) if (n.parent !== null && !present.has(n.parent)) n.parent = null;
+    const kept = this.edges.filter((e) => present.has(e.from) && present.has(e.to));
+    this.edges.length = 0;
+    this.edges.push(...kept);
   }
 
   // ---------- graph building ----------
