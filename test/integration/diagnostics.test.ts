@@ -39,7 +39,8 @@ describe('diagnostics in a real VS Code', function () {
   });
 
   it('activates quickly and hands the settings to the tsserver plugin', async function () {
-    console.log(`    activate() took ${api.activationMs.toFixed(1)} ms`);
+    // The figure shows in the harness output (the extension host's console is not visible under code-server).
+    this.test!.title += ` [activate() ${api.activationMs.toFixed(1)} ms]`;
     assert.ok(api.activationMs <= 50, `activate() took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
     const sent = await api.configured;
     assert.deepStrictEqual(sent, { enabled: true, rules: {} });
