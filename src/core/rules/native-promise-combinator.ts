@@ -62,10 +62,11 @@ function returnsOperation(tsm: TS, fn: ts.FunctionLikeDeclaration, checker: ts.T
   const body = fn.body;
   if (!body) return false;
   if (!tsm.isBlock(body)) return isOperationValue(tsm, body, checker, depth);
+  // `async (i) => { …; await ctx.step(...) }`: the combinator still runs durable operations concurrently.
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || tsm.isFunctionLike(n)) return;
-    if (tsm.isReturnStatement(n) && n.expression && isOperationValue(tsm, n.expression, checker, depth)) found = true;
+    if (tsm.isCallExpression(n) && getDurableOperationCall(tsm, n, checker)) found = true;
     else tsm.forEachChild(n, visit);
   };
   tsm.forEachChild(body, visit);

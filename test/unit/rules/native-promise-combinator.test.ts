@@ -5,6 +5,7 @@ ruleTester('native-promise-combinator', {
   valid: [
     { name: 'ctx.promise.all is the fix', code: handler('  await ctx.promise.all([ctx.step(async () => 1), ctx.step(async () => 2)]);') },
     { name: 'Promise.all over ordinary promises', code: handler('  await Promise.all([Promise.resolve(1), Promise.resolve(2)]);') },
+    { name: 'Promise.all over async callbacks without operations', code: handler('  await Promise.all(event.items.map(async (i: any) => { await Promise.resolve(i); }));') },
     { name: 'Promise.all inside a step', code: handler("  await ctx.step('f', async () => Promise.all([fetch('a'), fetch('b')]));") },
   ],
   invalid: [
@@ -17,6 +18,11 @@ ruleTester('native-promise-combinator', {
       name: 'Promise.all over items.map to steps',
       code: handler('  await Promise.all(event.items.map((i: any) => ctx.step(async () => i)));'),
       errors: [{ line: 3, column: 9, endLine: 3, endColumn: 74 }],
+    },
+    {
+      name: 'Promise.all over async callbacks that run steps',
+      code: handler('  await Promise.all(event.items.map(async (i: any) => {\n    await ctx.step(async () => i);\n  }));'),
+      errors: [{ line: 3, column: 9, endLine: 5, endColumn: 6 }],
     },
     {
       name: 'Promise.race over variables holding operations',
