@@ -80,7 +80,10 @@ const CLASS_DEFS: ReadonlyArray<readonly [string, string]> = [
   ['k-runInChildContext', 'fill:#e0f2f1,stroke:#00695c,color:#1b1b1b'],
   ['k-parallel', 'fill:#e8eaf6,stroke:#283593,color:#1b1b1b'],
   ['k-map', 'fill:#e1f5fe,stroke:#0277bd,color:#1b1b1b'],
-  ['k-promise', 'fill:#f3e5f5,stroke:#6a1b9a,color:#1b1b1b'],
+  ['k-promise-all', 'fill:#f3e5f5,stroke:#6a1b9a,color:#1b1b1b'],
+  ['k-promise-allSettled', 'fill:#f3e5f5,stroke:#8e24aa,color:#1b1b1b'],
+  ['k-promise-any', 'fill:#f3e5f5,stroke:#ab47bc,color:#1b1b1b'],
+  ['k-promise-race', 'fill:#f3e5f5,stroke:#4a148c,stroke-dasharray:2 2,color:#1b1b1b'],
   ['k-decision', 'fill:#fffde7,stroke:#9e9d24,color:#1b1b1b'],
   ['k-loop', 'fill:#f1f8e9,stroke:#558b2f,color:#1b1b1b'],
   ['k-catch', 'fill:#ffebee,stroke:#c62828,color:#1b1b1b'],
@@ -92,11 +95,10 @@ const CLASS_DEFS: ReadonlyArray<readonly [string, string]> = [
 
 const SAFE_CLASS = /^[A-Za-z][\w-]*$/;
 
-/** The class for a node kind (`promise.*` share one). */
+/** The class for a node kind: `k-step`, `k-promise-all`, … (`k-callbackAwait` for an awaited callback). */
 export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf'>): string {
   if (node.awaitOf) return 'k-callbackAwait';
-  if (node.kind.startsWith('promise.')) return 'k-promise';
-  return 'k-' + node.kind;
+  return 'k-' + node.kind.replace('.', '-');
 }
 
 /**
@@ -261,7 +263,6 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   if (errorLinks.length) lines.push(`  linkStyle ${errorLinks.join(',')} stroke:#c62828,stroke-width:1.5px`);
   if (exitLinks.length) lines.push(`  linkStyle ${exitLinks.join(',')} stroke:#757575`);
 
-  for (const [name, style] of CLASS_DEFS) lines.push(`  classDef ${name} ${style}`);
   const byClass = new Map<string, string[]>();
   const addClass = (cls: string, m: string): void => {
     let l = byClass.get(cls);
@@ -280,6 +281,8 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
       for (const cls of options.classes[id] ?? []) if (SAFE_CLASS.test(cls)) addClass(cls, m);
     }
   }
+  // Styles for the classes in use, plus the two markers (always defined: the webview may toggle them).
+  for (const [name, style] of CLASS_DEFS) if (byClass.has(name) || name === DIAGNOSTIC_CLASS || name === CURRENT_CLASS) lines.push(`  classDef ${name} ${style}`);
   for (const [cls, ms] of byClass) lines.push(`  class ${ms.join(',')} ${cls}`);
   return { text: lines.join('\n') + '\n', nodeIds, subgraphIds };
 }

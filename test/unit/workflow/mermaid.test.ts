@@ -86,7 +86,7 @@ describe('renderMermaid', () => {
       const line = text.split('\n').find((l) => l.trimStart().startsWith(m + open));
       assert.ok(line, `${kind} drawn as ${open}…${close}`);
       assert.ok(text.includes(`${close}\n`) || text.includes(close), `${kind} closes with ${close}`);
-      const cls = kind.startsWith('promise.') ? 'k-promise' : `k-${kind}`;
+      const cls = `k-${kind.replace('.', '-')}`;
       assert.ok(new RegExp(`^  class (?:n\\d+,)*${m}(?:,n\\d+)* ${cls}$`, 'm').test(text), `${kind} has class ${cls}`);
       assert.ok(text.includes(`classDef ${cls} `), `classDef ${cls}`);
     }
