@@ -41,6 +41,10 @@ export function categoryOf(tsm: TS, severity: Severity): ts.DiagnosticCategory {
 }
 
 const ANALYSED_FILE = /\.(tsx?|jsx?|mts|cts|mjs|cjs)$/i;
+/** Dependencies are not the user's code to fix. */
+const DEPENDENCY_PATH = /[\\/]node_modules[\\/]/;
+/** Generated or minified files this large are not handlers anyone edits; keep the editor responsive. */
+export const MAX_ANALYSED_CHARS = 1_000_000;
 
 interface CacheEntry {
   readonly program: ts.Program;
@@ -62,12 +66,12 @@ export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configS
   };
 
   const findingsFor = (fileName: string): { findings: readonly Finding[]; sf: ts.SourceFile } | undefined => {
-    if (!ANALYSED_FILE.test(fileName) || /\.d\.[mc]?ts$/i.test(fileName)) return undefined;
+    if (!ANALYSED_FILE.test(fileName) || /\.d\.[mc]?ts$/i.test(fileName) || DEPENDENCY_PATH.test(fileName)) return undefined;
     const { config, generation } = configSource.current();
     if (config.enabled === false) return undefined;
     const program = ls.getProgram();
     const sf = program?.getSourceFile(fileName);
-    if (!program || !sf) return undefined;
+    if (!program || !sf || sf.text.length > MAX_ANALYSED_CHARS) return undefined;
     const hit = cache.get(fileName);
     if (hit && hit.program === program && hit.generation === generation) return { findings: hit.findings, sf };
     const findings = checkSourceFile(tsm, program, sf, { severities: effectiveSeverities(config) });

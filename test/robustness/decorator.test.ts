@@ -82,3 +82,31 @@ describe('plugin safety net', () => {
     assert.ok(logs.some((l) => /configurePlugin: "rules" must be an object/.test(l)), logs.join('\n'));
   });
 });
+
+describe('plugin scope', () => {
+  /** A real language service over in-memory files (unresolved SDK import: recognised by specifier). */
+  function realService(files: Record<string, string>): ts.LanguageService {
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => ({ target: ts.ScriptTarget.ES2022, noEmit: true, types: [], lib: ['lib.es2022.d.ts'], noResolve: true }),
+      getScriptFileNames: () => Object.keys(files),
+      getScriptVersion: () => '1',
+      getScriptSnapshot: (f) => (f in files ? ts.ScriptSnapshot.fromString(files[f]) : ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
+      getCurrentDirectory: () => '/',
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => f in files || ts.sys.fileExists(f),
+      readFile: (f) => files[f] ?? ts.sys.readFile(f),
+    };
+    return ts.createLanguageService(host);
+  }
+  const handler = `import { withDurableExecution } from '@aws/durable-execution-sdk-js';\nexport const handler = withDurableExecution(async (event: unknown, context: any) => Math.random());\n`;
+
+  it('analyses the user’s files, not dependencies under node_modules or huge generated files', () => {
+    const big = handler + `export const blob = ${JSON.stringify('x'.repeat(1_000_001))};\n`;
+    const ls = realService({ '/p/src/a.ts': handler, '/p/node_modules/dep/a.ts': handler, '/p/src/bundle.ts': big });
+    const decorated = init({ typescript: ts }).create(createInfo(ls, []));
+    const ours = (f: string) => decorated.getSemanticDiagnostics(f).filter((d) => d.source === 'durable-lens').map((d) => d.code);
+    assert.deepStrictEqual(ours('/p/src/a.ts'), [91001]);
+    assert.deepStrictEqual(ours('/p/node_modules/dep/a.ts'), []);
+    assert.deepStrictEqual(ours('/p/src/bundle.ts'), []);
+  });
+});
