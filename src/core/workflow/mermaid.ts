@@ -126,6 +126,7 @@ const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]$/u;
 const MAX_LABEL = 120;
 
 function clip(s: string): string {
+  if (s.length <= MAX_LABEL) return s;
   const chars = Array.from(s);
   return chars.length > MAX_LABEL ? chars.slice(0, MAX_LABEL - 1).join('') + '…' : s;
 }
