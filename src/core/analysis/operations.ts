@@ -242,6 +242,48 @@ function computeContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: nu
       if (op && CHILD_CONTEXT_METHODS.has(op.method)) return true;
     }
   }
+  // An untyped parameter of a local function that is called with a context there (JS helpers):
+  // `async function charge(context, amount) {…}` … `charge(ctx, 5)`.
+  if (!p.type && depth < 4) return receivesContextAtCallSite(tsm, fn, index, checker, depth);
+  return false;
+}
+
+const callSiteCache = new WeakMap<ts.SourceFile, Map<string, ts.CallExpression[]>>();
+
+/** Calls of plain identifiers in a file, by callee name (built once per file). */
+function callSitesByName(tsm: TS, sf: ts.SourceFile): Map<string, ts.CallExpression[]> {
+  let m = callSiteCache.get(sf);
+  if (m) return m;
+  const map = new Map<string, ts.CallExpression[]>();
+  const visit = (n: ts.Node): void => {
+    if (tsm.isCallExpression(n) && tsm.isIdentifier(n.expression)) {
+      const list = map.get(n.expression.text);
+      if (list) list.push(n);
+      else map.set(n.expression.text, [n]);
+    }
+    tsm.forEachChild(n, visit);
+  };
+  visit(sf);
+  callSiteCache.set(sf, map);
+  m = map;
+  return m;
+}
+
+function receivesContextAtCallSite(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth: number): boolean {
+  let nameNode: ts.Identifier | undefined;
+  let declNode: ts.Node = fn;
+  if (tsm.isFunctionDeclaration(fn) && fn.name) nameNode = fn.name;
+  else if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && fn.parent && tsm.isVariableDeclaration(fn.parent) && tsm.isIdentifier(fn.parent.name)) {
+    nameNode = fn.parent.name;
+    declNode = fn.parent;
+  }
+  if (!nameNode) return false;
+  const sf = fn.getSourceFile();
+  for (const call of callSitesByName(tsm, sf).get(nameNode.text) ?? []) {
+    const arg = call.arguments[index];
+    if (!arg || findBinding(tsm, call.expression as ts.Identifier) !== declNode) continue;
+    if (isContextExpression(tsm, arg, checker, depth + 1)) return true;
+  }
   return false;
 }
 

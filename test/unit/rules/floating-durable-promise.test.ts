@@ -10,6 +10,7 @@ ruleTester('floating-durable-promise', {
     { name: 'passed to ctx.promise.all', code: handler('  const [a, b] = await ctx.promise.all([ctx.step(async () => 1), ctx.step(async () => 2)]);') },
     { name: 'then-ed', code: handler('  await ctx.step(async () => 1).then((v) => v + 1);') },
     { name: 'an arrow expression body in map', code: handler('  await ctx.promise.all([1, 2].map((i) => ctx.step(async () => i)));') },
+    { name: 'an untyped helper called with something else', code: 'function run(machine) {\n  machine.step();\n}\n' + handler('  run({ step() {} });') },
     { name: 'a look-alike step on a non-context object', code: handler('  const machine = { step: () => 1 };\n  machine.step();') },
   ],
   invalid: [
@@ -32,6 +33,12 @@ ruleTester('floating-durable-promise', {
       name: 'in a child context with the child context',
       code: handler('  await ctx.runInChildContext(async (child) => { child.wait(1); });'),
       errors: [{ line: 3, column: 50, endLine: 3, endColumn: 63 }],
+    },
+    {
+      name: 'in an untyped JS helper that receives the context',
+      filename: '/proj/src/handler.js',
+      code: "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nasync function notify(context, id) {\n  context.step('notify', async () => id);\n}\nexports.handler = withDurableExecution(async (event, ctx) => {\n  await notify(ctx, event.id);\n});\n",
+      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 41 }],
     },
     {
       name: 'void',
