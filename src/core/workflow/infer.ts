@@ -314,7 +314,14 @@ class Builder {
       if (t.isIdentifier(c) || t.isElementAccessExpression(c)) result = true;
       else if (t.isPropertyAccessExpression(c)) {
         const m = c.name.text;
-        result = OPERATION_METHODS.has(m) || PROMISE_METHODS.has(m) || n.arguments.some((a) => t.isIdentifier(a) && this.contextNames.has(a.text));
+        result =
+          OPERATION_METHODS.has(m) ||
+          PROMISE_METHODS.has(m) ||
+          n.arguments.some(
+            (a) =>
+              (t.isIdentifier(a) && this.contextNames.has(a.text)) ||
+              (t.isObjectLiteralExpression(a) && a.properties.some((p) => (t.isShorthandPropertyAssignment(p) && this.contextNames.has(p.name.text)) || (t.isPropertyAssignment(p) && t.isIdentifier(p.initializer) && this.contextNames.has(p.initializer.text))))
+          );
       }
     } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
     if (!result) result = t.forEachChild(n, this.interestingChild) === true;
@@ -693,13 +700,52 @@ class Builder {
         method = 'promise.' + m;
       }
     } else if (OPERATION_METHODS.has(m)) method = m;
-    if (!method || !this.ts.isIdentifier(recv) || !ctx.contexts.has(recv.text)) return undefined;
+    if (!method) return undefined;
+    // A plain name (`c.step`), or a context reached through a parameter object (`deps.ctx.step`).
+    const known = this.ts.isIdentifier(recv)
+      ? ctx.contexts.has(recv.text)
+      : this.ts.isPropertyAccessExpression(recv) && this.ts.isIdentifier(recv.expression) && ctx.contexts.has(`${recv.expression.text}.${recv.name.text}`);
+    if (!known) return undefined;
     return fallbackSplit(this.ts, method as DurableOperationMethod, call, recv);
   }
 
   private isContextArg(e: ts.Expression, ctx: FnCtx): boolean {
     const x = skipOuterExpressions(this.ts, e);
-    return this.ts.isIdentifier(x) && ctx.contexts.has(x.text);
+    if (this.ts.isIdentifier(x)) return ctx.contexts.has(x.text);
+    // `helper({ ctx, order })`: the context handed over inside an object.
+    return this.ts.isObjectLiteralExpression(x) && this.contextProperties(x, ctx).length > 0;
+  }
+
+  /** Property names under which an object literal carries a durable context. */
+  private contextProperties(o: ts.ObjectLiteralExpression, ctx: FnCtx): string[] {
+    const t = this.ts;
+    const out: string[] = [];
+    for (const p of o.properties) {
+      if (t.isShorthandPropertyAssignment(p) && ctx.contexts.has(p.name.text)) out.push(p.name.text);
+      else if (t.isPropertyAssignment(p) && (t.isIdentifier(p.name) || t.isStringLiteral(p.name))) {
+        const v = skipOuterExpressions(t, p.initializer);
+        if (t.isIdentifier(v) && ctx.contexts.has(v.text)) out.push(p.name.text);
+      }
+    }
+    return out;
+  }
+
+  /** The names a helper parameter gives to the contexts passed in `arg`: `c`, `{ ctx }`, `deps` (as `deps.ctx`). */
+  private contextNamesInParameter(p: ts.ParameterDeclaration, arg: ts.Expression, ctx: FnCtx): string[] {
+    const t = this.ts;
+    const x = skipOuterExpressions(t, arg);
+    if (t.isIdentifier(x)) return ctx.contexts.has(x.text) && t.isIdentifier(p.name) ? [p.name.text] : [];
+    if (!t.isObjectLiteralExpression(x)) return [];
+    const props = this.contextProperties(x, ctx);
+    if (t.isIdentifier(p.name)) return props.map((prop) => `${(p.name as ts.Identifier).text}.${prop}`);
+    const out: string[] = [];
+    if (t.isObjectBindingPattern(p.name)) {
+      for (const el of p.name.elements) {
+        const prop = el.propertyName && (t.isIdentifier(el.propertyName) || t.isStringLiteral(el.propertyName)) ? el.propertyName.text : t.isIdentifier(el.name) ? el.name.text : undefined;
+        if (prop && props.includes(prop) && t.isIdentifier(el.name)) out.push(el.name.text);
+      }
+    }
+    return out;
   }
 
   private walkCall(call: ts.CallExpression, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
@@ -742,7 +788,9 @@ class Builder {
     }
     fr = this.walkExpr(call.expression, fr, scope, ctx);
     fr = this.walkArgs(call, fr, scope, ctx);
-    if (passesContext && !(target && !target.body)) {
+    // Handing the context itself (not inside an object) to code the walk cannot see; logging it is harmless.
+    const handsContext = call.arguments.some((a) => { const x = skipOuterExpressions(t, a); return t.isIdentifier(x) && ctx.contexts.has(x.text); });
+    if (handsContext && !(target && !target.body) && !/^(console\.|JSON\.|String$|Object\.)/.test(callee.getText(ctx.sf))) {
       // The context handed to code the walk cannot see: show it rather than silently dropping what it does.
       const name = text(t, callee, ctx.sf);
       const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${name}`, `durable context passed to ${name}, not followed`);
@@ -805,7 +853,8 @@ class Builder {
     // The helper's own context parameters, by position; closures keep the caller's names too.
     const contexts = new Set<string>();
     target.parameters.forEach((p, i) => {
-      if (ctxArgs[i] && t.isIdentifier(p.name)) contexts.add(p.name.text);
+      const arg = call.arguments[i];
+      if (ctxArgs[i] && arg) for (const name of this.contextNamesInParameter(p, arg, ctx)) contexts.add(name);
     });
     const local = this.isLocalClosure(target, ctx);
     if (local) for (const c of ctx.contexts) contexts.add(c);

@@ -116,6 +116,8 @@ describe('workflow helpers', () => {
       'dynamic:retryForever',
       'wait:untyped-wait',
       'dynamic:mystery',
+      'step:deps-${id}',
+      'wait:via-object',
     ]);
   });
 
