@@ -75,7 +75,9 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
       };
       projects.add(info.project);
       log(`loaded for project ${info.project.getProjectName()}`);
-      return decorateLanguageService(tsm, info.languageService, source, { info: log });
+      const lsHost = info.languageServiceHost as ts.LanguageServiceHost | undefined;
+      const projectVersion = typeof lsHost?.getProjectVersion === 'function' ? () => lsHost.getProjectVersion!() : undefined;
+      return decorateLanguageService(tsm, info.languageService, source, { info: log }, projectVersion);
     } catch (e) {
       log(`create failed, TypeScript runs without durable-lens: ${e instanceof Error ? e.message : String(e)}`);
       return info.languageService;

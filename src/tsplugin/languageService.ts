@@ -48,11 +48,26 @@ export const MAX_ANALYSED_CHARS = 1_000_000;
 
 interface CacheEntry {
   readonly program: ts.Program;
+  /** The host's project version when the entry was made (tsserver bumps it on any change in the project). */
+  readonly projectVersion: string | undefined;
   readonly generation: number;
+  readonly sf: ts.SourceFile;
   readonly findings: readonly Finding[];
+  /** The findings as diagnostics, made once per entry. */
+  diagnostics?: ts.Diagnostic[];
 }
 
-export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configSource: ConfigSource, logger: PluginLogger): ts.LanguageService {
+/**
+ * `getProjectVersion` (tsserver's project host has it) lets a repeated request skip `getProgram()`, whose
+ * up-to-date check over every file would otherwise double TypeScript's own cost of an unchanged request.
+ */
+export function decorateLanguageService(
+  tsm: TS,
+  ls: ts.LanguageService,
+  configSource: ConfigSource,
+  logger: PluginLogger,
+  getProjectVersion: () => string | undefined = () => undefined
+): ts.LanguageService {
   if ((ls as unknown as Record<string, unknown>)[DECORATED_MARKER]) return ls;
   // Findings depend on other files (helpers) too; a program object is replaced whenever any file changes.
   const cache = new Map<string, CacheEntry>();
@@ -65,18 +80,21 @@ export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configS
     }
   };
 
-  const findingsFor = (fileName: string): { findings: readonly Finding[]; sf: ts.SourceFile } | undefined => {
+  const findingsFor = (fileName: string): CacheEntry | undefined => {
     if (!ANALYSED_FILE.test(fileName) || /\.d\.[mc]?ts$/i.test(fileName) || DEPENDENCY_PATH.test(fileName)) return undefined;
     const { config, generation } = configSource.current();
     if (config.enabled === false) return undefined;
+    const projectVersion = getProjectVersion();
+    const hit = cache.get(fileName);
+    if (hit && hit.generation === generation && projectVersion !== undefined && hit.projectVersion === projectVersion) return hit;
     const program = ls.getProgram();
     const sf = program?.getSourceFile(fileName);
     if (!program || !sf || sf.text.length > MAX_ANALYSED_CHARS) return undefined;
-    const hit = cache.get(fileName);
-    if (hit && hit.program === program && hit.generation === generation) return { findings: hit.findings, sf };
+    if (hit && hit.program === program && hit.generation === generation) return hit;
     const findings = checkSourceFile(tsm, program, sf, { severities: effectiveSeverities(config) });
-    cache.set(fileName, { program, generation, findings });
-    return { findings, sf };
+    const entry: CacheEntry = { program, projectVersion, generation, sf, findings };
+    cache.set(fileName, entry);
+    return entry;
   };
 
   const proxy: ts.LanguageService = Object.create(null);
@@ -91,7 +109,7 @@ export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configS
     try {
       const result = findingsFor(fileName);
       if (!result || result.findings.length === 0) return own;
-      const ours: ts.Diagnostic[] = result.findings.map((f) => ({
+      result.diagnostics ??= result.findings.map((f) => ({
         file: result.sf,
         start: f.start,
         length: Math.max(0, f.end - f.start),
@@ -100,7 +118,7 @@ export function decorateLanguageService(tsm: TS, ls: ts.LanguageService, configS
         code: RULE_CATALOG[f.rule].code,
         source: DIAGNOSTIC_SOURCE,
       }));
-      return [...own, ...ours];
+      return [...own, ...result.diagnostics];
     } catch (e) {
       log(`getSemanticDiagnostics(${fileName})`, e);
       return own;
