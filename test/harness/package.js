@@ -28,9 +28,13 @@ class PackageError extends Error {
   }
 }
 
-function run(cmd, args, reason) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
-  if (r.status !== 0) throw new PackageError(reason, `${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+function run(cmd, args, reason, quiet = false) {
+  // vsce prints the whole file tree on success: keep its output for failures only.
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    if (quiet) process.stderr.write(`${r.stdout || ''}${r.stderr || ''}`);
+    throw new PackageError(reason, `${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+  }
 }
 
 /** Lists the entry names of a zip archive. */
@@ -124,7 +128,7 @@ async function packageExtension(options = {}) {
   // The secret scan is skipped: it only ever sees our own build output, takes seconds on the webview bundles,
   // and its scanner has crashed on them ("currentLevel is undefined").
   const flags = ['--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--allow-package-all-secrets', '--allow-package-env-file'];
-  run(process.execPath, [vsce, 'package', ...flags, '--out', out], 'vsce');
+  run(process.execPath, [vsce, 'package', ...flags, '--out', out], 'vsce', true);
   const pluginFiles = fs
     .readdirSync(path.join(ROOT, PLUGIN_DIR))
     .filter((f) => fs.statSync(path.join(ROOT, PLUGIN_DIR, f)).isFile())

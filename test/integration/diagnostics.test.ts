@@ -128,6 +128,17 @@ describe('diagnostics in a real VS Code', function () {
     await waitFor('durable-lens diagnostics back', () => lensDiagnostics(uri).length > 0, 60_000, () => describeDiagnostics(uri));
   });
 
+  it('"Open Rule Documentation" opens the rule page shipped with the extension', async function () {
+    await vscode.commands.executeCommand('durableLens.openRuleDocumentation', 'non-durable-timer');
+    const tab = await waitFor(
+      'a tab showing non-durable-timer.md',
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.includes('non-durable-timer')),
+      30_000,
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', '),
+    );
+    assert.ok(tab.label.includes('non-durable-timer'));
+  });
+
   it('reads diagnostic codes as the catalogue numbers', async function () {
     const editor = await openSample(AGENT);
     const uri = editor.document.uri;
