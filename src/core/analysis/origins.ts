@@ -66,6 +66,9 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
     return undefined;
   }
   if (tsm.isVariableDeclaration(decl)) {
+    // `let client: DynamoDBClient | undefined;` assigned lazily: the annotation says what it holds.
+    const annotated = annotationOrigin(tsm, decl.type);
+    if (annotated) return annotated;
     if (!decl.initializer) return undefined;
     // `let` may be reassigned; still the best guess, as initial values are what code usually keeps.
     const init = skipOuterExpressions(tsm, decl.initializer);
@@ -95,18 +98,8 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
   }
   if (tsm.isParameter(decl)) {
     const t = decl.type;
-    if (t && tsm.isTypeReferenceNode(t)) {
-      const tn = t.typeName;
-      const head = tsm.isIdentifier(tn) ? tn : tsm.isQualifiedName(tn) && tsm.isIdentifier(tn.left) ? tn.left : undefined;
-      if (head) {
-        const d = findBinding(tsm, head);
-        const imp2 = d ? importOriginOfDeclaration(tsm, d) : undefined;
-        if (imp2 && moduleEntries(imp2.module).length > 0) {
-          const name = tsm.isIdentifier(tn) ? (imp2.imported === '*' ? tn.text : imp2.imported) : (tn as ts.QualifiedName).right.text;
-          return { kind: 'module', module: imp2.module, path: [name], instance: true };
-        }
-      }
-    }
+    const annotated = annotationOrigin(tsm, t);
+    if (annotated) return annotated;
     // By type only where a client could plausibly come in: a named function's parameter, annotated with a
     // type reference or not at all (callback parameters and literal/keyword types are data).
     if (!checker) return undefined;
@@ -117,6 +110,27 @@ function identifierOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker | 
     return typeOrigin(tsm, id, checker);
   }
   return undefined;
+}
+
+/** A type annotation naming a class or interface imported from a known module (`DynamoDBClient`, `pg.Pool`). */
+function annotationOrigin(tsm: TS, t: ts.TypeNode | undefined): Origin | undefined {
+  if (!t) return undefined;
+  if (tsm.isUnionTypeNode(t)) {
+    for (const m of t.types) {
+      const o = annotationOrigin(tsm, m);
+      if (o) return o;
+    }
+    return undefined;
+  }
+  if (!tsm.isTypeReferenceNode(t)) return undefined;
+  const tn = t.typeName;
+  const head = tsm.isIdentifier(tn) ? tn : tsm.isQualifiedName(tn) && tsm.isIdentifier(tn.left) ? tn.left : undefined;
+  if (!head) return undefined;
+  const d = findBinding(tsm, head);
+  const imp = d ? importOriginOfDeclaration(tsm, d) : undefined;
+  if (!imp || moduleEntries(imp.module).length === 0) return undefined;
+  const name = tsm.isIdentifier(tn) ? (imp.imported === '*' ? tn.text : imp.imported) : (tn as ts.QualifiedName).right.text;
+  return { kind: 'module', module: imp.module, path: [name], instance: true };
 }
 
 function factoryReturnOrigin(tsm: TS, callee: ts.Identifier, checker: ts.TypeChecker | undefined, depth: number): Origin | undefined {

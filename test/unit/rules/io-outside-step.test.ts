@@ -83,6 +83,11 @@ ruleTester('io-outside-step', {
       errors: [{ line: 8, column: 9, endLine: 8, endColumn: 49 }],
     },
     {
+      name: 'a lazily created client declared with its type',
+      code: "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';\nlet ddb: DynamoDBClient | undefined;\n" + handler('  ddb ??= new DynamoDBClient({});\n  await ddb.send(new GetItemCommand({} as any));'),
+      errors: [{ line: 6, column: 9, endLine: 6, endColumn: 48 }],
+    },
+    {
       name: 'require() in a JS file',
       filename: '/proj/src/handler.js',
       code: "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nconst fs = require('fs');\nexports.handler = withDurableExecution(async (event, context) => {\n  return fs.readFileSync('x', 'utf8');\n});\n",
