@@ -33,6 +33,11 @@ interface PageGlobals {
 export interface RenderPage {
   readonly page: Page;
   readonly browser: Browser;
+  /**
+   * CPU time (ms) used so far by Chromium (the browser process and all its children). On a shared,
+   * busy machine wall time mostly measures waiting for a core; CPU time is what the render costs.
+   */
+  cpuMs(): number;
   /** Messages the webview posted to the (fake) host, in order. */
   messages(): Promise<WebviewToHost[]>;
   /** Posts a render and resolves with the webview's `rendered` answer and the wall time until it came. */
@@ -83,6 +88,8 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
   return {
     page,
     browser,
+    // Chromium runs as children of this node process (playwright spawns it).
+    cpuMs: () => treeCpuMs(process.pid, false),
     messages: () => page.evaluate(() => (globalThis as unknown as { __toHost: WebviewToHost[] }).__toHost),
     async render(params, timeoutMs = 60_000) {
       return page.evaluate(
@@ -115,4 +122,34 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
       if (errors.length) console.error(`page errors:\n${errors.join('\n')}`);
     },
   };
+}
+
+/** utime+stime of a process's descendants (and itself when `includeRoot`), from /proc (Linux), in ms. */
+export function treeCpuMs(rootPid: number, includeRoot = true): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name (which may contain spaces).
+      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const inTree = new Set<number>([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, s] of stats) {
+      if (!inTree.has(pid) && inTree.has(s.ppid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const pid of inTree) if (includeRoot || pid !== rootPid) ticks += stats.get(pid)?.ticks ?? 0;
+  return ticks * 10; // USER_HZ is 100 on Linux
 }

@@ -17,7 +17,11 @@ interface PageElement {
   getAttribute(name: string): string | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
-declare const document: { getElementById(id: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+declare const document: {
+  getElementById(id: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  readonly activeElement: { closest(selector: string): unknown } | null;
+};
 declare function requestAnimationFrame(cb: () => void): number;
 
 const SAGA = 'order-saga/src/handler.ts';
@@ -46,18 +50,10 @@ function lineAndColumn(text: string, needle: string, columnOf: string): { line: 
   return { line: i + 1, column: lines[i]!.indexOf(columnOf) + 1 };
 }
 
-/**
- * Go to Line (Ctrl+G) in the focused editor. The harness's goToLine clicks the first editor to focus it,
- * which the webview beside it can cover; after a node click the editor already has focus.
- */
-async function goToLineByKeyboard(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(String(line));
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
-  await waitUntil(`the cursor on line ${line}`, async () => (await cursor(page))?.line === line, 10_000);
+/** Gives the keyboard to a text editor by clicking its tab (the webview beside it may have had it). */
+async function focusEditorTab(page: Page, tabName: string): Promise<void> {
+  await page.locator(`.tabs-container .tab[data-resource-name="${tabName}"]`).first().click();
+  await waitUntil('the keyboard in the text editor', () => page.evaluate(() => document.activeElement?.closest('.monaco-editor') != null), 10_000);
 }
 
 /** Quick open can miss its 20 s window while the file index warms up on a busy machine: try again. */
@@ -129,17 +125,22 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
     const { page } = vs!;
     const frame = await diagramFrame(page);
     const text = fs.readFileSync(path.join(workspace, SAGA), 'utf8');
+    // The previous test left the cursor on the cancellation-window wait (clicked in the diagram).
     const at = lineAndColumn(text, "await context.wait('cancellation-window'", 'await');
-    await goToLineByKeyboard(page, at.line);
+    await focusEditorTab(page, 'handler.ts');
+    assert.strictEqual((await cursor(page))?.line, at.line, 'the cursor is still where the node click put it');
     await page.keyboard.press('Home');
     await page.keyboard.type("await context.step('typed-in-e2e', async () => 1);", { delay: 5 });
     const t0 = Date.now();
     await page.keyboard.press('Enter');
-    await waitUntil('the typed step in the diagram', async () => (await labels(frame)).some((l) => l === 'step: typed-in-e2e'), 30_000, async () => JSON.stringify(await labels(frame)));
+    await waitUntil('the typed step in the diagram', async () => (await labels(frame)).some((l) => l === 'step: typed-in-e2e'), 30_000, async () => {
+      await vs!.screenshot('workflow-3-typing-failed');
+      return JSON.stringify(await labels(frame));
+    });
     console.log(`      keystroke (Enter after the statement) to updated SVG, seen from the test: ${Date.now() - t0} ms`);
 
     // One more keystroke measured inside the webview (no polling delay): rename the step by typing one character.
-    await goToLineByKeyboard(page, at.line);
+    await page.keyboard.press('ArrowUp');
     await page.keyboard.press('End');
     for (let i = 0; i < "', async () => 1);".length; i++) await page.keyboard.press('ArrowLeft');
     const waitInPage = frame.evaluate(
