@@ -75,6 +75,8 @@ interface FnCtx {
   readonly stack: readonly ts.Node[];
   /** Inside a checkpointed callback (step/waitForCallback submitter/waitForCondition check). */
   readonly checkpointed: boolean;
+  /** Inside a try (or catch) that has a finally: returns and uncaught throws run the finally first. */
+  readonly finallyJumps?: { readonly returns: Exit[]; readonly throws: Exit[] };
 }
 
 const END = 'end';
@@ -523,9 +525,12 @@ class Builder {
     }
   }
 
-  private walkTry(st: ts.TryStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+  private walkTry(st: ts.TryStatement, fr: Exit[], scope: Scope, outer: FnCtx): Exit[] {
     const t = this.ts;
     const clause = st.catchClause;
+    const fj = st.finallyBlock ? { returns: [] as Exit[], throws: [] as Exit[] } : undefined;
+    // With a finally, returns and throws that leave the try or catch block are collected and go through it.
+    const ctx: FnCtx = fj ? { ...outer, finallyJumps: fj, catchTarget: undefined } : outer;
     let out: Exit[];
     if (clause && this.interesting(st.tryBlock) || (clause && this.interesting(clause.block))) {
       const c = clause!;
@@ -563,17 +568,51 @@ class Builder {
       out = this.walkStatements(st.tryBlock.statements, fr, scope, ctx);
       if (clause) out = this.walkStatements(clause.block.statements, out, scope, ctx);
     }
-    if (st.finallyBlock) out = this.walkStatements(st.finallyBlock.statements, out, scope, ctx);
+    if (st.finallyBlock && fj) out = this.walkFinally(st, st.finallyBlock, out, fj, scope, outer);
     return out;
+  }
+
+  private walkFinally(st: ts.TryStatement, block: ts.Block, out: Exit[], fj: { returns: Exit[]; throws: Exit[] }, scope: Scope, ctx: FnCtx): Exit[] {
+    const entry = [...out, ...fj.returns, ...fj.throws];
+    const before = this.nodes.length;
+    const fin = this.walkStatements(block.statements, entry, scope, ctx);
+    const finallyEmpty = this.nodes.length === before && fin.length === entry.length && fin.every((x, i) => x === entry[i]);
+    // Paths that were leaving carry on leaving after the finally: from its last nodes, or (when it has no
+    // operations) straight from where they left.
+    const returning = fj.returns.length ? (finallyEmpty ? fj.returns : fin.map((x) => ({ from: x.from, label: 'return' }))) : [];
+    const throwing = fj.throws.length ? (finallyEmpty ? fj.throws.map((x) => ({ ...x, label: x.label?.replace(/ ?\(throw\)$/, '') || null })) : fin.map((x) => ({ from: x.from, label: null }))) : [];
+    const tail = ctx.isHandler && ctx.body !== undefined && this.ts.isBlock(ctx.body) && this.isTail(st as ts.Statement, ctx.body);
+    if (returning.length) {
+      if (ctx.finallyJumps) {
+        ctx.finallyJumps.returns.push(...returning);
+        this.effects++;
+      } else if (ctx.isHandler) {
+        if (!tail) {
+          for (const x of returning) this.edge(x.from, END, x.label ?? 'return', 'exit');
+          this.effects++;
+        }
+      } else {
+        ctx.returns.push(...returning);
+        this.effects++;
+      }
+    }
+    if (throwing.length) this.throwFrom(throwing, ctx);
+    if (finallyEmpty) return out;
+    if (out.length) return fin;
+    // Every path through the try was leaving: nothing continues after the statement (except a tail return).
+    return tail && returning.length ? fin : [];
   }
 
   private walkReturn(st: ts.ReturnStatement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const out = st.expression ? this.walkExpr(st.expression, fr, scope, ctx) : fr;
+    if (ctx.finallyJumps) {
+      for (const x of out) ctx.finallyJumps.returns.push({ ...x, label: x.label ? `${x.label} (return)` : 'return' });
+      this.effects++;
+      return [];
+    }
     if (ctx.isHandler) {
-      const body = ctx.body;
-      const last = body && this.ts.isBlock(body) ? body.statements[body.statements.length - 1] : undefined;
-      // The handler's final `return` is its normal end, not an early exit.
-      if (st === last) return out;
+      // A `return` in tail position (nothing of the handler runs after it) is its normal end, not an early exit.
+      if (ctx.body && this.ts.isBlock(ctx.body) && this.isTail(st, ctx.body)) return out;
       for (const x of out) this.edge(x.from, END, x.label ? `${x.label} (return)` : 'return', 'exit');
       this.effects++;
       return [];
@@ -583,10 +622,32 @@ class Builder {
     return [];
   }
 
+  /** Is `st` the last thing to run in `body` on its path (last in each enclosing block, no finally after it)? */
+  private isTail(st: ts.Statement, body: ts.Block): boolean {
+    const t = this.ts;
+    let n: ts.Node = st;
+    for (let guard = 0; n !== body && guard < 10000; guard++) {
+      const p: ts.Node | undefined = n.parent;
+      if (!p) return false;
+      if (t.isBlock(p)) {
+        if (p.statements[p.statements.length - 1] !== n) return false;
+      } else if (t.isIfStatement(p)) {
+        if (p.expression === n) return false;
+      } else if (t.isTryStatement(p)) {
+        if (p.finallyBlock) return false;
+      } else if (!t.isCatchClause(p) && !t.isLabeledStatement(p)) {
+        return false;
+      }
+      n = p;
+    }
+    return n === body;
+  }
+
   private throwFrom(exits: readonly Exit[], ctx: FnCtx): void {
     for (const x of exits) {
       const label = x.label ? `${x.label} (throw)` : 'throw';
       if (ctx.catchTarget) this.edge(x.from, ctx.catchTarget, label, 'error');
+      else if (ctx.finallyJumps) ctx.finallyJumps.throws.push({ from: x.from, label, kind: 'error' });
       else this.edge(x.from, END, label, 'exit');
     }
     this.effects++;
@@ -678,6 +739,8 @@ class Builder {
       contexts,
       returns: [],
       jumps: [],
+      // Its returns end the callback (or helper), not the caller's try: a finally there is not on their path.
+      finallyJumps: undefined,
       callbacks: new Map(ctx.callbacks),
       ...extra,
     };

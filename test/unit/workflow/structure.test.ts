@@ -1,7 +1,7 @@
 // Unit tests (node, mocha): the control structure of inferred workflows — decisions, loops, catch regions,
 // early exits — read from the fixture handlers.
 import * as assert from 'assert';
-import { edgeStrings, named, node, onlyHandler } from './support';
+import { edgeStrings, inferText, named, node, onlyHandler } from './support';
 
 describe('workflow structure: decisions', () => {
   const h = onlyHandler('decisions');
@@ -121,5 +121,50 @@ describe('workflow structure: try/catch/finally', () => {
     assert.strictEqual(named(h, 'step', 'bad-id').parent, c.id);
     assert.ok(h.edges.some((e) => e.to === c.id && e.kind === 'error'));
     assert.strictEqual(h.nodes.filter((n) => n.kind === 'catch').length, 2);
+  });
+});
+
+describe('workflow structure: returns in tail position', () => {
+  it('returns that end the handler on every path are its normal end, not early exits', () => {
+    const [h] = inferText(
+      "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n" +
+        'export const handler = withDurableExecution(async (e: any, ctx: any) => {\n' +
+        "  try {\n    if (e.a) {\n      return await ctx.step('a', async () => 1);\n    } else {\n      return ctx.step('b', async () => 2);\n    }\n" +
+        "  } catch (err) {\n    return ctx.step('c', async () => 3);\n  }\n});\n"
+    );
+    const edges = edgeStrings(h!);
+    assert.ok(edges.includes('step:a -> end'));
+    assert.ok(edges.includes('step:b -> end'));
+    assert.ok(edges.includes('step:c -> end'));
+    assert.ok(!h!.edges.some((e) => e.kind === 'exit'));
+  });
+
+  it('a return followed by more code, or inside a loop, is an early exit', () => {
+    const [h] = inferText(
+      "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n" +
+        'export const handler = withDurableExecution(async (e: any, ctx: any) => {\n' +
+        "  for (const x of e.xs) {\n    if (x) return ctx.step('in-loop', async () => 1);\n  }\n  try {\n    return await ctx.step('guarded', async () => 2);\n  } finally {\n    await ctx.step('after', async () => 3);\n  }\n});\n"
+    );
+    const edges = edgeStrings(h!);
+    assert.deepStrictEqual(edges.filter((e) => e.endsWith('(exit)')), ['step:in-loop -> end [return] (exit)']);
+    // A return inside try runs the finally first; here the handler ends after it, so the end is normal.
+    assert.ok(edges.includes('step:guarded -> step:after [return]'), edges.join('\n'));
+    assert.ok(edges.includes('step:after -> end'));
+  });
+
+  it('returns and throws inside try/finally go through the finally, then leave', () => {
+    const [h] = inferText(
+      "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n" +
+        'export const handler = withDurableExecution(async (e: any, ctx: any) => {\n' +
+        "  try {\n    if (e.a) return 'early';\n    if (e.b) throw new Error('bad');\n    await ctx.step('work', async () => 1);\n  } finally {\n    await ctx.step('release', async () => 2);\n  }\n" +
+        "  await ctx.step('next', async () => 3);\n});\n"
+    );
+    const edges = edgeStrings(h!);
+    assert.ok(edges.includes('decision:if e.a -> step:release [yes (return)]'), edges.join('\n'));
+    assert.ok(edges.includes('decision:if e.b -> step:release [yes (throw)] (error)'), edges.join('\n'));
+    assert.ok(edges.includes('step:work -> step:release'));
+    assert.ok(edges.includes('step:release -> step:next'));
+    assert.ok(edges.includes('step:release -> end [return] (exit)'));
+    assert.ok(edges.includes('step:release -> end [throw] (exit)'));
   });
 });
