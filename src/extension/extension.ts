@@ -2,7 +2,7 @@
 // forwards settings to the tsserver plugin. Diagnostics and quick fixes themselves come from the plugin.
 import * as vscode from 'vscode';
 import { PluginConfigForwarder } from './pluginConfig';
-import { openRuleDocumentation } from './ruleDocs';
+import { DOCUMENT_SELECTOR, RuleDocumentationActions, openRuleDocumentation } from './ruleDocs';
 import { registerWorkflowFeatures } from './workflow/register';
 
 /** What activate returns: used by the integration tests and by other extensions that want to check on us. */
@@ -24,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): DurableLensApi {
     forwarder,
     vscode.commands.registerCommand('durableLens.showOutput', () => log.show(true)),
     vscode.commands.registerCommand('durableLens.openRuleDocumentation', (arg?: unknown) => openRuleDocumentation(context.extensionUri, log, arg)),
+    vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new RuleDocumentationActions(), { providedCodeActionKinds: RuleDocumentationActions.kinds }),
   );
 
   try {

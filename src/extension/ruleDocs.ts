@@ -33,3 +33,30 @@ export async function openRuleDocumentation(extensionUri: vscode.Uri, log: vscod
   }
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
+
+const DIAGNOSTIC_SOURCE = 'durable-lens';
+
+/**
+ * Ctrl+. on a Durable Lens diagnostic also offers its rule page (tsserver diagnostics cannot carry a link).
+ * Cheap to register: it only reads the diagnostics VS Code passes in.
+ */
+export class RuleDocumentationActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const rules = new Set<RuleId>();
+    for (const d of context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      const rule = ruleFromArg(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code);
+      if (rule) rules.add(rule);
+    }
+    return [...rules].map((rule) => {
+      const action = new vscode.CodeAction(`Show documentation for ${rule}`, vscode.CodeActionKind.QuickFix);
+      action.command = { command: 'durableLens.openRuleDocumentation', title: `Show documentation for ${rule}`, arguments: [rule] };
+      action.diagnostics = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && ruleFromArg(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code) === rule);
+      return action;
+    });
+  }
+}
+
+export const DOCUMENT_SELECTOR: vscode.DocumentSelector = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map((language) => ({ language }));

@@ -77,6 +77,7 @@ describe('diagnostics in a real VS Code', function () {
     const titles = actions.map((a) => a.title);
     const fix = actions.find((a) => /logger/i.test(a.title) && a.edit);
     assert.ok(fix, `no logger quick fix among: ${JSON.stringify(titles)}`);
+    assert.ok(titles.includes('Show documentation for replayed-side-effect-log'), `no documentation action among: ${JSON.stringify(titles)}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'applyEdit refused the fix');
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const line = editor.document.lineAt(diagnostic.range.start.line).text;
