@@ -462,7 +462,9 @@ class Builder {
         if (isDefault) hasDefault = true;
         const caseText = isDefault ? 'default' : `case ${text(this.ts, clause.expression, ctx.sf)}`;
         // A case without a break falls through: its exits join the next case's entry.
-        const entry: Exit[] = [...fall, { from: id, label: caseText }];
+        let entry: Exit[] = [...fall, { from: id, label: caseText }];
+        // A case expression is evaluated when the switch reaches it (rarely an operation, but never lost).
+        if (!isDefault && this.interesting(clause.expression)) entry = this.walkExpr(clause.expression, entry, this.sub(scope, id), ctx);
         fall = this.walkStatements(clause.statements, entry, this.sub(scope, id), ctx);
       }
     } finally {
@@ -1124,6 +1126,9 @@ class Builder {
       t.forEachChild(n, visit);
     };
     try {
+      // The whole handler, not only what the walk stepped over: a shape it did not foresee must not hide
+      // an operation.
+      for (const p of fn.node.parameters) visit(p);
       if (fn.node.body) visit(fn.node.body);
     } catch {
       return;
