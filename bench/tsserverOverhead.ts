@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { REPO_ROOT, TsServer } from '../test/tsserver/tsserverClient';
+import init = require('../src/tsplugin/index');
 
 const WARMUP = 5;
 const RUNS = Number(process.env.DL_BENCH_RUNS ?? 25);
@@ -59,6 +61,49 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Alternating undecorated and decorated services over the same file, each request after an edit. */
+function inProcessMedians(dir: string, file: string, text: string): { plain: number; decorated: number } {
+  const make = () => {
+    let content = text;
+    let version = 0;
+    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true, skipLibCheck: true, types: ['node'], noEmit: true };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => [file],
+      getScriptVersion: (f) => (f === file ? String(version) : '0'),
+      getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(content) : fs.existsSync(f) ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined),
+      getCurrentDirectory: () => dir,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => f === file || ts.sys.fileExists(f),
+      readFile: (f) => (f === file ? content : ts.sys.readFile(f)),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    };
+    const ls = ts.createLanguageService(host);
+    return { ls, edit: (i: number) => ((content = `${text}// edit ${i}\n`), version++) };
+  };
+  const plain = make();
+  const decorated = make();
+  const info = {
+    languageService: decorated.ls,
+    config: {},
+    project: { projectService: { logger: { info: () => undefined } }, getCurrentDirectory: () => dir, getProjectName: () => 'bench' },
+    serverHost: { fileExists: ts.sys.fileExists, readFile: ts.sys.readFile },
+  } as unknown as ts.server.PluginCreateInfo;
+  const service = init({ typescript: ts }).create(info);
+  const times = { plain: [] as number[], decorated: [] as number[] };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const [name, s, ls] of [['plain', plain, plain.ls], ['decorated', decorated, service]] as const) {
+      s.edit(i);
+      const t = process.hrtime.bigint();
+      ls.getSemanticDiagnostics(file);
+      if (i >= WARMUP) times[name].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  return { plain: median(times.plain), decorated: median(times.decorated) };
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-bench-tsserver-'));
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -102,6 +147,12 @@ async function main(): Promise<void> {
     console.log(`tsserver semanticDiagnosticsSync, ${lines}-line handler, ${ours} durable-lens diagnostics, median of ${RUNS} after ${WARMUP} warm-up requests`);
     report('after an edit (new program)', edited);
     report('unchanged file (repeated)  ', repeated);
+    // The same in one process (no protocol, no second server competing for the CPU): less noisy on a busy machine.
+    const inProcess = inProcessMedians(dir, file, text);
+    console.log(
+      `in-process LanguageService after an edit: undecorated ${inProcess.plain.toFixed(1)} ms, decorated ${inProcess.decorated.toFixed(1)} ms, ` +
+        `ratio ${(inProcess.decorated / inProcess.plain).toFixed(2)}`
+    );
   } finally {
     await withPlugin.close();
     await without.close();
