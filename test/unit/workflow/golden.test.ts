@@ -1,6 +1,9 @@
 // Unit tests (node, mocha): every workflow fixture's inferred graph (contract JSON) and Mermaid text are
-// compared exactly with the checked-in golden files. Regenerate after a deliberate change with
-// `UPDATE_GOLDEN=1 npm run test:unit` (or the mocha line in DESIGN.md) and review the diff of golden/.
+// compared exactly with the checked-in golden files. After a deliberate change, regenerate and review:
+//   npx tsc -p tsconfig.json && UPDATE_GOLDEN=1 node node_modules/mocha/bin/mocha.js out/test/unit/workflow/golden.test.js
+//   git diff test/fixtures/workflow/golden
+// The JSON is what `durable-lens graph FILE --format json` prints from the repository root (a test checks
+// that for two fixtures), and the .mmd what `durable-lens graph FILE` prints.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
