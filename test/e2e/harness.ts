@@ -22,7 +22,7 @@ interface VsCodeEnvModule {
   launchChromium(options?: { headless?: boolean }): Promise<Browser>;
 }
 interface PackageModule {
-  packageExtension(options: { build?: boolean; log?: (m: string) => void }): Promise<{ vsix: string; entries: string[]; ms: number }>;
+  packageExtension(options: { build?: boolean; log?: (m: string) => void; out?: string }): Promise<{ vsix: string; entries: string[]; ms: number }>;
 }
 
 // Plain JS helpers shared with `npm start` and the integration runner; required at run time, not compiled.
@@ -49,7 +49,12 @@ let vsixOnce: Promise<{ vsix: string; entries: string[] }> | undefined;
 
 /** Packages the extension once per process (the build itself is done by runAll.js / `npm run build`). */
 export function packagedVsix(): Promise<{ vsix: string; entries: string[] }> {
-  vsixOnce ??= packaging.packageExtension({ build: false, log });
+  if (!vsixOnce) {
+    // One file per process: several people may run the e2e tier from one checkout at the same time.
+    const out = path.join(REPO_ROOT, '.vscode-test', `durable-lens-e2e-${process.pid}.vsix`);
+    process.once('exit', () => fs.rmSync(out, { force: true }));
+    vsixOnce = packaging.packageExtension({ build: false, log, out });
+  }
   return vsixOnce;
 }
 
