@@ -157,19 +157,22 @@ function buildProgram(
   let projectFiles: string[] = [];
   let references: readonly ts.ProjectReference[] | undefined;
   if (tsconfig) {
-    let fatal: string | undefined;
-    const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        fatal = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-      },
-    });
-    if (!parsed || fatal) throw new CheckFailure(`cannot read ${tsconfig}: ${fatal ?? 'unknown error'}`);
+    const parsed = parseTsconfig(ts, tsconfig);
     options = parsed.options;
     projectFiles = parsed.fileNames.map((f) => path.resolve(f));
     references = parsed.projectReferences;
     const plugins = (parsed.options.plugins ?? []) as { name?: string }[];
     pluginEntry = plugins.find((p) => p && p.name === PLUGIN_NAME);
+    if (projectFiles.length === 0 && references?.length) {
+      // A solution tsconfig (only references): analyse the sources of every referenced project in one program,
+      // with the first one's options, so that helpers shared between the projects are followed too.
+      const solution = referencedProjects(ts, tsconfig, references);
+      if (solution.length) {
+        options = solution[0].options;
+        projectFiles = [...new Set(solution.flatMap((p) => p.fileNames.map((f) => path.resolve(f))))];
+        references = undefined;
+      }
+    }
   } else {
     options = {
       target: ts.ScriptTarget.ES2022,
@@ -188,6 +191,36 @@ function buildProgram(
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   const program = ts.createProgram({ rootNames, options, projectReferences: references, host });
   return { program, projectFiles, pluginEntry };
+}
+
+function parseTsconfig(ts: TS, tsconfig: string): ts.ParsedCommandLine {
+  let fatal: string | undefined;
+  const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      fatal = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    },
+  });
+  if (!parsed || fatal) throw new CheckFailure(`cannot read ${tsconfig}: ${fatal ?? 'unknown error'}`);
+  return parsed;
+}
+
+/** The referenced projects of a solution tsconfig, depth first, each once (cycles and missing ones skipped). */
+function referencedProjects(ts: TS, root: string, refs: readonly ts.ProjectReference[]): ts.ParsedCommandLine[] {
+  const seen = new Set<string>([path.resolve(root)]);
+  const out: ts.ParsedCommandLine[] = [];
+  const visit = (list: readonly ts.ProjectReference[]) => {
+    for (const ref of list) {
+      const file = path.resolve(ts.resolveProjectReferencePath(ref));
+      if (seen.has(file) || !fs.existsSync(file)) continue;
+      seen.add(file);
+      const parsed = parseTsconfig(ts, file);
+      if (parsed.fileNames.length) out.push(parsed);
+      if (parsed.projectReferences?.length) visit(parsed.projectReferences);
+    }
+  };
+  visit(refs);
+  return out;
 }
 
 function isDirectory(p: string): boolean {

@@ -160,6 +160,22 @@ describe('durable-lens CLI (dist/cli.js)', function () {
     assert.deepStrictEqual(random.locations[0].physicalLocation.region, { startLine: 6, startColumn: 19, endLine: 6, endColumn: 31 });
   });
 
+  it('a solution tsconfig (references only) checks the referenced projects, helpers across them followed', () => {
+    const tsconfig = (extra: object) => JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, composite: true, types: [] }, ...extra });
+    const dir = tempProject({
+      'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './handlers' }, { path: './shared' }] }),
+      'shared/tsconfig.json': tsconfig({ include: ['*.ts'] }),
+      'shared/ids.ts': 'export function newId(): string {\n  return String(Math.random());\n}\n',
+      'handlers/tsconfig.json': tsconfig({ include: ['*.ts'], references: [{ path: '../shared' }] }),
+      'handlers/order.ts': `${HANDLER_HEAD}import { newId } from '../shared/ids.js';\nexport const handler = withDurableExecution(async (event: any, context: any) => {\n  return newId();\n});\n`,
+    });
+    temps.push(dir);
+    const r = cli(['check', '--format', 'json'], { cwd: dir });
+    assert.strictEqual(r.code, 1, r.stderr + r.stdout);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics;
+    assert.deepStrictEqual(ds.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`), ['shared/ids.ts:2:17 nondeterministic-call']);
+  });
+
   it('bad usage: usage on stderr and exit 2', () => {
     for (const args of [[], ['frobnicate'], ['check', '--bogus'], ['check', '--format', 'xml'], ['check', '--format'], ['check', 'no/such/path.ts'], ['check', '--project', 'no/such/tsconfig.json']]) {
       const r = cli(args);
