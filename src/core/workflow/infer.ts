@@ -841,6 +841,16 @@ class Builder {
         return [{ from: tn.id, label: 'done' }];
       }
     }
+    // Promise.all([ctx.step(a), ctx.step(b)]) (native; a rule suggests ctx.promise.all): the operations
+    // start together, so each element is a path from the same point rather than one after the other.
+    if (t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && PROMISE_METHODS.has(callee.name.text)) {
+      const arr = call.arguments[0] ? skipOuterExpressions(t, call.arguments[0]) : undefined;
+      if (arr && t.isArrayLiteralExpression(arr) && arr.elements.length > 1 && this.interesting(arr)) {
+        const out: Exit[] = [];
+        for (const el of arr.elements) out.push(...this.walkExpr(el, fr, scope, ctx));
+        return out;
+      }
+    }
     // A durable helper or a local closure: expanded where it is called.
     const ctxArgs = call.arguments.map((a) => this.isContextArg(a, ctx));
     const passesContext = ctxArgs.some(Boolean);

@@ -89,6 +89,12 @@ describe('workflow operations', () => {
     assert.strictEqual(named(h, 'promise.race', 'race').detail, 'of lazy');
   });
 
+  it('native Promise.all over operations: they start together (two paths from the same node)', () => {
+    assert.ok(edges.includes('promise.race:race -> step:native-1'));
+    assert.ok(edges.includes('promise.race:race -> step:native-2'));
+    assert.ok(edges.includes('step:native-1 -> end') && edges.includes('step:native-2 -> end'));
+  });
+
   it('nodes carry file, line, column and offsets of the call', () => {
     const s = named(h, 'step', 'with-options');
     assert.strictEqual(path.basename(s.file ?? ''), 'operations.ts');
