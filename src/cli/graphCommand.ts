@@ -89,7 +89,8 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
   const program = buildProgram(tsm, abs, text);
   const sf = program.getSourceFile(abs) ?? tsm.createSourceFile(abs, text, tsm.ScriptTarget.Latest, true);
   const resolver = lazyInvokeResolver(tsm, program, path.dirname(abs));
-  const graph = inferWorkflow(tsm, sf, program.getSourceFile(abs) ? program : undefined, { handler: parsed.handler, resolveInvokeTarget: resolver });
+  // Not type-aware: this Program has no lib or node_modules declarations for the checker to use.
+  const graph = inferWorkflow(tsm, sf, program.getSourceFile(abs) ? program : undefined, { handler: parsed.handler, resolveInvokeTarget: resolver, typeAware: false });
   if (parsed.handler !== undefined && graph.handlers.length === 0) {
     const all = inferWorkflow(tsm, sf, undefined).handlers.map((h) => h.name);
     io.err(`durable-lens graph: no handler named "${parsed.handler}" in ${parsed.file}${all.length ? ` (handlers: ${all.join(', ')})` : ''}\n`);

@@ -16,6 +16,12 @@ export interface InferOptions {
   readonly maxHelperDepth?: number;
   /** Finds the workspace handler an `invoke` target names; by default the Program's files are searched. */
   readonly resolveInvokeTarget?: InvokeTargetResolver;
+  /**
+   * Ask the type checker whether an expression is a DurableContext when the syntax does not say (default
+   * true). Only useful when the Program has the SDK's declarations: the CLI's Program skips node_modules,
+   * so it turns this off and the checker is only created if an imported helper has to be followed.
+   */
+  readonly typeAware?: boolean;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -85,15 +91,22 @@ const ARRAY_ITERATORS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce'
 
 /** Infers one WorkflowHandler per durable handler declared in `sourceFile`. Never throws. */
 export function inferWorkflow(tsm: TS, sourceFile: ts.SourceFile, program?: ts.Program, options: InferOptions = {}): WorkflowGraph {
-  let checker: ts.TypeChecker | undefined;
-  try {
-    checker = program?.getTypeChecker();
-  } catch {
-    checker = undefined;
-  }
+  let checker: ts.TypeChecker | undefined | null = null;
+  // Created on first use: building a checker costs more than the inference when nothing needs it.
+  const lazyChecker = (): ts.TypeChecker | undefined => {
+    if (checker === null) {
+      try {
+        checker = program?.getTypeChecker();
+      } catch {
+        checker = undefined;
+      }
+    }
+    return checker;
+  };
+  const typeAware = options.typeAware !== false;
   let fns: DurableFunction[];
   try {
-    fns = findDurableFunctions(tsm, sourceFile, checker).filter((f) => f.kind === 'handler');
+    fns = findDurableFunctions(tsm, sourceFile, typeAware ? lazyChecker() : undefined).filter((f) => f.kind === 'handler');
   } catch {
     fns = [];
   }
@@ -101,14 +114,14 @@ export function inferWorkflow(tsm: TS, sourceFile: ts.SourceFile, program?: ts.P
   const resolver = options.resolveInvokeTarget ?? (program ? invokeResolver(tsm, program) : undefined);
   const handlers: WorkflowHandler[] = [];
   for (const fn of fns) {
-    handlers.push(inferHandler(tsm, fn, checker, resolver, options));
+    handlers.push(new Builder(tsm, lazyChecker, typeAware, resolver, options.maxHelperDepth ?? 12).run(fn));
   }
   return { handlers };
 }
 
 /** The workflow of one handler. Never throws: a failure inside degrades to a 'dynamic' node. */
 export function inferHandler(tsm: TS, fn: DurableFunction, checker: ts.TypeChecker | undefined, resolver: InvokeTargetResolver | undefined, options: InferOptions = {}): WorkflowHandler {
-  const b = new Builder(tsm, checker, resolver, options.maxHelperDepth ?? 12);
+  const b = new Builder(tsm, () => checker, options.typeAware !== false, resolver, options.maxHelperDepth ?? 12);
   return b.run(fn);
 }
 
@@ -127,10 +140,16 @@ class Builder {
 
   constructor(
     private readonly ts: TS,
-    private readonly checker: ts.TypeChecker | undefined,
+    private readonly lazyChecker: () => ts.TypeChecker | undefined,
+    private readonly typeAware: boolean,
     private readonly resolver: InvokeTargetResolver | undefined,
     private readonly maxDepth: number
   ) {}
+
+  /** The checker for type questions (contexts by type, invoke overloads), when type-aware. */
+  private get checker(): ts.TypeChecker | undefined {
+    return this.typeAware ? this.lazyChecker() : undefined;
+  }
 
   run(fn: DurableFunction): WorkflowHandler {
     const sf = fn.sourceFile;
@@ -896,10 +915,13 @@ class Builder {
       const local = resolveLocalFunction(t, callee);
       if (local) return local;
     }
-    if (!this.checker || !(t.isIdentifier(callee) || t.isPropertyAccessExpression(callee))) return undefined;
+    if (!(t.isIdentifier(callee) || t.isPropertyAccessExpression(callee))) return undefined;
+    // Following an import needs symbols, not types: the checker is used even when not type-aware.
+    const checker = this.lazyChecker();
+    if (!checker) return undefined;
     try {
-      let sym = this.checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
-      if (sym && sym.flags & t.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+      let sym = checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
+      if (sym && sym.flags & t.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
       const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
       if (!decl) return undefined;
       if (decl.getSourceFile().isDeclarationFile) return undefined;
