@@ -185,4 +185,22 @@ describe('tsserver plugin', function () {
       await server.close();
     }
   });
+
+  it('picks up an edited durable-lens.json without a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-config-edit-'));
+    fs.cpSync(path.join(FIXTURES, 'config-file'), dir, { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    const file = path.join(dir, 'src', 'handler.ts');
+    const server = new TsServer();
+    try {
+      server.open(file);
+      assert.deepStrictEqual(brief(await server.semanticDiagnostics(file)), ['5:3 91010 error']);
+      fs.writeFileSync(path.join(dir, 'durable-lens.json'), JSON.stringify({ rules: { 'replayed-side-effect-log': 'warning' } }));
+      await new Promise((r) => setTimeout(r, 2500)); // the file is re-read at most every two seconds
+      assert.deepStrictEqual(brief(await server.semanticDiagnostics(file)), ['4:18 91008 warning', '5:3 91010 warning']);
+    } finally {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
