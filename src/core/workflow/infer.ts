@@ -132,7 +132,11 @@ class Builder {
   private readonly visited = new Set<ts.CallExpression>();
   /** Bumped whenever something observable is recorded outside nodes/edges (jumps, returns). */
   private effects = 0;
-  private readonly memo = new Map<ts.Node, boolean>();
+  /**
+   * Pre-check results per statement: -1 for interesting, else the number of known context names when it
+   * was found plain (the answer can change once a child context's name is learnt, so it is then re-asked).
+   */
+  private readonly memo = new Map<ts.Node, number>();
   private readonly counterLog: Array<[Map<string, number>, string]> = [];
   private readonly interestingChild = (c: ts.Node): true | undefined => (this.interesting(c) ? true : undefined);
   /** Every name bound to a durable context so far (for the pre-check only). */
@@ -326,7 +330,8 @@ class Builder {
     const memoise = k === t.SyntaxKind.Block || (k >= t.SyntaxKind.FirstStatement && k <= t.SyntaxKind.LastStatement) || k === t.SyntaxKind.CaseBlock;
     if (memoise) {
       const known = this.memo.get(n);
-      if (known !== undefined) return known;
+      if (known === -1) return true;
+      if (known === this.contextNames.size) return false;
     }
     let result = false;
     if (t.isReturnStatement(n) || t.isThrowStatement(n) || t.isBreakStatement(n) || t.isContinueStatement(n)) result = true;
@@ -346,7 +351,7 @@ class Builder {
       }
     } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
     if (!result) result = t.forEachChild(n, this.interestingChild) === true;
-    if (memoise) this.memo.set(n, result);
+    if (memoise) this.memo.set(n, result ? -1 : this.contextNames.size);
     return result;
   }
 

@@ -177,6 +177,16 @@ describe('workflow handler shapes and dynamic code', () => {
     assert.match(inside.detail ?? '', /checkpointed/);
   });
 
+  it('a helper given a child context inside a nested if is still seen (context names learnt while walking)', () => {
+    const [h] = inferText(
+      "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\nimport * as lib from './lib';\n" +
+        "export const h = withDurableExecution(async (e: any, ctx: any) => {\n  await ctx.runInChildContext('c', async (child) => {\n    if (e.x) {\n      await lib.helper(child);\n    }\n  });\n});\n"
+    );
+    const dyn = node(h!, (n) => n.kind === 'dynamic');
+    assert.strictEqual(dyn.name, 'lib.helper');
+    assert.strictEqual(h!.nodes.find((n) => n.id === dyn.parent)?.kind, 'decision');
+  });
+
   it('a file without handlers gives no workflows', () => {
     assert.deepStrictEqual(inferText('export const x = 1;\n'), []);
   });
