@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { copyWorkspace, findWebviewFrame, openFile, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { copyWorkspace, findWebviewFrame, openFile, REPO_ROOT, runCommand, startVsCode, waitForWorkbench, waitUntil, type VsCodeSession } from './harness';
 
 /**
  * The little of the DOM the page.evaluate callbacks below use: this tsconfig has no DOM lib (on purpose);
@@ -18,7 +18,7 @@ interface PageElement {
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
 declare const document: {
-  getElementById(id: string): PageElement | null;
+  getElementById(id: string): (PageElement & { readonly style: { readonly transform: string } }) | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
   readonly activeElement: { closest(selector: string): unknown } | null;
 };
@@ -190,5 +190,34 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
     await page.waitForTimeout(1000); // a dialog from an injected handler would fire on load
     assert.deepStrictEqual(dialogs, [], 'no dialog opened');
     await vs!.screenshot('workflow-4-hostile-names');
+  });
+
+  it('hidden and shown again, the panel keeps its zoom (saved state); after a window reload it comes back (serializer)', async function () {
+    const { page } = vs!;
+    let frame = await diagramFrame(page);
+    await frame.click('#toolbar #zoom-in');
+    await frame.click('#toolbar #zoom-in');
+    const transform = () => frame.evaluate(() => document.getElementById('canvas')?.style.transform ?? '');
+    const before = await transform();
+    assert.match(before, /scale\(/);
+    await page.waitForTimeout(500); // the webview saves its state at most every 100 ms
+
+    // Hide the panel behind another editor in its group (retainContextWhenHidden is off: the page is
+    // destroyed), then show it again: the new page restores zoom and pan from the saved state.
+    const panelTab = page.locator('.tabs-container .tab', { hasText: 'Workflow:' }).first();
+    await panelTab.click();
+    await openFileRetrying(page, 'README.md');
+    await waitUntil('the panel hidden', async () => !(await panelTab.getAttribute('class'))?.includes('active'), 10_000);
+    await waitUntil('the hidden page destroyed', async () => frame.isDetached(), 15_000);
+    await panelTab.click();
+    frame = await diagramFrame(page);
+    await waitUntil('the diagram drawn again', async () => (await labels(frame)).some((l) => l.includes('<script>alert(1)</script>')), 60_000);
+    await waitUntil('the zoom restored', async () => (await transform()) === before, 15_000, transform);
+
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await waitForWorkbench(page);
+    frame = await diagramFrame(page);
+    await waitUntil('the diagram restored after the reload', async () => (await labels(frame)).some((l) => l.includes('<script>alert(1)</script>')), 60_000, async () => JSON.stringify(await labels(frame)));
+    await vs!.screenshot('workflow-5-restored-after-reload');
   });
 });
