@@ -9,7 +9,7 @@ import * as ts from 'typescript';
 import type { WorkflowEdge, WorkflowHandler, WorkflowNode } from '../src/core/workflow/graph';
 import { inferWorkflow } from '../src/core/workflow/infer';
 import { LightPrograms } from '../src/extension/workflow/programs';
-import type { RenderParams } from '../src/extension/workflow/protocol';
+import { ELK_THRESHOLD, type RenderParams } from '../src/extension/workflow/protocol';
 import { handlerView, pickHandler } from '../src/extension/workflow/viewModel';
 import { openRenderPage } from './renderPage';
 
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         cpu.push(page.cpuMs() - c0);
       }
       const m = median(warm);
-      const label = layout === 'auto' ? `ELK (auto above 80 nodes)` : 'dagre (forced)';
+      const label = layout === 'auto' ? `ELK (auto above ${ELK_THRESHOLD} nodes)` : 'dagre (forced)';
       results.push(
         `render 300-node graph, ${label}: first ${cold.ms.toFixed(0)} ms (loads the layout chunks), then wall median ${m.toFixed(0)} ms of 3 [${warm.map((x) => x.toFixed(0)).join(', ')}], ` +
           `Chromium CPU median ${median(cpu).toFixed(0)} ms [${cpu.map((x) => x.toFixed(0)).join(', ')}]; ${cold.nodeCount} nodes bound, layout ${cold.layout}; target <= ${RENDER_TARGET_MS} ms`
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     const total = median(host) + median(view) + DEBOUNCE_MS;
     const totalCpu = median(hostCpu) + median(viewCpu) + DEBOUNCE_MS;
     results.push(
-      `keystroke to updated SVG, ${ops}-operation handler (${first.handler.nodes.length} nodes, layout ${first.handler.nodes.length > 80 ? 'ELK' : 'dagre'}): ` +
+      `keystroke to updated SVG, ${ops}-operation handler (${first.handler.nodes.length} nodes, layout ${first.handler.nodes.length > ELK_THRESHOLD ? 'ELK' : 'dagre'}): ` +
         `host Program+inference+Mermaid wall median ${median(host).toFixed(1)} ms (CPU ${median(hostCpu).toFixed(1)} ms), ` +
         `webview render wall median ${median(view).toFixed(0)} ms (Chromium CPU ${median(viewCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ` +
         `${total.toFixed(0)} ms wall, ${totalCpu.toFixed(0)} ms by CPU time; target <= ${KEYSTROKE_TARGET_MS} ms`
