@@ -156,7 +156,7 @@ function ensureCodeServer(log) {
     'npm',
     ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`],
     // npm's own shebang is `env node`: with node 24 first on PATH, node-gyp builds for node 24's ABI.
-    { cwd: paths.codeServerDir, env: toolEnv({ npm_config_build_from_source: '', npm_config_ignore_scripts: 'false' }) },
+    { cwd: paths.codeServerDir, env: toolEnv({ npm_config_ignore_scripts: 'false' }) },
     'code-server',
     log
   );
