@@ -35,7 +35,9 @@ export function readLensConfig(config: vscode.WorkspaceConfiguration = vscode.wo
       rules[id] = value as SeveritySetting;
     }
   }
-  return { enabled: config.get<boolean>('enable', true) !== false, rules };
+  // `enabled` only when someone set it, so `"enabled": false` in durable-lens.json is not overridden by a default.
+  const enabled = explicitValue<boolean>(config, 'enable');
+  return enabled === undefined ? { rules } : { enabled: enabled !== false, rules };
 }
 
 interface TypeScriptApiV0 {

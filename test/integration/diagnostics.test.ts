@@ -43,7 +43,8 @@ describe('diagnostics in a real VS Code', function () {
     this.test!.title += ` [activate() ${api.activationMs.toFixed(1)} ms]`;
     assert.ok(api.activationMs <= 50, `activate() took ${api.activationMs.toFixed(1)} ms (budget 50 ms)`);
     const sent = await api.configured;
-    assert.deepStrictEqual(sent, { enabled: true, rules: {} });
+    // Nothing set by the user: nothing forced on the plugin (a durable-lens.json "enabled": false still counts).
+    assert.deepStrictEqual(sent, { rules: {} });
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['durableLens.showOutput', 'durableLens.openRuleDocumentation']) assert.ok(commands.includes(id), `command ${id} missing`);
   });
