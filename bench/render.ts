@@ -16,7 +16,7 @@ import { openRenderPage } from './renderPage';
 const RENDER_TARGET_MS = 1500;
 const KEYSTROKE_TARGET_MS = 300;
 /** The panel waits this long after the last keystroke before re-inferring (panel.ts EDIT_DEBOUNCE_MS). */
-const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 60;
 
 /** A 300-node graph shaped like real handlers: sequences, decisions with two arms, loops, parallel branches. */
 export function generatedHandler(size: number): WorkflowHandler {

@@ -24,7 +24,9 @@ import { loadTypeScript } from './typescriptLoader';
 import { diagnosticMarks, handlerList, handlerView, nodeAt, pickHandler, type DiagnosticInput } from './viewModel';
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
-const EDIT_DEBOUNCE_MS = 150;
+// Short: the render itself is the slow part now, and an edit that does not change the drawing is not
+// sent at all (sameDrawing), so a short pause mostly costs a cheap re-inference on the host.
+const EDIT_DEBOUNCE_MS = 60;
 const REQUEST_TIMEOUT_MS = 30_000;
 const SCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 
