@@ -109,19 +109,49 @@ export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf'>): string 
  */
 export function escapeLabel(s: string): string {
   if (PLAIN.test(s)) return s;
+  // Runs of characters that pass unchanged are copied as slices, not a char at a time: appending per char
+  // builds a string as deep as it is long, which the final join then has to flatten (a tenth of the render).
   let out = '';
-  for (const ch of s) {
-    if (SAFE_CHAR.test(ch)) out += ch;
-    else if (ch === '\n' || ch === '\r' || ch === '\t') out += ' ';
-    else if (INVISIBLE.test(ch)) out += '#65533;';
-    else out += `#${ch.codePointAt(0)};`;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string;
+    let width = 1;
+    if (c < 128) {
+      // ASCII (nearly every label: `step: name` has a colon): a table lookup, not two Unicode regexes per char.
+      if (ASCII_SAFE[c]) continue;
+      rep = ASCII_ESCAPES[c]!;
+    } else {
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) width = 2;
+      const ch = String.fromCodePoint(cp);
+      if (SAFE_CHAR.test(ch)) {
+        i += width - 1;
+        continue;
+      }
+      rep = INVISIBLE.test(ch) ? '#65533;' : `#${cp};`;
+    }
+    if (run < i) out += s.slice(run, i);
+    out += rep;
+    i += width - 1;
+    run = i + 1;
   }
-  return out;
+  if (run === 0) return s; // nothing needed escaping (non-ASCII letters only)
+  return run < s.length ? out + s.slice(run) : out;
 }
 
 const PLAIN = /^[A-Za-z0-9 _.,/@+=?!-]*$/;
 const SAFE_CHAR = /^[\p{L}\p{N} _.,/@+=?!-]$/u;
 const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]$/u;
+/** What escapeLabel writes for each ASCII character (same rules as for the others). */
+const ASCII_ESCAPES: readonly string[] = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  if (SAFE_CHAR.test(ch)) return ch;
+  if (ch === '\n' || ch === '\r' || ch === '\t') return ' ';
+  if (INVISIBLE.test(ch)) return '#65533;';
+  return `#${c};`;
+});
+const ASCII_SAFE: readonly boolean[] = ASCII_ESCAPES.map((e, c) => e === String.fromCharCode(c));
 
 const MAX_LABEL = 120;
 
