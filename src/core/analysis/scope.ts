@@ -80,7 +80,27 @@ function collectHoistedVars(tsm: TS, map: Map<string, ts.Node>, node: ts.Node, d
     for (const d of node.declarations) addBindingName(tsm, map, d.name, d);
     return;
   }
-  tsm.forEachChild(node, (c) => collectHoistedVars(tsm, map, c, depth + 1));
+  // Only statement-level children can hold a `var` list: expressions reach statements only through functions
+  // and classes, which stop the search anyway. Not descending into them keeps this from walking every
+  // expression of a function body the first time a name in it is resolved.
+  tsm.forEachChild(node, (c) => {
+    if (mayHoldVar(tsm, c.kind)) collectHoistedVars(tsm, map, c, depth + 1);
+  });
+}
+
+function mayHoldVar(tsm: TS, k: ts.SyntaxKind): boolean {
+  const K = tsm.SyntaxKind;
+  return (
+    (k >= K.FirstStatement && k <= K.LastStatement) ||
+    k === K.Block ||
+    k === K.VariableDeclarationList ||
+    k === K.CaseBlock ||
+    k === K.CaseClause ||
+    k === K.DefaultClause ||
+    k === K.CatchClause ||
+    k === K.ModuleDeclaration ||
+    k === K.ModuleBlock
+  );
 }
 
 function buildScope(tsm: TS, container: ts.Node): Map<string, ts.Node> {
