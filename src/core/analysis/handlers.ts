@@ -58,11 +58,23 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
   return m;
 }
 
+const propertyCallsCache = new WeakMap<ts.SourceFile, readonly ts.CallExpression[]>();
+
+/**
+ * Every call of the form `<expr>.<name>(…)` in the file, in tree order (pre-order), collected by the same
+ * walk that finds the durable functions; undefined when that walk has not completed on this file. Lets the
+ * workflow's safety net look at operation candidates without walking the handler once more.
+ */
+export function propertyCalls(sourceFile: ts.SourceFile): readonly ts.CallExpression[] | undefined {
+  return propertyCallsCache.get(sourceFile);
+}
+
 function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined): Map<ts.Node, DurableFunction> {
   const result = new Map<ts.Node, DurableFunction>();
   const refs: ts.Expression[] = [];
   refsCache.set(sf, refs);
   if (!mayContainDurableCode(sf)) return result;
+  const calls: ts.CallExpression[] = [];
   // Names under which withDurableExecution may be called in this file (aliases of the import).
   const wrapperNames = new Set(['withDurableExecution']);
   for (const st of sf.statements) {
@@ -91,6 +103,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
     const visit = (node: ts.Node): void => {
+      if (tsm.isCallExpression(node) && tsm.isPropertyAccessExpression(node.expression)) calls.push(node);
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
@@ -110,6 +123,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       tsm.forEachChild(node, visit);
     };
     visit(sf);
+    propertyCallsCache.set(sf, calls);
   } catch {
     // Broken code: return what was found so far rather than failing the caller.
   }

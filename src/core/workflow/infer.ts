@@ -2,7 +2,7 @@
 // decisions, loops, catch regions, child contexts, parallel branches, map items, helpers expanded in place.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from '../analysis/model';
-import { findDurableFunctions, resolveLocalFunction } from '../analysis/handlers';
+import { findDurableFunctions, propertyCalls, resolveLocalFunction } from '../analysis/handlers';
 import { getDurableOperationCall, type DurableOperationCall, type DurableOperationMethod } from '../analysis/operations';
 import { functionName, isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
 import type { NodeKind, WorkflowEdge, WorkflowGraph, WorkflowHandler, WorkflowNode } from './graph';
@@ -1164,9 +1164,21 @@ class Builder {
     };
     try {
       // The whole handler, not only what the walk stepped over: a shape it did not foresee must not hide
-      // an operation.
-      for (const p of fn.node.parameters) visit(p);
-      if (fn.node.body) visit(fn.node.body);
+      // an operation. The file's `x.name(…)` calls are already listed in tree order (by the walk that found
+      // the handler): those inside the parameters and body are the same calls, in the same order, as a walk
+      // of them would find, without walking every node again.
+      const listed = fn.sourceFile === fn.node.getSourceFile() ? propertyCalls(fn.sourceFile) : undefined;
+      if (listed) {
+        const params = fn.node.parameters;
+        const body = fn.node.body;
+        for (const n of listed) {
+          const inside = (n.pos >= params.pos && n.end <= params.end) || (body !== undefined && n.pos >= body.pos && n.end <= body.end);
+          if (inside && !this.visited.has(n) && mayBeOperation(t, n) && getDurableOperationCall(t, n, this.checker)) missed.push(n);
+        }
+      } else {
+        for (const p of fn.node.parameters) visit(p);
+        if (fn.node.body) visit(fn.node.body);
+      }
     } catch {
       return;
     }
