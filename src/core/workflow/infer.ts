@@ -174,6 +174,7 @@ class Builder {
       callbacks: new Map(),
       stack: [fn.node],
       checkpointed: false,
+      finallyJumps: undefined,
     };
     let exits: Exit[] = [{ from: START, label: null }];
     try {
@@ -556,7 +557,7 @@ class Builder {
     const clause = st.catchClause;
     const fj = st.finallyBlock ? { returns: [] as Exit[], throws: [] as Exit[] } : undefined;
     // With a finally, returns and throws that leave the try or catch block are collected and go through it.
-    const ctx: FnCtx = fj ? { ...outer, finallyJumps: fj, catchTarget: undefined } : outer;
+    const ctx: FnCtx = fj ? ctxWith(outer, { finallyJumps: fj, catchTarget: undefined }) : outer;
     let out: Exit[];
     if (clause && this.interesting(st.tryBlock) || (clause && this.interesting(clause.block))) {
       const c = clause!;
@@ -569,7 +570,7 @@ class Builder {
       const logBefore = this.counterLog.length;
       const id = this.add(scope, 'catch', name, c, ctx, 'catch');
       const catchIndex = this.nodes.length - 1;
-      const tryOut = this.walkStatements(st.tryBlock.statements, fr, scope, { ...ctx, catchTarget: id });
+      const tryOut = this.walkStatements(st.tryBlock.statements, fr, scope, ctxWith(ctx, { catchTarget: id }));
       const [catchNode] = this.nodes.splice(catchIndex, 1);
       this.nodes.push(catchNode!);
       let errorsIn = false;
@@ -758,17 +759,20 @@ class Builder {
   /** The body of a function run in the current flow (callbacks): its returns become its exits. */
   private walkCallback(fn: ts.FunctionLikeDeclaration, fr: Exit[], scope: Scope, ctx: FnCtx, contexts: ReadonlySet<string>, extra: Partial<FnCtx> = {}): Exit[] {
     for (const c of contexts) this.contextNames.add(c);
+    // Its returns end the callback (or helper), not the caller's try: a finally there is not on their path.
+    // `extra` overrides (sf, stack, callbacks, checkpointed); one fixed-shape literal, no spreads.
     const inner: FnCtx = {
-      ...ctx,
-      isHandler: false,
-      body: fn.body,
-      contexts,
-      returns: [],
-      jumps: [],
-      // Its returns end the callback (or helper), not the caller's try: a finally there is not on their path.
-      finallyJumps: undefined,
-      callbacks: new Map(ctx.callbacks),
-      ...extra,
+      sf: 'sf' in extra ? extra.sf! : ctx.sf,
+      isHandler: 'isHandler' in extra ? extra.isHandler! : false,
+      body: 'body' in extra ? extra.body : fn.body,
+      contexts: 'contexts' in extra ? extra.contexts! : contexts,
+      returns: 'returns' in extra ? extra.returns! : [],
+      jumps: 'jumps' in extra ? extra.jumps! : [],
+      catchTarget: 'catchTarget' in extra ? extra.catchTarget : ctx.catchTarget,
+      callbacks: 'callbacks' in extra ? extra.callbacks! : new Map(ctx.callbacks),
+      stack: 'stack' in extra ? extra.stack! : ctx.stack,
+      checkpointed: 'checkpointed' in extra ? extra.checkpointed! : ctx.checkpointed,
+      finallyJumps: 'finallyJumps' in extra ? extra.finallyJumps : undefined,
     };
     return this.walkFunctionBody(fn, fr, scope, inner);
   }
@@ -1188,13 +1192,33 @@ class Builder {
       const op = getDurableOperationCall(t, call, this.checker);
       if (!op) continue;
       // Walk it as its own island so its insides are shown too.
-      const island: FnCtx = { ...ctx, returns: [], jumps: [], catchTarget: undefined };
+      const island: FnCtx = ctxWith(ctx, { returns: [], jumps: [], catchTarget: undefined });
       const before = this.nodes.length;
       this.walkOperation(op, [], unreached, island);
       const node = this.nodes[before];
       if (node) node.detail = joinDetail(node.detail, 'not reached by the inferred flow (e.g. in a function that is never called)');
     }
   }
+}
+
+/**
+ * `{ ...ctx, ...changes }` as one literal of a fixed shape: spreads of the differently shaped contexts went
+ * through V8's slow generic object clone, once per callback, try and helper.
+ */
+function ctxWith(ctx: FnCtx, c: Partial<FnCtx>): FnCtx {
+  return {
+    sf: 'sf' in c ? c.sf! : ctx.sf,
+    isHandler: 'isHandler' in c ? c.isHandler! : ctx.isHandler,
+    body: 'body' in c ? c.body : ctx.body,
+    contexts: 'contexts' in c ? c.contexts! : ctx.contexts,
+    returns: 'returns' in c ? c.returns! : ctx.returns,
+    jumps: 'jumps' in c ? c.jumps! : ctx.jumps,
+    catchTarget: 'catchTarget' in c ? c.catchTarget : ctx.catchTarget,
+    callbacks: 'callbacks' in c ? c.callbacks! : ctx.callbacks,
+    stack: 'stack' in c ? c.stack! : ctx.stack,
+    checkpointed: 'checkpointed' in c ? c.checkpointed! : ctx.checkpointed,
+    finallyJumps: 'finallyJumps' in c ? c.finallyJumps : ctx.finallyJumps,
+  };
 }
 
 const OPERATION_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
