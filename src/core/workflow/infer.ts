@@ -769,7 +769,7 @@ class Builder {
       returns: 'returns' in extra ? extra.returns! : [],
       jumps: 'jumps' in extra ? extra.jumps! : [],
       catchTarget: 'catchTarget' in extra ? extra.catchTarget : ctx.catchTarget,
-      callbacks: 'callbacks' in extra ? extra.callbacks! : new Map(ctx.callbacks),
+      callbacks: 'callbacks' in extra ? extra.callbacks! : copyMap(ctx.callbacks),
       stack: 'stack' in extra ? extra.stack! : ctx.stack,
       checkpointed: 'checkpointed' in extra ? extra.checkpointed! : ctx.checkpointed,
       finallyJumps: 'finallyJumps' in extra ? extra.finallyJumps : undefined,
@@ -965,7 +965,7 @@ class Builder {
     const local = this.isLocalClosure(target, ctx);
     if (local) for (const c of ctx.contexts) contexts.add(c);
     const sf = target.getSourceFile();
-    return this.walkCallback(target, fr, hScope, ctx, contexts, { sf, stack: [...ctx.stack, target], callbacks: local ? new Map(ctx.callbacks) : new Map() });
+    return this.walkCallback(target, fr, hScope, ctx, contexts, { sf, stack: [...ctx.stack, target], callbacks: local ? copyMap(ctx.callbacks) : new Map() });
   }
 
   private errorEdge(id: string, ctx: FnCtx): void {
@@ -1199,6 +1199,11 @@ class Builder {
       if (node) node.detail = joinDetail(node.detail, 'not reached by the inferred flow (e.g. in a function that is never called)');
     }
   }
+}
+
+/** A copy of `m`; an empty map without going through the iterator protocol (the common case, per callback). */
+function copyMap<K, V>(m: ReadonlyMap<K, V>): Map<K, V> {
+  return m.size === 0 ? new Map() : new Map(m);
 }
 
 /**
