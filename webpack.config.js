@@ -88,7 +88,17 @@ module.exports = (_env, argv) => {
             '@mermaid-js/layout-elk$': path.join(__dirname, 'node_modules/@mermaid-js/layout-elk/dist/mermaid-layout-elk.esm.min.mjs'),
           },
         },
-        module: { rules: [tsRule(path.join(__dirname, 'webview', 'tsconfig.json'))] },
+        module: {
+          rules: [
+            tsRule(path.join(__dirname, 'webview', 'tsconfig.json')),
+            // layout-elk's copy of mermaid's getConfig deep-copies the whole configuration per node and
+            // edge: a version-pinned patch that fails the build if its code is absent caches the copy.
+            {
+              test: path.join(__dirname, 'node_modules/@mermaid-js/layout-elk/dist/chunks/mermaid-layout-elk.esm.min/chunk-PI4FTPSL.mjs'),
+              use: [{ loader: path.join(__dirname, 'webview/build/elkConfigLoader.js') }],
+            },
+          ],
+        },
         devtool: false,
         // Lazily loaded chunks (one per mermaid diagram type) get the page's CSP nonce via
         // __webpack_nonce__ (webview/shared/nonce.ts); the code is already minified (see alias).
