@@ -2,24 +2,13 @@
 // on a known durable context, and finds the context variable in scope of any node (for quick fixes).
 import type * as ts from 'typescript';
 import type { TS } from './model';
+import type { OperationKind } from '../workflow/graph';
 import { callbackHost, durableFunctionOf } from './handlers';
 import { findBinding, isFunctionWithBody, skipOuterExpressions } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation } from './sdk';
 
-export type DurableOperationMethod =
-  | 'step'
-  | 'wait'
-  | 'waitForCallback'
-  | 'createCallback'
-  | 'waitForCondition'
-  | 'invoke'
-  | 'runInChildContext'
-  | 'parallel'
-  | 'map'
-  | 'promise.all'
-  | 'promise.allSettled'
-  | 'promise.any'
-  | 'promise.race';
+/** The SDK method names are the operation kinds of the graph contract: one list. */
+export type DurableOperationMethod = OperationKind;
 
 export interface DurableOperationCall {
   readonly method: DurableOperationMethod;
