@@ -62,8 +62,12 @@ function defaultLog(msg) {
 
 /** The environment every node-24 process we start gets: our node first, headers for node-gyp, XDG in the cache. */
 function toolEnv(extra = {}) {
+  // Under `npm test` the outer npm exports its config and lifecycle state as npm_* variables; an inner npm would
+  // take them as its own config (npm_config_user_agent says node v20, and code-server's postinstall reads its node
+  // version from exactly that), so none of them is passed on.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH || ''}`,
     npm_config_nodedir: paths.nodePkg,
     XDG_DATA_HOME: paths.xdgData,
