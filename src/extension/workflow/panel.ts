@@ -27,6 +27,11 @@ const DIAGNOSTIC_SOURCE = 'durable-lens';
 // Short: the render itself is the slow part now, and an edit that does not change the drawing is not
 // sent at all (sameDrawing), so a short pause mostly costs a cheap re-inference on the host.
 const EDIT_DEBOUNCE_MS = 60;
+const LAST_TARGET_KEY = 'durableLens.workflow.lastTarget';
+interface RememberedTarget {
+  readonly documentUri: string;
+  readonly handler: string | null;
+}
 const REQUEST_TIMEOUT_MS = 30_000;
 const SCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 
@@ -109,13 +114,15 @@ export class WorkflowPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, log: vscode.LogOutputChannel, state: WorkflowViewState | undefined): WorkflowPanel {
     WorkflowPanel.current?.dispose();
     panel.webview.options = WorkflowPanel.webviewOptions(context);
+    const remembered = context.workspaceState.get<RememberedTarget>(LAST_TARGET_KEY);
+    const target = state?.documentUri ? state : remembered;
     let uri: vscode.Uri | undefined;
     try {
-      uri = state?.documentUri ? vscode.Uri.parse(state.documentUri, true) : undefined;
+      uri = target?.documentUri ? vscode.Uri.parse(target.documentUri, true) : undefined;
     } catch {
       uri = undefined;
     }
-    return new WorkflowPanel(panel, context, log, uri, state?.handler ?? null);
+    return new WorkflowPanel(panel, context, log, uri, target?.handler ?? null);
   }
 
   private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -307,6 +314,16 @@ export class WorkflowPanel implements vscode.Disposable {
 
   // ---- updates ----
 
+  /**
+   * The webview's own state reaches the workbench only when it saves editor state, which a reload can beat; the
+   * host's workspace memento is written at once, so a revived panel without state still finds its file.
+   */
+  private rememberTarget(documentUri: string, handler: string): void {
+    const last = this.context.workspaceState.get<RememberedTarget>(LAST_TARGET_KEY);
+    if (last?.documentUri === documentUri && last.handler === handler) return;
+    void this.context.workspaceState.update(LAST_TARGET_KEY, { documentUri, handler } satisfies RememberedTarget);
+  }
+
   private activeScriptUri(): vscode.Uri | undefined {
     const doc = vscode.window.activeTextEditor?.document;
     return doc && isScriptDocument(doc) ? doc.uri : undefined;
@@ -483,6 +500,7 @@ export class WorkflowPanel implements vscode.Disposable {
     const previous = this.shown?.params;
     this.shown = { graph, handler, params };
     this.dirty = false;
+    this.rememberTarget(params.documentUri, handler.name);
     this.updateTitle();
     if (reason === 'edit' && previous && sameDrawing(previous, params)) {
       // Most keystrokes (inside a step body, a comment) leave the diagram as it is: no redraw, only
