@@ -10,17 +10,8 @@ import type { RenderParams, WebviewToHost } from '../src/extension/workflow/prot
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** Chromium flags that work on these machines (shared/REAL-VSCODE.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
+/** Chromium flags that work on these machines: the one list in the test harness (shared/REAL-VSCODE.md). */
+const { CHROMIUM_ARGS } = require(path.join(root, 'test', 'harness', 'vscodeEnv.js')) as { CHROMIUM_ARGS: string[] };
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
 
