@@ -17,6 +17,8 @@ const RENDER_TARGET_MS = 1500;
 const KEYSTROKE_TARGET_MS = 300;
 /** The panel waits this long after the last keystroke before re-inferring (panel.ts EDIT_DEBOUNCE_MS). */
 const DEBOUNCE_MS = 60;
+/** The webview lays a relabelled graph out again after this pause (webview/workflow/main.ts SETTLE_MS). */
+const SETTLE_MS = 600;
 
 /** A 300-node graph shaped like real handlers: sequences, decisions with two arms, loops, parallel branches. */
 export function generatedHandler(size: number): WorkflowHandler {
@@ -91,11 +93,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function paramsFor(handler: WorkflowHandler, seq: number): RenderParams {
+function paramsFor(handler: WorkflowHandler, seq: number, documentUri = `file://${handler.file}`): RenderParams {
   const view = handlerView(handler, handler.file);
   return {
     seq,
-    documentUri: `file://${handler.file}`,
+    documentUri,
     fileName: path.basename(handler.file),
     handlers: [{ name: handler.name, line: handler.line }],
     handler: handler.name,
@@ -116,18 +118,24 @@ async function main(): Promise<void> {
   for (const layout of ['auto', 'dagre'] as const) {
     const page = await openRenderPage('vscode-dark', { layout });
     try {
-      const cold = await page.render(paramsFor(big, seq++), 120_000);
+      // A new document each time: the webview draws it in full (the same text again would be a no-op).
+      const fresh = () => paramsFor(big, seq, `file:///bench/generated-${seq++}.ts`);
+      const cold = await page.render(fresh(), 120_000);
+      // Two more before measuring: the JIT is still compiling mermaid's and the layout's code.
+      for (let r = 0; r < 2; r++) await page.render(fresh(), 120_000);
       const warm: number[] = [];
       const cpu: number[] = [];
-      for (let r = 0; r < 3; r++) {
+      for (let r = 0; r < 5; r++) {
         const c0 = page.cpuMs();
-        warm.push((await page.render(paramsFor(big, seq++), 120_000)).ms);
+        const answer = await page.render(fresh(), 120_000);
+        if (answer.mode !== 'full') throw new Error('expected a full draw');
+        warm.push(answer.ms);
         cpu.push(page.cpuMs() - c0);
       }
       const m = median(warm);
       const label = layout === 'auto' ? `ELK (auto above ${ELK_THRESHOLD} nodes)` : 'dagre (forced)';
       results.push(
-        `render 300-node graph, ${label}: first ${cold.ms.toFixed(0)} ms (loads the layout chunks), then wall median ${m.toFixed(0)} ms of 3 [${warm.map((x) => x.toFixed(0)).join(', ')}], ` +
+        `render 300-node graph, ${label}: first ${cold.ms.toFixed(0)} ms (loads and compiles the layout code), after two more draws wall median ${m.toFixed(0)} ms of 5 [${warm.map((x) => x.toFixed(0)).join(', ')}], ` +
           `Chromium CPU median ${median(cpu).toFixed(0)} ms [${cpu.map((x) => x.toFixed(0)).join(', ')}]; ${cold.nodeCount} nodes bound, layout ${cold.layout}; target <= ${RENDER_TARGET_MS} ms`
       );
       if (layout === 'auto' && Math.min(m, median(cpu)) > RENDER_TARGET_MS) failed = true;
@@ -152,10 +160,13 @@ async function main(): Promise<void> {
   const page = await openRenderPage('vscode-light');
   try {
     await page.render(first.params, 120_000);
+    // (a) Label edits (renaming a step: the keystroke the diagram sees most): relabelled in place, and
+    // laid out again in full once typing pauses.
     const host: number[] = [];
     const hostCpu: number[] = [];
     const view: number[] = [];
     const viewCpu: number[] = [];
+    const settle: number[] = [];
     for (let k = 0; k < 5; k++) {
       doc = { text: handlerSource(100, 'x'.repeat(k + 1)), version: doc.version + 1 };
       const u0 = process.cpuUsage();
@@ -169,16 +180,41 @@ async function main(): Promise<void> {
       host.push(t1 - t0);
       hostCpu.push((u1.user + u1.system) / 1000);
       view.push(r.ms);
+      if (r.mode !== 'relabel') throw new Error(`a label edit was drawn in ${r.mode} mode`);
+      settle.push(r.ms + (await page.waitRendered(params.seq, 'full', 60_000)).ms);
     }
     const total = median(host) + median(view) + DEBOUNCE_MS;
     const totalCpu = median(hostCpu) + median(viewCpu) + DEBOUNCE_MS;
     results.push(
-      `keystroke to updated SVG, ${ops}-operation handler (${first.handler.nodes.length} nodes, layout ${first.handler.nodes.length > ELK_THRESHOLD ? 'ELK' : 'dagre'}): ` +
+      `keystroke to updated SVG, label edit, ${ops}-operation handler (${first.handler.nodes.length} nodes, layout ${first.handler.nodes.length > ELK_THRESHOLD ? 'ELK' : 'dagre'}): ` +
         `host Program+inference+Mermaid wall median ${median(host).toFixed(1)} ms (CPU ${median(hostCpu).toFixed(1)} ms), ` +
-        `webview render wall median ${median(view).toFixed(0)} ms (Chromium CPU ${median(viewCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ` +
-        `${total.toFixed(0)} ms wall, ${totalCpu.toFixed(0)} ms by CPU time; target <= ${KEYSTROKE_TARGET_MS} ms`
+        `webview relabel wall median ${median(view).toFixed(0)} ms (Chromium CPU ${median(viewCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ` +
+        `${total.toFixed(0)} ms wall, ${totalCpu.toFixed(0)} ms by CPU time; target <= ${KEYSTROKE_TARGET_MS} ms. ` +
+        `Full layout after the pause: median ${median(settle).toFixed(0)} ms after the relabel (${SETTLE_MS} ms pause included)`
     );
     if (Math.min(total, totalCpu) > KEYSTROKE_TARGET_MS) failed = true;
+
+    // (b) Structural edits (an operation added: the graph changes shape): a full mermaid layout.
+    const full: number[] = [];
+    const fullCpu: number[] = [];
+    const fullHost: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      doc = { text: handlerSource(100 + k + 1), version: doc.version + 1 };
+      const t0 = performance.now();
+      const { params } = infer();
+      fullHost.push(performance.now() - t0);
+      const c0 = page.cpuMs();
+      const r = await page.render(params, 60_000);
+      fullCpu.push(page.cpuMs() - c0);
+      if (r.mode !== 'full') throw new Error('an added operation was not drawn in full');
+      full.push(r.ms);
+    }
+    const fullTotal = median(fullHost) + median(full) + DEBOUNCE_MS;
+    results.push(
+      `keystroke to updated SVG, operation added (full layout): host median ${median(fullHost).toFixed(1)} ms, webview draw wall median ${median(full).toFixed(0)} ms ` +
+        `[${full.map((x) => x.toFixed(0)).join(', ')}] (Chromium CPU ${median(fullCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ${fullTotal.toFixed(0)} ms wall` +
+        (fullTotal > KEYSTROKE_TARGET_MS ? ` (over the ${KEYSTROKE_TARGET_MS} ms target: a change of shape needs mermaid's layout)` : '')
+    );
   } finally {
     await page.close();
   }

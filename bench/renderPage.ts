@@ -32,8 +32,19 @@ export interface RenderPage {
   /** Messages the webview posted to the (fake) host, in order. */
   messages(): Promise<WebviewToHost[]>;
   /** Posts a render and resolves with the webview's `rendered` answer and the wall time until it came. */
-  render(params: RenderParams, timeoutMs?: number): Promise<{ ms: number; nodeCount: number; layout: string }>;
+  render(params: RenderParams, timeoutMs?: number): Promise<RenderAnswer>;
+  /** Waits for a later `rendered` answer for `seq` drawn in `mode` (e.g. the full draw after a relabel). */
+  waitRendered(seq: number, mode: 'full' | 'relabel', timeoutMs?: number): Promise<RenderAnswer>;
   close(): Promise<void>;
+}
+
+export interface RenderAnswer {
+  /** Wall time from posting the render to the webview's answer (or from the call, for waitRendered). */
+  readonly ms: number;
+  readonly nodeCount: number;
+  readonly layout: string;
+  /** 'full': mermaid drew it; 'relabel': only labels changed and were rewritten in place. */
+  readonly mode: 'full' | 'relabel';
 }
 
 export async function openRenderPage(bodyClass = 'vscode-light', initialState?: unknown): Promise<RenderPage> {
@@ -87,17 +98,17 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
         ({ params, timeoutMs }) => {
           // Runs in the page (this file compiles without the DOM lib, hence the loose typing).
           const w = globalThis as unknown as PageGlobals;
-          return new Promise<{ ms: number; nodeCount: number; layout: string }>((resolve, reject) => {
+          return new Promise<RenderAnswer>((resolve, reject) => {
             const t0 = performance.now();
             const timer = setTimeout(() => reject(new Error('no rendered message')), timeoutMs);
             const on = (e: { detail: unknown }) => {
-              const m = e.detail as { type: string; seq: number; nodeCount: number; layout: string; message?: string };
+              const m = e.detail as { type: string; seq: number; nodeCount: number; layout: string; mode?: 'full' | 'relabel'; message?: string };
               if (m.seq !== params.seq) return;
               if (m.type === 'rendered' || m.type === 'renderError') {
                 clearTimeout(timer);
                 w.removeEventListener('dl-to-host', on);
                 if (m.type === 'renderError') reject(new Error(m.message));
-                else resolve({ ms: performance.now() - t0, nodeCount: m.nodeCount, layout: m.layout });
+                else resolve({ ms: performance.now() - t0, nodeCount: m.nodeCount, layout: m.layout, mode: m.mode ?? 'full' });
               }
             };
             w.addEventListener('dl-to-host', on);
@@ -105,6 +116,26 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
           });
         },
         { params, timeoutMs }
+      );
+    },
+    async waitRendered(seq, mode, timeoutMs = 60_000) {
+      return page.evaluate(
+        ({ seq, mode, timeoutMs }) => {
+          const w = globalThis as unknown as PageGlobals;
+          return new Promise<RenderAnswer>((resolve, reject) => {
+            const t0 = performance.now();
+            const timer = setTimeout(() => reject(new Error(`no ${mode} render of ${seq}`)), timeoutMs);
+            const on = (e: { detail: unknown }) => {
+              const m = e.detail as { type: string; seq: number; nodeCount: number; layout: string; mode?: 'full' | 'relabel' };
+              if (m.type !== 'rendered' || m.seq !== seq || (m.mode ?? 'full') !== mode) return;
+              clearTimeout(timer);
+              w.removeEventListener('dl-to-host', on);
+              resolve({ ms: performance.now() - t0, nodeCount: m.nodeCount, layout: m.layout, mode: m.mode ?? 'full' });
+            };
+            w.addEventListener('dl-to-host', on);
+          });
+        },
+        { seq, mode, timeoutMs }
       );
     },
     async close() {

@@ -21,6 +21,8 @@ import { ELK_THRESHOLD } from '../../src/extension/workflow/protocol';
 import { HostChannel } from '../shared/host';
 import { Viewport } from './viewport';
 import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
+import { relabel } from './relabel';
+import { labelChanges } from '../../src/core/workflow/labelDiff';
 
 type Channel = HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>;
 
@@ -68,7 +70,9 @@ message.hidden = true;
 const viewportEl = el('div', { id: 'viewport', tabindex: '-1' });
 const canvas = el('div', { id: 'canvas' });
 viewportEl.append(canvas);
-document.body.append(toolbar, note, message, viewportEl);
+// mermaid draws (and measures labels) here, out of sight, before the sanitised SVG goes on the canvas.
+const renderHost = el('div', { id: 'render-host', 'aria-hidden': 'true' });
+document.body.append(toolbar, note, message, viewportEl, renderHost);
 
 const viewport = new Viewport(viewportEl, canvas, (t) => saveState({ zoom: t.zoom, panX: t.panX, panY: t.panY }));
 
@@ -84,6 +88,12 @@ let highlighted: string | null = null;
 let marks: readonly DiagnosticMark[] = [];
 let noteText: string | null = null;
 let shownText = '';
+let shownElk = false;
+/** The SVG was relabelled in place since mermaid drew it: sizes are local guesses until the next draw. */
+let approximate = false;
+let settleTimer: ReturnType<typeof setTimeout> | undefined;
+/** After the last in-place relabel, wait this long for typing to pause before laying the graph out again. */
+const SETTLE_MS = 600;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
 function saveState(patch: Partial<WorkflowViewState>): void {
@@ -163,7 +173,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
     // No separate mermaid.parse: render parses the text itself and, with suppressErrorRendering,
     // throws the same parse error instead of drawing mermaid's error picture. Parsing twice cost
     // 15-25% of a render (CPU profile of a 300-node graph).
-    const out = await mermaid.render(`dl-graph-${token}`, text);
+    const out = await mermaid.render(`dl-graph-${token}`, text, renderHost);
     parsed = started;
     drawn = performance.now();
     svgText = out.svg;
@@ -184,6 +194,8 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   canvas.innerHTML = svgText;
   shown = params;
   shownText = text;
+  shownElk = elk;
+  approximate = false;
   const svg = currentSvg();
   if (svg) {
     const { width, height } = svgSize(svg);
@@ -212,6 +224,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
     nodeCount: elementsByNodeId.size,
     ms: done - started,
     layout: elk ? 'elk' : 'dagre',
+    mode: 'full',
     phases: { parse: parsed - started, render: drawn - parsed, bind: done - drawn },
   });
 }
@@ -241,6 +254,12 @@ function describe(n: NodeInfo): string {
   return `${n.kind} ${name}, line ${n.line}${n.file ? ` in ${n.file}` : ''}`;
 }
 
+/** The node an SVG group stands for now (looked up at event time: a relabel may change node ids). */
+function infoOf(g: Element): NodeInfo | undefined {
+  const mid = (g as SVGGElement).dataset.dlMid;
+  return mid === undefined ? undefined : nodesByMermaidId.get(mid);
+}
+
 function bindNodes(): void {
   const svg = currentSvg();
   if (!svg) return;
@@ -249,25 +268,80 @@ function bindNodes(): void {
   const prefix = `${svg.id}-`;
   const groups = [...Array.from(svg.querySelectorAll<SVGGElement>('g.node')), ...Array.from(svg.querySelectorAll<SVGGElement>('g.cluster'))];
   for (const g of groups) {
-    const info = nodesByMermaidId.get(vertexId(g, prefix));
+    const mid = vertexId(g, prefix);
+    const info = nodesByMermaidId.get(mid);
     if (!info || elementsByNodeId.has(info.id)) continue;
     elementsByNodeId.set(info.id, g);
+    g.dataset.dlMid = mid;
     g.classList.add('dl-node');
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('aria-label', `${describe(info)}: reveal in editor`);
     g.addEventListener('click', (e) => {
       e.stopPropagation();
-      reveal(info.id);
+      const now = infoOf(g);
+      if (now) reveal(now.id);
     });
     g.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
         e.stopPropagation();
-        reveal(info.id);
+        const now = infoOf(g);
+        if (now) reveal(now.id);
       }
     });
   }
+}
+
+/** After a relabel: the same SVG groups, with the new node map (ids, names and lines may have moved). */
+function rebindNodes(params: RenderParams): void {
+  nodesByMermaidId = new Map(params.nodes.map((n) => [n.mermaidId, n]));
+  const groups = Array.from(elementsByNodeId.values());
+  elementsByNodeId = new Map();
+  for (const g of groups) {
+    const info = infoOf(g);
+    if (!info || elementsByNodeId.has(info.id)) continue;
+    elementsByNodeId.set(info.id, g);
+    g.setAttribute('aria-label', `${describe(info)}: reveal in editor`);
+  }
+}
+
+/**
+ * Shows `params` by relabelling the SVG on screen when only labels differ from it (the common keystroke).
+ * Returns false when a full draw is needed. Synchronous: it also overtakes a draw in progress.
+ */
+function tryRelabel(params: RenderParams): boolean {
+  const started = performance.now();
+  if (!shown || !shownText || params.handler === null || params.mermaid === '') return false;
+  if (shown.documentUri !== params.documentUri || shown.handler !== params.handler || useElk(params) !== shownElk) return false;
+  const svg = currentSvg();
+  if (!svg) return false;
+  const text = withDirection(params.mermaid, viewState.direction ?? 'TD');
+  const changes = labelChanges(shownText, text);
+  if (!changes) return false;
+  const result = relabel(svg, changes);
+  if (!result.ok) return false;
+  ++renderToken; // any draw queued or under way is older than what is now on screen
+  shown = params;
+  shownText = text;
+  rebindNodes(params);
+  marks = params.marks;
+  applyMarks();
+  applyHighlight(params.highlight, false);
+  if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
+  if (result.resized) approximate = true;
+  if (approximate) scheduleSettle();
+  channel.post({ type: 'rendered', seq: params.seq, nodeCount: elementsByNodeId.size, ms: performance.now() - started, layout: shownElk ? 'elk' : 'dagre', mode: 'relabel' });
+  return true;
+}
+
+/** Lays the relabelled graph out properly once typing pauses (every relabel pushes this back). */
+function scheduleSettle(): void {
+  if (settleTimer) clearTimeout(settleTimer);
+  settleTimer = setTimeout(() => {
+    settleTimer = undefined;
+    if (approximate && latest) scheduleDraw(latest, true);
+  }, SETTLE_MS);
 }
 
 function vertexId(g: Element, prefix: string): string {
@@ -418,6 +492,11 @@ function exportName(format: ExportFormat): string {
 }
 
 async function produceExport(format: ExportFormat): Promise<ExportResult> {
+  if (approximate && latest) {
+    // Export what mermaid lays out, not the in-place relabel.
+    scheduleDraw(latest, true);
+    await drawing;
+  }
   const svg = currentSvg();
   if (!svg) throw Object.assign(new Error('There is no diagram to export.'), { reason: 'no-diagram' });
   const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
@@ -470,7 +549,11 @@ channel.onMessage((msg) => {
       latest = params;
       fillHandlers(params);
       setNote(null);
-      scheduleDraw(params, true);
+      if (!tryRelabel(params)) {
+        if (settleTimer) clearTimeout(settleTimer);
+        settleTimer = undefined;
+        scheduleDraw(params, true);
+      }
       break;
     }
     case 'highlight':
@@ -489,6 +572,25 @@ channel.onMessage((msg) => {
 
 updateButtons();
 channel.post({ type: 'ready' });
+
+/**
+ * While the host infers the first graph, load mermaid's flowchart code and run it once on a tiny graph
+ * (and fetch the ELK chunk), so the first real draw does not pay for loading and compiling them. Draws
+ * queue behind this, so it never races one.
+ */
+async function warmUp(): Promise<void> {
+  try {
+    configure(false);
+    await mermaid.render('dl-warm-up', 'flowchart TD\n  a["warm"] --> b{"up"}\n', renderHost);
+  } catch {
+    // Only a head start: the real draw reports its own errors.
+  } finally {
+    renderHost.replaceChildren();
+  }
+  // The layout-elk chunk (with elkjs) is large: fetch and compile it when idle; only drawing runs it.
+  setTimeout(() => void elkLayouts[0]?.loader().catch(() => undefined), 0);
+}
+drawing = warmUp();
 
 // Exposed for the e2e tests and the render benchmark only (read-only view of what is drawn).
 (window as unknown as { __durableLensWorkflow?: { snapshot(): ViewSnapshot; text(): string } }).__durableLensWorkflow = {

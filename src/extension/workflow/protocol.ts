@@ -74,6 +74,8 @@ export type WebviewNotification =
       readonly nodeCount: number;
       readonly ms: number;
       readonly layout: 'dagre' | 'elk';
+      /** 'relabel': only labels changed and were rewritten in place; a full draw follows once typing pauses. */
+      readonly mode?: 'full' | 'relabel';
       /** Where the time went: mermaid.parse, mermaid.render (layout + drawing), our binding after it. */
       readonly phases?: { readonly parse: number; readonly render: number; readonly bind: number };
     }
@@ -148,8 +150,9 @@ export interface WorkflowViewState {
 }
 
 /**
- * Above this many nodes the webview lays out with ELK instead of dagre (when layout is 'auto'). ELK keeps
- * large graphs readable but cost ~1.6x dagre's CPU on a 132-node graph (bench/render.ts), so typical
- * handlers (up to ~100 operations) stay on dagre while typing; the toolbar can force either.
+ * Above this many nodes the webview lays out with ELK instead of dagre (when layout is 'auto'). Measured in
+ * headless Chromium (bench/render.ts, full draws): about the same cost at 40 nodes, ELK ~35% cheaper at 132
+ * and ~45% at 300, and ELK keeps subgraph titles apart where dagre overlaps them. Small handlers keep
+ * dagre's familiar look; the toolbar can force either.
  */
-export const ELK_THRESHOLD = 150;
+export const ELK_THRESHOLD = 80;
