@@ -15,7 +15,11 @@ import { openRenderPage } from './renderPage';
 
 const RENDER_TARGET_MS = 1500;
 const KEYSTROKE_TARGET_MS = 300;
-/** The panel waits this long after the last keystroke before re-inferring (panel.ts EDIT_DEBOUNCE_MS). */
+/**
+ * Within a burst of typing the panel waits this long after the last keystroke before re-inferring
+ * (panel.ts EDIT_DEBOUNCE_MS); the first keystroke after a pause is not delayed. Totals count the wait
+ * (the worse case) unless they say otherwise.
+ */
 const DEBOUNCE_MS = 60;
 /** The webview lays a relabelled graph out again after this pause (webview/workflow/main.ts SETTLE_MS). */
 const SETTLE_MS = 600;
@@ -212,7 +216,8 @@ async function main(): Promise<void> {
     const fullTotal = median(fullHost) + median(full) + DEBOUNCE_MS;
     results.push(
       `keystroke to updated SVG, operation added (full layout): host median ${median(fullHost).toFixed(1)} ms, webview draw wall median ${median(full).toFixed(0)} ms ` +
-        `[${full.map((x) => x.toFixed(0)).join(', ')}] (Chromium CPU ${median(fullCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ${fullTotal.toFixed(0)} ms wall` +
+        `[${full.map((x) => x.toFixed(0)).join(', ')}] (Chromium CPU ${median(fullCpu).toFixed(0)} ms), + ${DEBOUNCE_MS} ms debounce = ${fullTotal.toFixed(0)} ms wall ` +
+        `(${(fullTotal - DEBOUNCE_MS).toFixed(0)} ms for a keystroke after a pause)` +
         (fullTotal > KEYSTROKE_TARGET_MS ? ` (over the ${KEYSTROKE_TARGET_MS} ms target: a change of shape needs mermaid's layout)` : '')
     );
   } finally {

@@ -24,8 +24,9 @@ import { loadTypeScript } from './typescriptLoader';
 import { diagnosticMarks, handlerList, handlerView, nodeAt, pickHandler, type DiagnosticInput } from './viewModel';
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
-// Short: the render itself is the slow part now, and an edit that does not change the drawing is not
-// sent at all (sameDrawing), so a short pause mostly costs a cheap re-inference on the host.
+// Short: an edit that does not change the drawing is not sent at all (sameDrawing), one that only renames
+// is relabelled in place by the webview, so an update mostly costs a cheap re-inference on the host. The
+// first keystroke after a pause is not delayed at all (see onDocumentChanged).
 const EDIT_DEBOUNCE_MS = 60;
 const LAST_TARGET_KEY = 'durableLens.workflow.lastTarget';
 interface RememberedTarget {
@@ -89,6 +90,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private dirty = true;
   private disposed = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
+  private lastEditUpdate = -Infinity;
   private documentUri: vscode.Uri | undefined;
   private handlerName: string | null;
   private programs: { ts: TS; programs: LightPrograms; key: string } | undefined;
@@ -346,11 +348,18 @@ export class WorkflowPanel implements vscode.Disposable {
     // Helpers in other files count too: an edit to any file of the Program can change the diagram.
     if (!isOurs && !(e.document.uri.scheme === 'file' && this.programs?.programs.includes(e.document.uri.fsPath))) return;
     this.dirty = true;
+    // The first keystroke after a pause updates at once; keystrokes that follow within the window are
+    // coalesced into one update after the last of them.
+    const quiet = !this.debounce && performance.now() - this.lastEditUpdate >= EDIT_DEBOUNCE_MS;
     if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      this.update('edit');
-    }, EDIT_DEBOUNCE_MS);
+    this.debounce = setTimeout(
+      () => {
+        this.debounce = undefined;
+        this.lastEditUpdate = performance.now();
+        this.update('edit');
+      },
+      quiet ? 0 : EDIT_DEBOUNCE_MS
+    );
   }
 
   private onActiveEditor(editor: vscode.TextEditor | undefined): void {
