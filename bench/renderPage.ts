@@ -47,7 +47,11 @@ export interface RenderAnswer {
   readonly mode: 'full' | 'relabel';
 }
 
-export async function openRenderPage(bodyClass = 'vscode-light', initialState?: unknown): Promise<RenderPage> {
+/**
+ * `cssVars`: custom properties set on the body, as VS Code sets its theme colours, e.g.
+ * `{ '--vscode-editor-background': '#1f1f1f' }` (none: the webview falls back to its defaults).
+ */
+export async function openRenderPage(bodyClass = 'vscode-light', initialState?: unknown, cssVars?: Record<string, string>): Promise<RenderPage> {
   const nonce = makeNonce();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -63,8 +67,12 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
         });
       </script>`;
       const html = workflowHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview/workflow.js`, styleUri: `${origin}/media/workflow.css`, nonce })
-        .replace('<body>', `<body class="${bodyClass}">${fake}`);
+        .replace('<body>', `<body class="${bodyClass}"${cssVars ? ` style="${styleAttr(cssVars)}"` : ''}>${fake}`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end(); // the browser asks for it; a 404 would show up as a page error
       return;
     }
     const file = path.join(root, path.normalize(url.pathname));
@@ -144,6 +152,12 @@ export async function openRenderPage(bodyClass = 'vscode-light', initialState?: 
       if (errors.length) console.error(`page errors:\n${errors.join('\n')}`);
     },
   };
+}
+
+/** Custom properties as a style attribute value, escaped for a double-quoted attribute. */
+function styleAttr(vars: Record<string, string>): string {
+  const text = Object.entries(vars).map(([k, v]) => `${k}: ${v};`).join(' ');
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /** utime+stime of a process's descendants (and itself when `includeRoot`), from /proc (Linux), in ms. */

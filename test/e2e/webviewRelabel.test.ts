@@ -1,0 +1,222 @@
+// Runs in node (e2e tier): the workflow webview bundle in headless Chromium (bench/renderPage.ts: the panel's own
+// HTML and CSP, a fake VS Code API). Checks the keystroke path a user sees: a rename is relabelled in place at
+// once, with the box grown to fit, names shown as text, clicks reaching the renamed node; the graph is laid out
+// again when typing pauses; a change of shape is drawn in full.
+import * as assert from 'assert';
+import type { WorkflowHandler, WorkflowNode } from '../../src/core/workflow/graph';
+import type { RenderParams } from '../../src/extension/workflow/protocol';
+import { handlerView } from '../../src/extension/workflow/viewModel';
+import { openRenderPage, type RenderPage } from '../../bench/renderPage';
+
+/** Only what the page.evaluate callbacks below touch (this tsconfig has no DOM lib on purpose). */
+interface PageEl {
+  readonly textContent: string | null;
+  readonly id: string;
+  readonly dataset: Record<string, string | undefined>;
+  readonly offsetWidth: number;
+  readonly scrollWidth: number;
+  readonly firstElementChild: PageEl | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageEl | null;
+  querySelectorAll(selector: string): ArrayLike<PageEl>;
+  dispatchEvent(e: unknown): boolean;
+}
+declare const document: { querySelector(selector: string): PageEl | null; querySelectorAll(selector: string): ArrayLike<PageEl> };
+declare class MouseEvent {
+  constructor(type: string, init?: { bubbles?: boolean });
+}
+
+const FILE = '/work/order/handler.ts';
+
+function node(id: string, kind: WorkflowNode['kind'], name: string | null, line: number, parent: string | null = null): WorkflowNode {
+  return { id, kind, name, line, parent };
+}
+
+/** A small handler shaped like the samples; node ids carry the names, as the inference makes them. */
+function saga(chargeName = 'charge-card', condition = 'if order.total > 100'): WorkflowHandler {
+  const nodes: WorkflowNode[] = [
+    node('start', 'start', null, 1),
+    node('step:validate', 'step', 'validate', 3),
+    node(`step:${chargeName}`, 'step', chargeName, 4),
+    node('decision:6', 'decision', condition, 6),
+    node('waitForCallback:approve', 'waitForCallback', 'approve', 7, 'decision:6'),
+    node('wait:cool-down', 'wait', 'cool-down', 9, 'decision:6'),
+    node('step:ship', 'step', 'ship', 11),
+    node('end', 'end', null, 12),
+  ];
+  return {
+    name: 'handler',
+    file: FILE,
+    line: 1,
+    nodes,
+    edges: [
+      { from: 'start', to: 'step:validate', label: null },
+      { from: 'step:validate', to: `step:${chargeName}`, label: null },
+      { from: `step:${chargeName}`, to: 'decision:6', label: null },
+      { from: 'decision:6', to: 'waitForCallback:approve', label: 'yes' },
+      { from: 'decision:6', to: 'wait:cool-down', label: 'no' },
+      { from: 'waitForCallback:approve', to: 'step:ship', label: null },
+      { from: 'wait:cool-down', to: 'step:ship', label: null },
+      { from: 'step:ship', to: 'end', label: null },
+    ],
+  };
+}
+
+let seq = 0;
+/** Each test draws into its own document, so what one test leaves on screen cannot be relabelled by the next. */
+let documentUri = `file://${FILE}`;
+function params(h: WorkflowHandler, extra: Partial<RenderParams> = {}): RenderParams {
+  const view = handlerView(h, FILE);
+  return {
+    seq: ++seq,
+    documentUri,
+    fileName: 'handler.ts',
+    handlers: [{ name: h.name, line: h.line }],
+    handler: h.name,
+    mermaid: view.mermaid,
+    nodes: view.nodes,
+    marks: [],
+    highlight: null,
+    ...extra,
+  };
+}
+
+/** The drawn vertex whose text contains `needle`: its label box and outline sizes. */
+function vertex(page: RenderPage, needle: string) {
+  return page.page.evaluate((needle) => {
+    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes(needle));
+    if (!g) return undefined;
+    const fo = g.querySelector('foreignObject');
+    const box = fo?.firstElementChild;
+    const shape = g.querySelector('.label-container');
+    return {
+      text: (g.textContent ?? '').trim(),
+      labelWidth: Number(fo?.getAttribute('width')),
+      contentWidth: box?.scrollWidth ?? 0,
+      boxWidth: box?.offsetWidth ?? 0,
+      shapeWidth: Number(shape?.getAttribute('width')),
+      mid: g.dataset.dlMid,
+    };
+  }, needle);
+}
+
+/** Tags the SVG on screen so a later check can tell a relabel (same element) from a redraw (a new one). */
+function tagSvg(page: RenderPage): Promise<void> {
+  return page.page.evaluate(() => {
+    document.querySelector('#canvas svg')!.dataset.dlTestTag = 'before';
+  });
+}
+function sameSvg(page: RenderPage): Promise<boolean> {
+  return page.page.evaluate(() => document.querySelector('#canvas svg')?.dataset.dlTestTag === 'before');
+}
+
+describe('e2e: workflow webview relabels in place while typing (headless Chromium)', function () {
+  this.timeout(180_000);
+  let page: RenderPage;
+
+  before(async () => {
+    page = await openRenderPage('vscode-light');
+  });
+  beforeEach(async () => {
+    documentUri = `file://${FILE}?test=${seq}`;
+    const first = await page.render(params(saga()), 120_000);
+    assert.strictEqual(first.mode, 'full');
+  });
+  after(async () => {
+    await page?.close();
+  });
+
+  it('a renamed step is relabelled in the same SVG at once, grown to fit, and laid out again after the pause', async () => {
+    const before = await vertex(page, 'charge-card');
+    assert.ok(before, 'the step is drawn');
+    await tagSvg(page);
+
+    const longName = 'charge-card-and-reserve-inventory';
+    const p = params(saga(longName));
+    const answer = await page.render(p);
+    assert.strictEqual(answer.mode, 'relabel');
+    assert.ok(answer.ms < 250, `relabel took ${answer.ms.toFixed(0)} ms`);
+    assert.ok(await sameSvg(page), 'the SVG on screen was relabelled, not replaced');
+    const after = await vertex(page, longName);
+    assert.ok(after, 'the new name is drawn');
+    assert.strictEqual(after.text, `step: ${longName}`);
+    assert.ok(after.shapeWidth > before.shapeWidth, `the box grew (${before.shapeWidth} -> ${after.shapeWidth})`);
+    assert.ok(after.contentWidth <= after.labelWidth + 1, `the label fits its box (${after.contentWidth} > ${after.labelWidth})`);
+
+    // Once typing pauses, mermaid lays the graph out again with the new name.
+    const settled = await page.waitRendered(p.seq, 'full', 30_000);
+    assert.strictEqual(settled.mode, 'full');
+    assert.ok(!(await sameSvg(page)), 'a new SVG after the pause');
+    const laidOut = await vertex(page, longName);
+    assert.strictEqual(laidOut?.text, `step: ${longName}`);
+  });
+
+  it('a hostile new name is shown as text: no element, attribute or script comes from it', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    const answer = await page.render(params(saga('charge', hostile)));
+    assert.strictEqual(answer.mode, 'relabel');
+    const found = await page.page.evaluate(() => ({
+      imgs: document.querySelectorAll('#canvas img').length,
+      bolds: document.querySelectorAll('#canvas svg b').length,
+      pwned: (globalThis as unknown as { __pwned?: number }).__pwned ?? 0,
+      text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()),
+    }));
+    assert.deepStrictEqual([found.imgs, found.bolds, found.pwned], [0, 0, 0]);
+    assert.ok(found.text.includes(hostile), `the literal name is shown: ${JSON.stringify(found.text)}`);
+  });
+
+  it('a click on a relabelled node reveals it under its new id', async () => {
+    await page.render(params(saga('charge-v2')));
+    await page.page.evaluate(() => {
+      const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes('charge-v2'));
+      g!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    const clicked = (await page.messages()).filter((m) => m.type === 'nodeClicked');
+    assert.deepStrictEqual(clicked.at(-1), { type: 'nodeClicked', nodeId: 'step:charge-v2' });
+  });
+
+  it('the highlight follows the cursor onto a relabelled node', async () => {
+    await page.render(params(saga('charge-v3'), { highlight: 'step:charge-v3' }));
+    const highlighted = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.dl-highlight')).map((g) => (g.textContent ?? '').trim()));
+    assert.deepStrictEqual(highlighted, ['step: charge-v3']);
+  });
+
+  it('an added operation changes the shape: drawn in full, with the new vertex', async () => {
+    await tagSvg(page);
+    const h = saga();
+    const grown: WorkflowHandler = {
+      ...h,
+      nodes: [...h.nodes.slice(0, -1), node('step:notify', 'step', 'notify', 12), { ...h.nodes.at(-1)!, line: 13 }],
+      edges: [...h.edges.slice(0, -1), { from: 'step:ship', to: 'step:notify', label: null }, { from: 'step:notify', to: 'end', label: null }],
+    };
+    const answer = await page.render(params(grown));
+    assert.strictEqual(answer.mode, 'full');
+    assert.ok(!(await sameSvg(page)));
+    assert.ok(await vertex(page, 'step: notify'), 'the new step is drawn');
+  });
+
+  it('a relabel overtakes a full layout still queued: the newest text wins', async () => {
+    const h = saga();
+    const grown: WorkflowHandler = { ...h, nodes: [...h.nodes.slice(0, -1), node('step:audit', 'step', 'audit', 12), h.nodes.at(-1)!], edges: [...h.edges.slice(0, -1), { from: 'step:ship', to: 'step:audit', label: null }, { from: 'step:audit', to: 'end', label: null }] };
+    // Post a change of shape and, before it can finish, a rename of the original shape (the edit undone and
+    // another made): the webview must end on the rename, not on the stale full draw.
+    const full = params(grown);
+    const rename = params(saga('charge-final'));
+    await page.page.evaluate(
+      ({ full, rename }) => {
+        const w = globalThis as unknown as { postMessage(m: unknown, o: string): void };
+        w.postMessage({ type: 'render', ...full }, '*');
+        w.postMessage({ type: 'render', ...rename }, '*');
+      },
+      { full, rename }
+    );
+    // Past the settle pause and any stale draw (the fake host records every message the webview sends).
+    const answered = async () => (await page.messages()).some((m) => m.type === 'rendered' && m.seq === rename.seq);
+    for (let waited = 0; !(await answered()) && waited < 30_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(await answered(), 'the rename was drawn');
+    await new Promise((r) => setTimeout(r, 2000));
+    const texts = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()));
+    assert.ok(texts.includes('step: charge-final'), JSON.stringify(texts));
+    assert.ok(!texts.includes('step: audit'), 'the stale full draw did not replace the newer picture');
+  });
+});
