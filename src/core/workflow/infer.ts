@@ -445,6 +445,26 @@ class Builder {
     return fr;
   }
 
+  /**
+   * Where a createCallback promise is waited for: `await promise`, or the promise handed to a combinator
+   * (`ctx.promise.race([promise, …])`, `Promise.race([promise, timer])`). Undefined when `e` is not one.
+   */
+  private callbackAwait(e: ts.Expression, at: ts.Node, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] | undefined {
+    const inner = skipOuterExpressions(this.ts, e);
+    if (!this.ts.isIdentifier(inner)) return undefined;
+    const cb = ctx.callbacks.get(inner.text);
+    if (!cb) return undefined;
+    const cbNode = this.nodes.find((n) => n.id === cb);
+    const id = this.add(scope, 'createCallback', cbNode?.name ?? null, at, ctx, `await:${cbNode?.name ?? inner.text}`, 'waits for the callback result', { awaitOf: cb });
+    this.errorEdge(id, ctx);
+    return this.connect(fr, id);
+  }
+
+  private isCallbackPromise(e: ts.Expression, ctx: FnCtx): boolean {
+    const x = skipOuterExpressions(this.ts, e);
+    return this.ts.isIdentifier(x) && ctx.callbacks.has(x.text);
+  }
+
   private unwrapCall(e: ts.Expression): ts.CallExpression | undefined {
     let x = skipOuterExpressions(this.ts, e);
     if (this.ts.isAwaitExpression(x)) x = skipOuterExpressions(this.ts, x.expression);
@@ -708,16 +728,8 @@ class Builder {
     }
     if (t.isCallExpression(e)) return this.walkCall(e, fr, scope, ctx);
     if (t.isAwaitExpression(e)) {
-      const inner = skipOuterExpressions(t, e.expression);
-      if (t.isIdentifier(inner)) {
-        const cb = ctx.callbacks.get(inner.text);
-        if (cb) {
-          const cbNode = this.nodes.find((n) => n.id === cb);
-          const id = this.add(scope, 'createCallback', cbNode?.name ?? null, e, ctx, `await:${cbNode?.name ?? inner.text}`, 'waits for the callback result', { awaitOf: cb });
-          this.errorEdge(id, ctx);
-          return this.connect(fr, id);
-        }
-      }
+      const awaited = this.callbackAwait(e.expression, e, fr, scope, ctx);
+      if (awaited) return awaited;
       return this.walkExpr(e.expression, fr, scope, ctx);
     }
     if (t.isConditionalExpression(e)) {
@@ -873,10 +885,15 @@ class Builder {
     // start together, so each element is a path from the same point rather than one after the other.
     if (t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && PROMISE_METHODS.has(callee.name.text)) {
       const arr = call.arguments[0] ? skipOuterExpressions(t, call.arguments[0]) : undefined;
-      if (arr && t.isArrayLiteralExpression(arr) && arr.elements.length > 1 && this.interesting(arr)) {
+      if (arr && t.isArrayLiteralExpression(arr) && arr.elements.length > 1 && (this.interesting(arr) || arr.elements.some((el) => this.isCallbackPromise(el, ctx)))) {
         const out: Exit[] = [];
-        for (const el of arr.elements) out.push(...this.walkExpr(el, fr, scope, ctx));
-        return out;
+        for (const el of arr.elements) {
+          const before = this.nodes.length;
+          const o = this.callbackAwait(el, el, fr, scope, ctx) ?? this.walkExpr(el, fr, scope, ctx);
+          // An element that starts nothing (a timer promise, a value) is no path of its own.
+          if (this.nodes.length > before) out.push(...o);
+        }
+        return out.length ? out : fr;
       }
     }
     // A durable helper or a local closure: expanded where it is called.
@@ -1138,7 +1155,7 @@ class Builder {
     if (t.isArrayLiteralExpression(arr)) {
       for (const el of arr.elements) {
         const before = this.nodes.length;
-        const o = this.walkExpr(el, entry, inner, ctx);
+        const o = this.callbackAwait(el, el, entry, inner, ctx) ?? this.walkExpr(el, entry, inner, ctx);
         if (this.nodes.length === before) passed.push(text(t, el, ctx.sf));
         else out.push(...o);
       }

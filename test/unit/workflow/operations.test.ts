@@ -36,6 +36,35 @@ describe('workflow operations', () => {
     assert.ok(awaited.line > cb.line);
   });
 
+  it('createCallback raced against a timer: the await node hangs off the combinator (ctx.promise.race and Promise.race)', () => {
+    const src = (race: string) => `
+      import { withDurableExecution, type DurableContext } from '@aws/durable-execution-sdk-js';
+      export const handler = withDurableExecution(async (e: unknown, ctx: DurableContext) => {
+        const [approval, id] = await ctx.createCallback('approval');
+        await ctx.step('notify', async () => id);
+        const first = await ${race}([approval, ctx.wait('deadline', { hours: 1 })]);
+        await ctx.step('after', async () => first);
+      });`;
+    for (const race of ['ctx.promise.race', 'Promise.race']) {
+      const [g] = inferText(src(race));
+      const cb = named(g!, 'createCallback', 'approval');
+      const awaited = node(g!, (n) => n.awaitOf === cb.id, `await of the callback (${race})`);
+      const deadline = named(g!, 'wait', 'deadline');
+      const es = edgeStrings(g!);
+      if (race === 'ctx.promise.race') {
+        const combinator = node(g!, (n) => n.kind === 'promise.race');
+        assert.strictEqual(awaited.parent, combinator.id, 'the await is one of the raced operations');
+        assert.strictEqual(deadline.parent, combinator.id);
+      } else {
+        // Native Promise.race: both start from the same point, then join.
+        assert.ok(es.includes('step:notify -> await createCallback:approval'), es.join('\n'));
+        assert.ok(es.includes('step:notify -> wait:deadline'), es.join('\n'));
+      }
+      assert.ok(es.some((e) => e.startsWith('await createCallback:approval -> ')), `${race}: the await leads on: ${es.join('; ')}`);
+      assert.ok(es.includes('wait:deadline -> step:after') || es.some((e) => e.endsWith('-> step:after')), es.join('; '));
+    }
+  });
+
   it('waitForCallback shows its timeouts; waitForCondition its strategy', () => {
     assert.strictEqual(named(h, 'waitForCallback', 'human-answer').detail, 'timeout: 4h; heartbeat: 10m');
     assert.match(named(h, 'waitForCondition', 'job-finished').detail ?? '', /^wait strategy: createWaitStrategy/);
