@@ -22,6 +22,7 @@ import { HostChannel } from '../shared/host';
 import { Viewport } from './viewport';
 import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
 import { relabel } from './relabel';
+import { readTheme, themedText, type WebviewTheme } from './theme';
 import { labelChanges } from '../../src/core/workflow/labelDiff';
 
 type Channel = HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>;
@@ -108,12 +109,8 @@ function saveState(patch: Partial<WorkflowViewState>): void {
 
 // ---- mermaid ----
 
-function theme(): 'dark' | 'default' {
-  const c = document.body.classList;
-  if (c.contains('vscode-high-contrast-light') || c.contains('vscode-light')) return 'default';
-  if (c.contains('vscode-dark') || c.contains('vscode-high-contrast')) return 'dark';
-  return 'default';
-}
+/** The VS Code theme's colours, read again when the body's theme class or the colours change. */
+let currentTheme: WebviewTheme = readTheme();
 
 function useElk(params: RenderParams): boolean {
   if (viewState.layout === 'elk') return true;
@@ -126,7 +123,10 @@ function configure(elk: boolean): void {
     startOnLoad: false,
     // strict: labels are sanitised and `click` directives are ignored; we bind clicks ourselves.
     securityLevel: 'strict',
-    theme: theme(),
+    // 'base' is the one mermaid theme that takes themeVariables: edges, subgraphs and edge labels get the
+    // VS Code theme's colours; node colours come from the classDefs (themedText).
+    theme: 'base',
+    themeVariables: { ...currentTheme.variables },
     maxTextSize: 10_000_000,
     maxEdges: 50_000,
     // A syntax error throws from render (shown in the note) rather than drawing mermaid's bomb picture.
@@ -136,7 +136,7 @@ function configure(elk: boolean): void {
     // (SVG text labels would show `&#60;` literally). mermaid sanitises them with DOMPurify.
     htmlLabels: true,
     flowchart: { htmlLabels: true, useMaxWidth: false },
-    fontFamily: 'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif',
+    fontFamily: String(currentTheme.variables.fontFamily),
   });
 }
 
@@ -164,7 +164,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
     return;
   }
   const elk = useElk(params);
-  const text = withDirection(params.mermaid, viewState.direction ?? 'TD');
+  const text = themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
   configure(elk);
   let svgText: string;
   let parsed = started;
@@ -316,7 +316,7 @@ function tryRelabel(params: RenderParams): boolean {
   if (shown.documentUri !== params.documentUri || shown.handler !== params.handler || useElk(params) !== shownElk) return false;
   const svg = currentSvg();
   if (!svg) return false;
-  const text = withDirection(params.mermaid, viewState.direction ?? 'TD');
+  const text = themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
   const changes = labelChanges(shownText, text);
   if (!changes) return false;
   const result = relabel(svg, changes);
@@ -460,7 +460,9 @@ btnLayout.addEventListener('click', () => {
   updateButtons();
   if (latest) scheduleDraw(latest, false);
 });
-btnCopy.addEventListener('click', () => channel.post({ type: 'copyMermaid', text: shownText }));
+// The host's text (as `durable-lens graph` prints it, in the chosen direction), not the one themed for this
+// panel: pasted into a document it reads the same for everyone, in a light or a dark page.
+btnCopy.addEventListener('click', () => channel.post({ type: 'copyMermaid', text: shown && shownText ? withDirection(shown.mermaid, viewState.direction ?? 'TD') : '' }));
 btnSvg.addEventListener('click', () => void exportFromToolbar('svg'));
 btnPng.addEventListener('click', () => void exportFromToolbar('png'));
 
@@ -475,14 +477,16 @@ document.addEventListener('keydown', (e) => {
   e.preventDefault();
 });
 
-// Theme switches change the body class; mermaid bakes colours into the SVG, so draw again.
-let lastTheme = theme();
-new MutationObserver(() => {
-  const t = theme();
-  if (t === lastTheme) return;
-  lastTheme = t;
+// A theme switch changes the body class and theme data attributes, and VS Code sets the new colours on
+// <html>; mermaid bakes colours into the SVG, so draw again when what readTheme sees changed.
+const themeObserver = new MutationObserver(() => {
+  const next = readTheme();
+  if (next.key === currentTheme.key) return;
+  currentTheme = next;
   if (latest) scheduleDraw(latest, true);
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-id', 'data-vscode-theme-name'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
 
 // ---- export ----
 
