@@ -1,7 +1,8 @@
 // Runs in node (e2e tier): the workflow webview bundle in headless Chromium (bench/renderPage.ts: the panel's own
 // HTML and CSP, a fake VS Code API). Checks the keystroke path a user sees: a rename is relabelled in place at
 // once, with the box grown to fit, names shown as text, clicks reaching the renamed node; the graph is laid out
-// again when typing pauses; a change of shape is drawn in full.
+// again when typing pauses; a change of shape is drawn in full; text mermaid rejects keeps the last good
+// diagram; large graphs go to ELK.
 import * as assert from 'assert';
 import type { WorkflowHandler, WorkflowNode } from '../../src/core/workflow/graph';
 import type { RenderParams } from '../../src/extension/workflow/protocol';
@@ -110,7 +111,7 @@ function sameSvg(page: RenderPage): Promise<boolean> {
   return page.page.evaluate(() => document.querySelector('#canvas svg')?.dataset.dlTestTag === 'before');
 }
 
-describe('e2e: workflow webview relabels in place while typing (headless Chromium)', function () {
+describe('e2e: workflow webview drawing in headless Chromium (relabel, full draws, errors, ELK)', function () {
   this.timeout(180_000);
   let page: RenderPage;
 
@@ -193,6 +194,39 @@ describe('e2e: workflow webview relabels in place while typing (headless Chromiu
     assert.strictEqual(answer.mode, 'full');
     assert.ok(!(await sameSvg(page)));
     assert.ok(await vertex(page, 'step: notify'), 'the new step is drawn');
+  });
+
+  it('text mermaid cannot draw keeps the last good diagram, with a note saying so', async () => {
+    const good = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.node')).length);
+    const bad = { ...params(saga()), mermaid: 'flowchart TD\n  n0["a"] -->> -->\n' };
+    await assert.rejects(page.render(bad), /Parse error|Expecting|Lexical/i);
+    const after = await page.page.evaluate(() => ({
+      nodes: Array.from(document.querySelectorAll('#canvas svg g.node')).length,
+      note: document.querySelector('#note')?.textContent ?? '',
+    }));
+    assert.strictEqual(after.nodes, good, 'the last good diagram stays');
+    assert.match(after.note, /could not be drawn.*showing the last good diagram/);
+    // The next good text draws again and clears the note.
+    await page.render(params(saga('charge-again')));
+    assert.strictEqual(await page.page.evaluate(() => document.querySelector('#note')?.textContent ?? ''), '');
+  });
+
+  it('a large handler is laid out with ELK, every node drawn and bound', async () => {
+    const h = saga();
+    const extra: WorkflowNode[] = Array.from({ length: 90 }, (_, i) => node(`step:extra-${i}`, 'step', `extra-${i}`, 20 + i));
+    const big: WorkflowHandler = {
+      ...h,
+      nodes: [...h.nodes.slice(0, -1), ...extra, h.nodes.at(-1)!],
+      edges: [
+        ...h.edges.slice(0, -1),
+        { from: 'step:ship', to: extra[0]!.id, label: null },
+        ...extra.slice(1).map((n, i) => ({ from: extra[i]!.id, to: n.id, label: null })),
+        { from: extra.at(-1)!.id, to: 'end', label: null },
+      ],
+    };
+    const answer = await page.render(params(big), 120_000);
+    assert.strictEqual(answer.layout, 'elk');
+    assert.strictEqual(answer.nodeCount, big.nodes.length);
   });
 
   it('a relabel overtakes a full layout still queued: the newest text wins', async () => {
