@@ -11,6 +11,7 @@ interface CodeServer {
   url: string;
   port: number;
   logFile: string;
+  userDataDir: string;
   folderUrl(folder: string, payload?: [string, string][]): string;
   remoteUri(p: string): string;
   stop(): Promise<void>;
@@ -129,6 +130,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * The extension's Output channel ("Durable Lens") as written to disk, one section per extension host (a window
+ * reload starts a new one): what a person would read in the Output panel, for failure messages.
+ */
+export function extensionLog(session: VsCodeSession, lastLines = 60): string {
+  const logs = path.join(session.server.userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Durable Lens.log') found.push(p);
+    }
+  };
+  if (fs.existsSync(logs)) walk(logs);
+  return found
+    .sort()
+    .map((f) => `--- ${path.relative(logs, f)}\n${fs.readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lastLines).join('\n')}`)
+    .join('\n');
 }
 
 export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
@@ -291,4 +313,65 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `\n${await detail().catch(() => '')}` : ''}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+// ---- save dialog and notifications (VS Code's "simple file dialog": a quick input where a path is typed) ----
+
+/**
+ * Waits for VS Code's save dialog: the quick input showing `title` with a suggested absolute path ending in
+ * `extension` (e.g. '.svg'). Returns the suggested path. (The simple file dialog shows a save dialog's title but
+ * not its saveLabel: its button says "OK".)
+ */
+export async function waitForSaveDialog(page: Page, title: string, extension: string, timeoutMs = 30_000): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  let value = '';
+  await waitUntil(`the save dialog "${title}"`, async () => {
+    if (!(await widget.isVisible())) return false;
+    value = await input.inputValue();
+    const shownTitle = await widget.locator('.quick-input-title').innerText();
+    return value.startsWith('/') && value.endsWith(extension) && shownTitle.includes(title);
+  }, timeoutMs, async () => `visible=${await widget.isVisible().catch(() => false)} title=${JSON.stringify(await widget.locator('.quick-input-title').innerText().catch(() => ''))} value=${JSON.stringify(await input.inputValue().catch(() => ''))}`);
+  return value;
+}
+
+/**
+ * Types an absolute path into the open save dialog and accepts it with Enter, as a person does. When the path is in
+ * another folder than the one listed, the dialog first moves there (one Enter may only navigate), so Enter is pressed
+ * again while the dialog still shows the same path. A validation message (e.g. the folder does not exist) fails.
+ */
+export async function acceptSaveDialog(page: Page, absolutePath: string, timeoutMs = 30_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  await input.fill(absolutePath);
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    // Let the dialog list the typed path's folder before accepting.
+    await page.waitForTimeout(400);
+    if (!(await widget.isVisible())) return;
+    const message = (await widget.locator('.quick-input-message').innerText().catch(() => '')).trim();
+    const value = await input.inputValue().catch(() => '');
+    if (message && /exist|valid|overwrite/i.test(message)) throw new Error(`the save dialog refused ${absolutePath}: ${message}`);
+    if (value !== absolutePath) throw new Error(`the save dialog changed the typed path to ${JSON.stringify(value)}`);
+    if (Date.now() > deadline) throw new Error(`the save dialog did not close after ${attempt} Enter presses`);
+    await page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  }
+}
+
+export interface NotificationToast {
+  readonly severity: 'error' | 'warning' | 'info' | 'unknown';
+  readonly message: string;
+}
+
+/** Notification toasts currently showing (bottom right), with their severity icon. */
+export async function notificationToasts(page: Page): Promise<NotificationToast[]> {
+  return page.locator('.notifications-toasts .notification-list-item').evaluateAll((items) =>
+    items.map((item) => {
+      const el = item as unknown as MiniElement;
+      const icon = el.querySelector('.notification-list-item-icon')?.getAttribute('class') ?? '';
+      const severity = /codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning' : /codicon-info/.test(icon) ? 'info' : 'unknown';
+      return { severity, message: (el.querySelector('.notification-list-item-message')?.textContent ?? '').trim() } as const;
+    }),
+  );
 }

@@ -18,7 +18,8 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
   copy.setAttribute('width', String(Math.ceil(width)));
   copy.setAttribute('height', String(Math.ceil(height)));
   copy.style.removeProperty('max-width');
-  for (const el of Array.from(copy.querySelectorAll('[tabindex],[role],[aria-label]'))) {
+  // The root too: mermaid puts a role on the <svg> itself, which querySelectorAll does not visit.
+  for (const el of [copy, ...Array.from(copy.querySelectorAll('[tabindex],[role],[aria-label]'))]) {
     el.removeAttribute('tabindex');
     el.removeAttribute('role');
   }

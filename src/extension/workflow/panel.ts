@@ -306,6 +306,8 @@ export class WorkflowPanel implements vscode.Disposable {
       defaultUri: dir ? vscode.Uri.joinPath(dir, safeName) : undefined,
       filters: result.format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
       saveLabel: `Export ${result.format.toUpperCase()}`,
+      // VS Code's simple file dialog (remote and web windows) shows the title but not saveLabel.
+      title: `Export Workflow Diagram as ${result.format.toUpperCase()}`,
     });
     if (!target) return { saved: false };
     const bytes = result.format === 'svg' ? Buffer.from(result.data, 'utf8') : Buffer.from(result.data, 'base64');
