@@ -98,6 +98,9 @@ export class WorkflowPanel implements vscode.Disposable {
   private parseError: string | null = null;
   private highlight: string | null = null;
   private rendered: PanelState['rendered'];
+  /** When the panel was revived after a reload, until its first drawing: logged, since a slow restore looks broken. */
+  private restoredAt: number | undefined;
+  private wasVisible: boolean;
 
   /** Opens the panel (or reveals the open one) on a document and optionally a handler. */
   static show(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uri: vscode.Uri | undefined, handler: string | null | undefined): WorkflowPanel {
@@ -124,7 +127,11 @@ export class WorkflowPanel implements vscode.Disposable {
     } catch {
       uri = undefined;
     }
-    return new WorkflowPanel(panel, context, log, uri, target?.handler ?? null);
+    log.info(`workflow: restoring the panel on ${uri?.toString() ?? 'no document'} (from ${state?.documentUri ? 'the webview state' : remembered ? 'the workspace memento' : 'nothing: it follows the active editor'})`);
+    const revived = new WorkflowPanel(panel, context, log, uri, target?.handler ?? null);
+    revived.restoredAt = performance.now();
+    revived.openInBackground();
+    return revived;
   }
 
   private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -147,6 +154,7 @@ export class WorkflowPanel implements vscode.Disposable {
     WorkflowPanel.current = this;
     this.documentUri = uri ?? this.activeScriptUri();
     this.handlerName = handler;
+    this.wasVisible = panel.visible;
     panel.iconPath = {
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
@@ -162,8 +170,14 @@ export class WorkflowPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
       panel.onDidChangeViewState(() => {
+        const shownAgain = panel.visible && !this.wasVisible;
+        this.wasVisible = panel.visible;
         // Hidden webviews lose their page (retainContextWhenHidden off); 'ready' arrives again when shown.
         if (!panel.visible) this.ready = false;
+        // A page that said 'ready' while the host still had the panel as hidden (view states and messages
+        // travel separately, e.g. while a window restores) got nothing: draw now rather than wait for a 'ready'
+        // that will not come again.
+        else if (shownAgain && this.ready && this.dirty) this.update('shown');
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
@@ -242,6 +256,7 @@ export class WorkflowPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready':
+          if (this.restoredAt !== undefined) this.log.info(`workflow: the restored view loaded after ${(performance.now() - this.restoredAt).toFixed(0)} ms`);
           this.ready = true;
           // The page is new (first open, shown again, or restored): it needs the full render.
           this.dirty = true;
@@ -250,6 +265,10 @@ export class WorkflowPanel implements vscode.Disposable {
         case 'rendered':
           this.rendered = { seq: m.seq, nodeCount: m.nodeCount, ms: m.ms, layout: m.layout };
           this.log.debug(`workflow: rendered #${m.seq}, ${m.nodeCount} nodes in ${m.ms.toFixed(0)} ms (${m.layout})`);
+          if (this.restoredAt !== undefined) {
+            this.log.info(`workflow: the restored panel drew ${m.nodeCount} nodes ${(performance.now() - this.restoredAt).toFixed(0)} ms after it was revived`);
+            this.restoredAt = undefined;
+          }
           WorkflowPanel.changeEmitter.fire(this.state);
           break;
         case 'renderError':
@@ -326,6 +345,20 @@ export class WorkflowPanel implements vscode.Disposable {
     const last = this.context.workspaceState.get<RememberedTarget>(LAST_TARGET_KEY);
     if (last?.documentUri === documentUri && last.handler === handler) return;
     void this.context.workspaceState.update(LAST_TARGET_KEY, { documentUri, handler } satisfies RememberedTarget);
+  }
+
+  /**
+   * After a reload the panel's file is usually not open (its editor tab, if any, is not loaded until shown): open
+   * it while the page loads, so the first 'ready' is answered at once. Failure is reported by update(), which
+   * tries again.
+   */
+  private openInBackground(): void {
+    const uri = this.documentUri;
+    if (!uri || this.document()) return;
+    vscode.workspace.openTextDocument(uri).then(
+      () => undefined,
+      (err) => this.log.warn(`workflow: cannot open ${uri.toString()} for the restored panel: ${errorText(err)}`)
+    );
   }
 
   private activeScriptUri(): vscode.Uri | undefined {
