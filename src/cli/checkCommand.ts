@@ -9,10 +9,9 @@ import { effectiveSeverities, loadProjectConfig, mergeLensConfigs, parseLensConf
 import { FORMATS, fileUri, renderJson, renderSarif, renderText, type CliDiagnostic, type Format } from './formats';
 import { loadTypeScript } from './loadTypeScript';
 import type { CliIo } from './io';
-import { toolInfo } from './toolInfo';
+import { isSourceFile, listSources } from './sources';
+import { ruleDocMarkdown, toolInfo } from './toolInfo';
 
-/** Extensions searched in folders given as arguments. */
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '.cjs'];
 const JS_EXTENSIONS = /\.(jsx?|mjs|cjs)$/i;
 /** The tsserver plugin's package name, as written in tsconfig compilerOptions.plugins. */
 const PLUGIN_NAME = 'durable-lens-tsplugin';
@@ -116,7 +115,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   const info = toolInfo();
   if (args.format === 'json') io.out(renderJson(diagnostics));
   else if (args.format === 'sarif') {
-    io.out(renderSarif(diagnostics, { toolVersion: info.version, docsBaseUrl: info.docsBaseUrl, informationUri: info.homepage, srcRootUri: fileUri(cwd) + '/' }));
+    io.out(renderSarif(diagnostics, { toolVersion: info.version, informationUri: info.homepage, ruleHelpMarkdown: (id) => ruleDocMarkdown(id, info), srcRootUri: fileUri(cwd) + '/' }));
   } else io.out(renderText(diagnostics, checked, io.color));
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
@@ -229,30 +228,4 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isSourceFile(f: string): boolean {
-  return SOURCE_EXTENSIONS.some((e) => f.endsWith(e)) && !/\.d\.[mc]?ts$/.test(f);
-}
-
-/** Source files under a folder, node_modules and dot-folders skipped, in a stable order. */
-export function listSources(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-        walk(path.join(d, e.name));
-      } else if (e.isFile() && isSourceFile(e.name)) out.push(path.join(d, e.name));
-    }
-  };
-  walk(dir);
-  return out;
 }

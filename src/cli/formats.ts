@@ -77,25 +77,36 @@ const SARIF_LEVEL: Record<Severity, sarif.Result.level> = { error: 'error', warn
 
 export interface SarifOptions {
   readonly toolVersion: string;
-  /** Base of the rule documentation pages: `${docsBaseUrl}/<rule-id>.md`. */
-  readonly docsBaseUrl: string;
-  readonly informationUri: string;
+  /** The tool's home page (driver.informationUri); omitted when unknown rather than guessed. */
+  readonly informationUri?: string;
+  /**
+   * The markdown of a rule's documentation page (docs/rules/<id>.md shipped in the package), put in the rule's
+   * `help.markdown`, which GitHub code scanning shows with each alert.
+   */
+  readonly ruleHelpMarkdown?: (ruleId: RuleId) => string | undefined;
   /** file:// URI of the directory the relative artifact URIs are relative to (ends with '/'). */
   readonly srcRootUri: string;
 }
 
-/** SARIF 2.1.0 with every rule described, relative artifact URIs under %SRCROOT% and 1-based regions. */
+/**
+ * SARIF 2.1.0 with every rule described, relative artifact URIs under %SRCROOT% and 1-based regions.
+ * No `helpUri`: SARIF wants an absolute URI there, and the documentation's only home is the installed package
+ * (a file:// path on the machine that ran the check means nothing where the log is read), so each rule's page
+ * travels inside the log as `help.markdown` instead, always matching the version that produced the results.
+ */
 export function renderSarif(diagnostics: readonly CliDiagnostic[], opts: SarifOptions): string {
-  const rules: sarif.ReportingDescriptor[] = RULE_IDS.map((id) => ({
-    id,
-    name: id.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-    shortDescription: { text: RULE_CATALOG[id].summary },
-    fullDescription: { text: RULE_CATALOG[id].summary },
-    helpUri: `${opts.docsBaseUrl}/${id}.md`,
-    help: { text: `${RULE_CATALOG[id].summary} See ${opts.docsBaseUrl}/${id}.md` },
-    defaultConfiguration: { level: SARIF_LEVEL[RULE_CATALOG[id].defaultSeverity] },
-    properties: { tags: ['replay-safety', 'durable-functions'] },
-  }));
+  const rules: sarif.ReportingDescriptor[] = RULE_IDS.map((id) => {
+    const markdown = opts.ruleHelpMarkdown?.(id);
+    return {
+      id,
+      name: id.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+      shortDescription: { text: RULE_CATALOG[id].summary },
+      fullDescription: { text: RULE_CATALOG[id].summary },
+      help: markdown ? { text: `${RULE_CATALOG[id].summary} Documentation: docs/rules/${id}.md in the durable-lens package.`, markdown } : { text: RULE_CATALOG[id].summary },
+      defaultConfiguration: { level: SARIF_LEVEL[RULE_CATALOG[id].defaultSeverity] },
+      properties: { tags: ['replay-safety', 'durable-functions'] },
+    };
+  });
   const results: sarif.Result[] = diagnostics.map((d) => ({
     ruleId: d.rule,
     ruleIndex: RULE_IDS.indexOf(d.rule),
@@ -115,7 +126,7 @@ export function renderSarif(diagnostics: readonly CliDiagnostic[], opts: SarifOp
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'durable-lens', version: opts.toolVersion, semanticVersion: opts.toolVersion, informationUri: opts.informationUri, rules } },
+        tool: { driver: { name: 'durable-lens', version: opts.toolVersion, semanticVersion: opts.toolVersion, ...(opts.informationUri ? { informationUri: opts.informationUri } : {}), rules } },
         originalUriBaseIds: { '%SRCROOT%': { uri: opts.srcRootUri } },
         columnKind: 'utf16CodeUnits',
         results,

@@ -10,6 +10,7 @@ import { buildInvokeResolver, type InvokeTargetResolver } from '../core/workflow
 import { graphJson } from '../core/workflow/json';
 import { renderMermaid } from '../core/workflow/mermaid';
 import { loadTypeScript } from './loadTypeScript';
+import { walkSources } from './sources';
 
 export interface GraphIo {
   out(text: string): void;
@@ -117,8 +118,9 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ');
 }
 
-const SCAN_EXTENSIONS = /\.(ts|tsx|js|mjs|cjs)$/;
-const SCAN_SKIP = new Set(['node_modules', 'out', 'dist', 'build', 'coverage']);
+/** How far `invoke` targets are looked for around the handler: folder levels below it, and parsed files. */
+const SCAN_MAX_DEPTH = 3;
+const SCAN_MAX_FILES = 500;
 
 /**
  * `invoke` targets are other functions, usually not imported by the handler: look for them among the
@@ -130,30 +132,16 @@ function lazyInvokeResolver(tsm: TS, program: ts.Program, dir: string): InvokeTa
     if (!r) {
       const files = new Map<string, ts.SourceFile>();
       for (const sf of program.getSourceFiles()) files.set(path.resolve(sf.fileName), sf);
-      const walk = (d: string, depth: number): void => {
-        if (depth > 3 || files.size > 500) return;
-        let entries: fs.Dirent[];
+      for (const full of walkSources(dir, { maxDepth: SCAN_MAX_DEPTH })) {
+        if (files.size > SCAN_MAX_FILES) break;
+        if (files.has(full)) continue;
         try {
-          entries = fs.readdirSync(d, { withFileTypes: true });
+          const text = fs.readFileSync(full, 'utf8');
+          if (text.includes('withDurableExecution') || text.includes('DurableExecutionHandler') || text.includes('DurableHandler')) files.set(full, tsm.createSourceFile(full, text, tsm.ScriptTarget.Latest, true));
         } catch {
-          return;
+          // unreadable: not a target
         }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const e of entries) {
-          const full = path.join(d, e.name);
-          if (e.isDirectory()) {
-            if (!e.name.startsWith('.') && !SCAN_SKIP.has(e.name)) walk(full, depth + 1);
-          } else if (SCAN_EXTENSIONS.test(e.name) && !e.name.endsWith('.d.ts') && !files.has(full)) {
-            try {
-              const text = fs.readFileSync(full, 'utf8');
-              if (text.includes('withDurableExecution') || text.includes('DurableExecutionHandler') || text.includes('DurableHandler')) files.set(full, tsm.createSourceFile(full, text, tsm.ScriptTarget.Latest, true));
-            } catch {
-              // unreadable: not a target
-            }
-          }
-        }
-      };
-      walk(dir, 0);
+      }
       r = buildInvokeResolver(tsm, [...files.values()]);
     }
     return r(target);
