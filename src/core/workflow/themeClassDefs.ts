@@ -172,7 +172,7 @@ const FALLBACKS: Record<ThemeKind, Record<ThemeColorId, Hex | null>> = {
   },
 };
 
-type Accent = 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'yellow' | 'teal' | 'azure' | 'indigo' | 'pink' | 'olive' | 'violet' | 'plum' | 'neutral';
+type Accent = 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'yellow' | 'teal' | 'azure' | 'indigo' | 'pink' | 'olive' | 'violet' | 'mauve' | 'plum' | 'neutral';
 
 /**
  * The accent of each class renderMermaid defines. Families follow the kinds (callbacks pink, containers
@@ -191,10 +191,10 @@ const KIND_ACCENTS: ReadonlyArray<readonly [string, Accent, string?]> = [
   ['k-runInChildContext', 'teal'],
   ['k-parallel', 'indigo'],
   ['k-map', 'azure'],
-  ['k-promise-all', 'purple'],
-  ['k-promise-allSettled', 'violet'],
+  ['k-promise-all', 'violet'],
+  ['k-promise-allSettled', 'mauve'],
   ['k-promise-any', 'plum'],
-  ['k-promise-race', 'purple', '2 2'],
+  ['k-promise-race', 'violet', '2 2'],
   ['k-decision', 'olive'],
   ['k-loop', 'green'],
   ['k-catch', 'red'],
@@ -265,6 +265,7 @@ export function diagramTheme(kind: ThemeKind, given: Partial<Record<ThemeColorId
     violet: mix(purple, blue, 0.3),
     plum: mix(purple, red, 0.3),
     neutral: mix(bg, fg, 0.55),
+    mauve: mix(purple, mix(bg, fg, 0.55), 0.35),
   };
   const border = c.contrastBorder ?? fg;
   const classes: Record<string, ClassStyle> = {};
