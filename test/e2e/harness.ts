@@ -170,6 +170,18 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * "Developer: Reload Window", the way a person reloads VS Code, then waits for the new workbench. Unlike a
+ * browser reload (page.reload()), which saves the UI state only optimistically, the command has the workbench
+ * save its state first (open editors, the active tab, webview state), so what comes back is what was on screen.
+ */
+export async function reloadWindow(page: Page, timeoutMs = 120_000): Promise<void> {
+  const reloaded = page.waitForEvent('domcontentloaded', { timeout: timeoutMs });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await waitForWorkbench(page, timeoutMs);
+}
+
 /** Quick open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   await page.keyboard.press('Control+P');

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { copyWorkspace, findWebviewFrame, openFile, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { copyWorkspace, extensionLog, findWebviewFrame, openFile, REPO_ROOT, reloadWindow, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /**
  * The little of the DOM the page.evaluate callbacks below use: this tsconfig has no DOM lib (on purpose);
@@ -192,7 +192,7 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
     await vs!.screenshot('workflow-4-hostile-names');
   });
 
-  it('hidden and shown again, the panel keeps its zoom (saved state)', async function () {
+  it('hidden and shown again, and after a window reload, the panel keeps its diagram and zoom (saved state, serializer)', async function () {
     const { page } = vs!;
     let frame = await diagramFrame(page);
     await frame.click('#toolbar #zoom-in');
@@ -214,9 +214,24 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
     await waitUntil('the diagram drawn again', async () => (await labels(frame)).some((l) => l.includes('<script>alert(1)</script>')), 60_000);
     await waitUntil('the zoom restored', async () => (await transform()) === before, 15_000, transform);
 
-    // The window-reload half of this test (the serializer bringing the panel back) timed out in code-server on a
-    // fresh clone on 2026-11-27: the revived panel never drew. It is recorded on issue 3 as open work rather than
-    // left failing here.
     await vs!.screenshot('workflow-5-zoom-kept');
+
+    // A window reload destroys every page and the extension host: the serializer brings the panel back on the
+    // same file (which the host reopens itself), drawn, at the zoom the page had saved. Reloaded with the command
+    // a person uses: a browser reload (page.reload()) saves the workbench state only optimistically, and when it
+    // is lost the tab comes back behind the editor that was active a little earlier (the panel is then revived
+    // when its tab is clicked).
+    const t0 = Date.now();
+    await reloadWindow(page);
+    const failed = async () => {
+      await vs!.screenshot('workflow-6-after-reload-failed');
+      return `labels ${JSON.stringify(await labels(frame).catch(() => []))}\n${extensionLog(vs!)}`;
+    };
+    await waitUntil('the Workflow tab back after the reload', async () => (await panelTab.count()) > 0, 60_000, failed);
+    frame = await findWebviewFrame(page, '#canvas svg g.node', 120_000).catch(async (err: Error) => assert.fail(`${err.message}\n${await failed()}`));
+    await waitUntil('the same diagram drawn after the reload', async () => (await labels(frame)).some((l) => l.includes('<script>alert(1)</script>')), 60_000, failed);
+    console.log(`      window reload to the restored diagram: ${Date.now() - t0} ms`);
+    await waitUntil('the zoom kept across the reload', async () => (await transform()) === before, 15_000, async () => `${await transform()} (before: ${before})\n${await failed()}`);
+    await vs!.screenshot('workflow-6-after-reload');
   });
 });
