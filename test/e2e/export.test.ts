@@ -166,6 +166,10 @@ function assertPng(file: string): { width: number; height: number } {
   return size;
 }
 
+function statusBarText(page: Page): Promise<string> {
+  return page.locator('.part.statusbar').innerText().catch(() => '');
+}
+
 /** The command's format pick (its placeholder is the question). */
 function formatPick(page: Page) {
   return page.locator('.quick-input-widget input.input[placeholder="Export the workflow diagram as"]');
@@ -279,10 +283,12 @@ describe('e2e: export the workflow diagram through the save dialog (packaged .vs
       const target = path.join(workspace, `from-command.${format.toLowerCase()}`);
       await acceptSaveDialog(page, target);
       await waitUntil(`${target} written`, async () => fs.existsSync(target) && fs.statSync(target).size > 0, 30_000);
+      // The panel's status line is for its own buttons; the command confirms in the status bar.
+      await waitUntil('the export confirmed in the status bar', async () => (await statusBarText(page)).includes(`workflow diagram exported as ${format}`), 10_000, () => statusBarText(page));
+      if (format === 'PNG') await vs!.screenshot('export-4-command-saved');
       if (format === 'SVG') await assertStandaloneSvg(page, target);
       else assertPng(target);
     }
-    await vs!.screenshot('export-4-command-saved');
     await assertNoErrorToast(page);
   });
 
@@ -312,6 +318,7 @@ describe('e2e: export the workflow diagram through the save dialog (packaged .vs
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
     await page.waitForTimeout(1500);
     assert.deepStrictEqual(listTree(workspace), before, 'no file written by the cancelled command');
+    assert.ok(!(await statusBarText(page)).includes('exported'), 'nothing said to be exported');
     await assertNoErrorToast(page);
   });
 });

@@ -115,7 +115,10 @@ async function exportWorkflow(log: vscode.LogOutputChannel, formatArg: unknown):
   }
   if (!format) return false;
   try {
-    return await panel.exportDiagram(format);
+    const saved = await panel.exportDiagram(format);
+    // The toolbar buttons confirm in the panel; from the palette, the status bar is the only place that says so.
+    if (saved) vscode.window.setStatusBarMessage(`Durable Lens: workflow diagram exported as ${format.toUpperCase()}`, 5000);
+    return saved;
   } catch (err) {
     log.error(`workflow: export failed: ${err instanceof Error ? err.message : String(err)}`);
     void vscode.window.showErrorMessage(`Durable Lens: export failed: ${err instanceof Error ? err.message : String(err)}`);
