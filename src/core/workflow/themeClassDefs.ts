@@ -202,8 +202,11 @@ const KIND_ACCENTS: ReadonlyArray<readonly [string, Accent, string?]> = [
   ['k-dynamic', 'neutral', '5 4'],
 ];
 
-/** How much of the accent goes into a node's fill: enough to tell the kinds apart, little enough to read. */
-const FILL_ALPHA: Record<ThemeKind, number> = { light: 0.1, dark: 0.2, highContrast: 0, highContrastLight: 0 };
+/**
+ * How much of the accent goes into a node's fill, on a light and on a dark background: enough to tell the
+ * kinds apart, little enough to read (dark backgrounds need more to show at all).
+ */
+const FILL_ALPHA = { light: 0.1, dark: 0.2 } as const;
 const MIN_TEXT_CONTRAST = 4.5;
 
 /**
@@ -267,7 +270,8 @@ export function diagramTheme(kind: ThemeKind, given: Partial<Record<ThemeColorId
     neutral: mix(bg, fg, 0.55),
     mauve: mix(purple, mix(bg, fg, 0.55), 0.35),
   };
-  const border = c.contrastBorder ?? fg;
+  // The theme's contrast border, unless it would not show on the background.
+  const border = c.contrastBorder && contrastRatio(c.contrastBorder, bg) >= 3 ? c.contrastBorder : fg;
   const classes: Record<string, ClassStyle> = {};
   for (const [name, accent, dash] of KIND_ACCENTS) {
     if (hc) {
@@ -276,7 +280,7 @@ export function diagramTheme(kind: ThemeKind, given: Partial<Record<ThemeColorId
       continue;
     }
     const stroke = accents[accent];
-    let alpha = FILL_ALPHA[kind];
+    let alpha: number = dark ? FILL_ALPHA.dark : FILL_ALPHA.light;
     let fill = mix(bg, stroke, alpha);
     // Keep the label readable whatever the theme's accents are: thin the tint until it is.
     while (contrastRatio(fg, fill) < MIN_TEXT_CONTRAST && alpha > 0) {
