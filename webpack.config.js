@@ -95,7 +95,13 @@ module.exports = (_env, argv) => {
             // edge: a version-pinned patch that fails the build if its code is absent caches the copy.
             {
               test: path.join(__dirname, 'node_modules/@mermaid-js/layout-elk/dist/chunks/mermaid-layout-elk.esm.min/chunk-PI4FTPSL.mjs'),
-              use: [{ loader: path.join(__dirname, 'webview/build/elkConfigLoader.js') }],
+              use: [{ loader: path.join(__dirname, 'webview/build/elkConfigLoader.js') }, { loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
+            },
+            // mermaid's sanitizeText (and layout-elk's copy above) runs DOMPurify twice per label per use: a
+            // version-pinned patch remembers its answers per text (see the loader for why that is safe).
+            {
+              test: path.join(__dirname, 'node_modules/mermaid/dist/chunks/mermaid.esm.min/chunk-QJSWEUOL.mjs'),
+              use: [{ loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
             },
           ],
         },

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     const full: number[] = [];
     const fullCpu: number[] = [];
     const fullHost: number[] = [];
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < 9; k++) {
       doc = { text: handlerSource(100 + k + 1), version: doc.version + 1 };
       const t0 = performance.now();
       const { params } = infer();

@@ -164,6 +164,20 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
     }));
     assert.deepStrictEqual([found.imgs, found.bolds, found.pwned], [0, 0, 0]);
     assert.ok(found.text.includes(hostile), `the literal name is shown: ${JSON.stringify(found.text)}`);
+    // Full draws of the same name, the second one answered from the remembered sanitizer results
+    // (webview/build/sanitizeMemoLoader.js): still text only.
+    for (let i = 0; i < 2; i++) {
+      documentUri = `file://${FILE}?hostile=${i}`;
+      assert.strictEqual((await page.render(params(saga('charge', hostile)))).mode, 'full');
+      const again = await page.page.evaluate(() => ({
+        imgs: document.querySelectorAll('#canvas img').length,
+        bolds: document.querySelectorAll('#canvas svg b').length,
+        pwned: (globalThis as unknown as { __pwned?: number }).__pwned ?? 0,
+        text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()),
+      }));
+      assert.deepStrictEqual([again.imgs, again.bolds, again.pwned], [0, 0, 0], `full draw ${i + 1}`);
+      assert.ok(again.text.includes(hostile), `full draw ${i + 1}: ${JSON.stringify(again.text)}`);
+    }
   });
 
   it('a click on a relabelled node reveals it under its new id', async () => {
