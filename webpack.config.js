@@ -91,17 +91,18 @@ module.exports = (_env, argv) => {
         module: {
           rules: [
             tsRule(path.join(__dirname, 'webview', 'tsconfig.json')),
-            // layout-elk's copy of mermaid's getConfig deep-copies the whole configuration per node and
-            // edge: a version-pinned patch that fails the build if its code is absent caches the copy.
+            // mermaid's getConfig (and layout-elk's copy of it) deep-copies the whole configuration per node
+            // and edge: a version-pinned patch that fails the build if its code is absent caches the copy.
             {
               test: path.join(__dirname, 'node_modules/@mermaid-js/layout-elk/dist/chunks/mermaid-layout-elk.esm.min/chunk-PI4FTPSL.mjs'),
-              use: [{ loader: path.join(__dirname, 'webview/build/elkConfigLoader.js') }, { loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
+              use: [{ loader: path.join(__dirname, 'webview/build/configCopyLoader.js') }, { loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
             },
             // mermaid's sanitizeText (and layout-elk's copy above) runs DOMPurify twice per label per use: a
-            // version-pinned patch remembers its answers per text (see the loader for why that is safe).
+            // version-pinned patch remembers its answers per text (see the loader for why that is safe);
+            // mermaid's own getConfig copy is cached like layout-elk's.
             {
               test: path.join(__dirname, 'node_modules/mermaid/dist/chunks/mermaid.esm.min/chunk-QJSWEUOL.mjs'),
-              use: [{ loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
+              use: [{ loader: path.join(__dirname, 'webview/build/configCopyLoader.js') }, { loader: path.join(__dirname, 'webview/build/sanitizeMemoLoader.js') }],
             },
           ],
         },

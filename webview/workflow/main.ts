@@ -196,6 +196,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   shownText = text;
   shownElk = elk;
   approximate = false;
+  prefetchElk();
   const svg = currentSvg();
   if (svg) {
     const { width, height } = svgSize(svg);
@@ -578,9 +579,19 @@ updateButtons();
 channel.post({ type: 'ready' });
 
 /**
- * While the host infers the first graph, load mermaid's flowchart code and run it once on a tiny graph
- * (and fetch the ELK chunk), so the first real draw does not pay for loading and compiling them. Draws
- * queue behind this, so it never races one.
+ * The layout-elk chunk (with elkjs) is large: fetched and compiled a moment after the first diagram is on
+ * screen (not before it, where it would compete with the first draw), so a switch to ELK does not wait.
+ */
+let elkPrefetch: ReturnType<typeof setTimeout> | undefined;
+function prefetchElk(): void {
+  if (elkPrefetch !== undefined) return;
+  elkPrefetch = setTimeout(() => void elkLayouts[0]?.loader().catch(() => undefined), 1000);
+}
+
+/**
+ * While the host infers the first graph, load mermaid's flowchart code and run it once on a tiny graph, so
+ * the first real draw does not pay for loading and compiling it. Draws queue behind this, so it never
+ * races one.
  */
 async function warmUp(): Promise<void> {
   try {
@@ -591,8 +602,6 @@ async function warmUp(): Promise<void> {
   } finally {
     renderHost.replaceChildren();
   }
-  // The layout-elk chunk (with elkjs) is large: fetch and compile it when idle; only drawing runs it.
-  setTimeout(() => void elkLayouts[0]?.loader().catch(() => undefined), 0);
 }
 drawing = warmUp();
 

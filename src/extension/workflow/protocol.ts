@@ -151,8 +151,9 @@ export interface WorkflowViewState {
 
 /**
  * Above this many nodes the webview lays out with ELK instead of dagre (when layout is 'auto'). Measured in
- * headless Chromium (bench/render.ts, full draws): about the same cost at 40 nodes, ELK ~35% cheaper at 132
- * and ~45% at 300, and ELK keeps subgraph titles apart where dagre overlaps them. Small handlers keep
- * dagre's familiar look; the toolbar can force either.
+ * headless Chromium (bench/render.ts, full draws, with the build's getConfig and sanitizer patches): dagre
+ * is cheaper at 60 nodes, the two cost about the same at 132, ELK is ~15% cheaper at 300, and ELK keeps
+ * subgraph titles apart where dagre overlaps them. Small handlers keep dagre's familiar look; the toolbar
+ * can force either.
  */
 export const ELK_THRESHOLD = 80;
