@@ -199,17 +199,7 @@ describe('e2e: export the workflow diagram through the save dialog (packaged .vs
     workspace = copyWorkspace();
     vs = await startVsCode({ workspace });
     const { page } = vs;
-    for (let attempt = 1; ; attempt++) {
-      // Quick open can miss its window while the file index warms up on a busy machine.
-      try {
-        await openFile(page, SAGA);
-        break;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(2000);
-      }
-    }
+    await openFile(page, SAGA);
     await runCommand(page, 'Durable Lens: Show Workflow');
     frame = await diagramFrame(page);
   });

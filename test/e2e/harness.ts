@@ -182,8 +182,25 @@ export async function reloadWindow(page: Page, timeoutMs = 120_000): Promise<voi
   await waitForWorkbench(page, timeoutMs);
 }
 
-/** Quick open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. */
+/**
+ * Quick open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. Quick open can miss
+ * its 20 s window while the file index warms up on a busy machine, so a failed attempt is retried (3 in all).
+ */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await quickOpen(page, relativePath);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`      quick open of ${relativePath} failed (attempt ${attempt}), retrying`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  }
+}
+
+async function quickOpen(page: Page, relativePath: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });

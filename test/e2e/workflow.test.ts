@@ -56,21 +56,6 @@ async function focusEditorTab(page: Page, tabName: string): Promise<void> {
   await waitUntil('the keyboard in the text editor', () => page.evaluate(() => document.activeElement?.closest('.monaco-editor') != null), 10_000);
 }
 
-/** Quick open can miss its 20 s window while the file index warms up on a busy machine: try again. */
-async function openFileRetrying(page: Page, relativePath: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await openFile(page, relativePath);
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      console.log(`      quick open of ${relativePath} failed (attempt ${attempt}), retrying`);
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(2000);
-    }
-  }
-}
-
 describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
   this.timeout(600_000);
   let vs: VsCodeSession | undefined;
@@ -99,7 +84,7 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
 
   it('Show Workflow draws the order saga; clicking a node moves the editor cursor to its line', async function () {
     const { page } = vs!;
-    await openFileRetrying(page, SAGA);
+    await openFile(page, SAGA);
     await runCommand(page, 'Durable Lens: Show Workflow');
     const frame = await diagramFrame(page);
     await waitUntil('the saga operations in the diagram', async () => (await labels(frame)).some((l) => l.includes('step: notify-customer')), 60_000);
@@ -165,7 +150,7 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
 
   it('the hostile-names fixture shows its names as text and runs nothing', async function () {
     const { page } = vs!;
-    await openFileRetrying(page, HOSTILE);
+    await openFile(page, HOSTILE);
     await runCommand(page, 'Durable Lens: Show Workflow');
     const frame = await diagramFrame(page);
     await waitUntil('the hostile names in the diagram', async () => (await labels(frame)).some((l) => l.includes('<script>alert(1)</script>')), 60_000, async () => JSON.stringify(await labels(frame)));
@@ -206,7 +191,7 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
     // destroyed), then show it again: the new page restores zoom and pan from the saved state.
     const panelTab = page.locator('.tabs-container .tab', { hasText: 'Workflow:' }).first();
     await panelTab.click();
-    await openFileRetrying(page, 'README.md');
+    await openFile(page, 'README.md');
     await waitUntil('the panel hidden', async () => !(await panelTab.getAttribute('class'))?.includes('active'), 10_000);
     await waitUntil('the hidden page destroyed', async () => frame.isDetached(), 15_000);
     await panelTab.click();
