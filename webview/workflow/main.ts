@@ -135,9 +135,18 @@ function configure(elk: boolean): void {
     // HTML labels: the renderer escapes names as `#code;` entities, which only HTML labels decode
     // (SVG text labels would show `&#60;` literally). mermaid sanitises them with DOMPurify.
     htmlLabels: true,
-    flowchart: { htmlLabels: true, useMaxWidth: false },
+    // (Only the top-level htmlLabels: mermaid 11 deprecates flowchart.htmlLabels.)
+    flowchart: { useMaxWidth: false },
     fontFamily: String(currentTheme.variables.fontFamily),
   });
+}
+
+/**
+ * The text mermaid draws for `params`: the host's text in the direction the user picked, with the node
+ * colours of the current theme. Both paths (full draw and relabel) compare and draw exactly this.
+ */
+function preparedText(params: RenderParams): string {
+  return themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
 }
 
 /** Rewrites the direction of the first `flowchart`/`graph` header; leaves other text alone. */
@@ -164,7 +173,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
     return;
   }
   const elk = useElk(params);
-  const text = themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
+  const text = preparedText(params);
   configure(elk);
   let svgText: string;
   let parsed = started;
@@ -317,7 +326,7 @@ function tryRelabel(params: RenderParams): boolean {
   if (shown.documentUri !== params.documentUri || shown.handler !== params.handler || useElk(params) !== shownElk) return false;
   const svg = currentSvg();
   if (!svg) return false;
-  const text = themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
+  const text = preparedText(params);
   const changes = labelChanges(shownText, text);
   if (!changes) return false;
   const result = relabel(svg, changes);
