@@ -1,8 +1,11 @@
 // Runs in the CLI (dist/cli.js, bin `durable-lens`): parses the command line and dispatches to a command.
 // Exit codes: 0 clean, 1 error-severity diagnostics, 2 bad usage or failure.
 import { CheckFailure, UsageError, runCheckCommand } from './checkCommand';
+import { runExecutionsCommand } from './executionsCommand';
 import { runGraphCommand } from './graphCommand';
+import { runHistoryCommand } from './historyCommand';
 import { processIo, type CliIo } from './io';
+import { runRunCommand } from './runCommand';
 import { toolInfo } from './toolInfo';
 
 export const USAGE = `Usage: durable-lens <command> [options]
@@ -14,6 +17,14 @@ Commands:
         Exit 0 clean, 1 when any error-severity diagnostic, 2 on bad usage or failure.
   graph FILE [--handler NAME] [--format mermaid|json]
         The workflow inferred from a handler.
+  history [--source FILE] [--format text|json|mermaid] (HISTORY.json | --arn ARN [--region R] [--profile P] [--endpoint URL])
+        One execution: its operations and events, from a history file or from Lambda.
+  executions FUNCTION [--status S]… [--since ISO] [--until ISO] [--name N] [--max N] [--format text|json]
+        [--region R] [--profile P] [--endpoint URL]
+        Executions of a durable function, newest first.
+  run FILE [--handler NAME] [--event JSON | --event-file F] [--out HISTORY.json] [--no-skip-time]
+        Run a handler locally with the AWS testing SDK and print or save its history.
+        Exit 0 when the execution succeeded, 1 when it failed.
 
 Options:
   --help       Show this help
@@ -47,9 +58,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'graph':
         return await runGraphCommand(rest, io);
       case 'history':
+        return await runHistoryCommand(rest, io);
+      case 'executions':
+        return await runExecutionsCommand(rest, io);
       case 'run':
-        io.err(`durable-lens ${command}: not available yet in this version\n`);
-        return 2;
+        return await runRunCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
