@@ -1,5 +1,7 @@
-// Runs in a webview: the one module that talks to the extension host (acquireVsCodeApi, notifications,
-// requests with ids and timeouts, saved UI state).
+// Runs in a webview: the browser half of the generic webview host (src/extension/shared/webviewHost.ts) — the
+// one module that talks to the extension host (acquireVsCodeApi, notifications, requests with ids and the
+// shared timeout, saved UI state).
+import { IPC_REQUEST_TIMEOUT_MS, isIpcMessage, isIpcRequest, isIpcResponse, toIpcError, type RequestTable } from '../../src/extension/shared/ipc';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -12,7 +14,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** A failure crossing the host/webview boundary, with a machine-readable reason. */
 export class HostRequestError extends Error {
   constructor(
-    readonly reason: 'timeout' | 'remote' | 'disposed',
+    readonly reason: 'timeout' | 'remote' | 'disposed' | string,
     message: string
   ) {
     super(message);
@@ -25,14 +27,11 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-/** A table of request methods: each with its params and result types. */
-type RequestMap<R> = { [K in keyof R]: { params: unknown; result: unknown } };
-
 /**
  * Typed channel to the host. `Out` are notifications we send, `In` what we receive, `OutReq` the
- * requests we may send, `InReq` the requests the host may send us (answered by `handleRequest`).
+ * requests we may send, `InReq` the requests the host may send us (answered by `handleRequests`).
  */
-export class HostChannel<Out extends { type: string }, In extends { type: string }, OutReq extends RequestMap<OutReq>, InReq extends RequestMap<InReq>, State> {
+export class HostChannel<Out extends { type: string }, In extends { type: string }, OutReq extends RequestTable<OutReq>, InReq extends RequestTable<InReq>, State> {
   // acquireVsCodeApi may be called once per page load: keep it here and nowhere else.
   private readonly api: VsCodeApi = acquireVsCodeApi();
   private nextId = 1;
@@ -48,7 +47,7 @@ export class HostChannel<Out extends { type: string }, In extends { type: string
     this.api.postMessage(message);
   }
 
-  request<M extends keyof OutReq & string>(method: M, params: OutReq[M]['params'], timeoutMs = 60_000): Promise<OutReq[M]['result']> {
+  request<M extends keyof OutReq & string>(method: M, params: OutReq[M]['params'], timeoutMs = IPC_REQUEST_TIMEOUT_MS): Promise<OutReq[M]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -78,36 +77,31 @@ export class HostChannel<Out extends { type: string }, In extends { type: string
   }
 
   private receive(data: unknown): void {
-    if (!data || typeof data !== 'object' || typeof (data as { type?: unknown }).type !== 'string') return;
-    const message = data as { type: string; id?: number; method?: string; params?: unknown; result?: unknown; error?: { reason: string; message: string } };
-    if (message.type === 'response' && typeof message.id === 'number') {
-      const pending = this.pending.get(message.id);
+    if (!isIpcMessage(data)) return;
+    if (isIpcResponse(data)) {
+      const pending = this.pending.get(data.id);
       if (!pending) return; // timed out already: the late answer has nobody waiting
-      this.pending.delete(message.id);
+      this.pending.delete(data.id);
       clearTimeout(pending.timer);
-      if (message.error) pending.reject(new HostRequestError('remote', message.error.message));
-      else pending.resolve(message.result);
+      if (data.error) pending.reject(new HostRequestError(data.error.reason || 'remote', data.error.message));
+      else pending.resolve(data.result);
       return;
     }
-    if (message.type === 'request' && typeof message.id === 'number') {
-      void this.answer(message.id, message.method as keyof InReq, message.params);
+    if (isIpcRequest(data)) {
+      void this.answer(data.id, data.method as keyof InReq, data.params);
       return;
     }
+    if (data.type === 'response' || data.type === 'request') return; // malformed: no id or method
     for (const listener of this.listeners) listener(data as In);
   }
 
   private async answer(id: number, method: keyof InReq, params: unknown): Promise<void> {
     try {
-      if (!this.requestHandler) throw new Error(`no handler for ${String(method)}`);
+      if (!this.requestHandler) throw new HostRequestError('unknown-method', `no handler for ${String(method)}`);
       const result = await this.requestHandler(method, params);
       this.api.postMessage({ type: 'response', id, result });
     } catch (error) {
-      const reason = (error as { reason?: unknown }).reason;
-      this.api.postMessage({
-        type: 'response',
-        id,
-        error: { reason: typeof reason === 'string' ? reason : 'failed', message: error instanceof Error ? error.message : String(error) },
-      });
+      this.api.postMessage({ type: 'response', id, error: toIpcError(error) });
     }
   }
 }
