@@ -1,0 +1,241 @@
+// Runs in the local-run child process (bundled to dist/localRunner.js, forked with an IPC channel): loads
+// the user's handler (TypeScript transpiled on require), runs it with the AWS testing SDK's
+// LocalDurableTestRunner and reports progress, waiting callbacks and the outcome to the parent.
+// Real timers are captured before the testing SDK installs its fake ones (time skipping), so the
+// progress poll keeps real time.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+import * as path from 'path';
+import { installRequireHook, loadHandlerModule, pickHandlerExport, resolveInvokeTargets, type LoadedInvokeTarget } from './loadHandler';
+import { isParentMessage, type ChildMessage, type FatalError, type LocalHistoryEvent, type ParentMessage, type PendingCallback, type StartMessage } from './protocol';
+import { pendingCallbacks, sortEvents, toPlainEvents } from './historyUtil';
+
+// Bundled copies: the testing SDK and the SDK it was built against.
+import * as durableSdk from '@aws/durable-execution-sdk-js';
+import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
+
+const POLL_MS = 100;
+
+type Runner = LocalDurableTestRunner;
+// Not in the public types: the live history the runner keeps while run() is pending (checked in tests).
+type RunnerInternals = { operationStorage?: { getHistoryEvents?: () => unknown[] } };
+
+let runner: Runner | undefined;
+let lastSentCount = -1;
+let lastWaitingKey = '';
+let finished = false;
+let pollTimer: ReturnType<typeof setTimeout> | undefined;
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    try {
+      process.send(message, undefined, {}, () => resolve());
+    } catch {
+      // The parent is gone: nothing to report to.
+      resolve();
+    }
+  });
+}
+
+function liveEvents(): LocalHistoryEvent[] {
+  const raw = (runner as unknown as RunnerInternals | undefined)?.operationStorage?.getHistoryEvents?.();
+  if (!Array.isArray(raw)) return [];
+  return sortEvents(toPlainEvents(raw));
+}
+
+async function reportProgress(): Promise<void> {
+  const events = liveEvents();
+  if (events.length !== lastSentCount) {
+    lastSentCount = events.length;
+    await send({ type: 'progress', events });
+  }
+  const waiting = pendingCallbacks(events);
+  const key = waiting.map((w) => w.callbackId).join(',');
+  if (key !== lastWaitingKey) {
+    lastWaitingKey = key;
+    await send({ type: 'waiting', callbacks: waiting });
+  }
+}
+
+function poll(): void {
+  if (finished) return;
+  void reportProgress().finally(() => {
+    if (!finished) pollTimer = realSetTimeout(poll, POLL_MS);
+  });
+}
+
+async function finish(message: ChildMessage, code: number): Promise<void> {
+  if (finished) return;
+  finished = true;
+  if (pollTimer) realClearTimeout(pollTimer);
+  await send(message);
+  try {
+    await LocalDurableTestRunner.teardownTestEnvironment();
+  } catch {
+    // Exiting anyway: the worker thread dies with the process.
+  }
+  process.exit(code);
+}
+
+function fatal(error: FatalError): Promise<void> {
+  return finish({ type: 'fatal', error, events: liveEvents() }, 1);
+}
+
+function errorText(e: unknown): { message: string; stack?: string } {
+  if (e instanceof Error) return { message: e.message, stack: e.stack };
+  return { message: String(e) };
+}
+
+function findCallback(id: string): PendingCallback | undefined {
+  return pendingCallbacks(liveEvents()).find((c) => c.operationId === id || c.callbackId === id);
+}
+
+async function handleCallback(message: Extract<ParentMessage, { requestId: number }>): Promise<void> {
+  const pending = findCallback(message.id);
+  if (!runner || !pending) {
+    await send({ type: 'ack', requestId: message.requestId, ok: false, message: `no pending callback "${message.id}"` });
+    return;
+  }
+  try {
+    const op = runner.getOperationById(pending.operationId);
+    if (message.type === 'callbackSuccess') await op.sendCallbackSuccess(message.result);
+    else if (message.type === 'callbackFailure')
+      await op.sendCallbackFailure({ ErrorType: message.error.type, ErrorMessage: message.error.message });
+    else await op.sendCallbackHeartbeat();
+    await send({ type: 'ack', requestId: message.requestId, ok: true });
+  } catch (e) {
+    await send({ type: 'ack', requestId: message.requestId, ok: false, message: errorText(e).message });
+  }
+}
+
+function register(r: Runner, targets: readonly LoadedInvokeTarget[]): void {
+  for (const t of targets) {
+    if (t.kind === 'durable') r.registerDurableFunction(t.name, t.handler as never);
+    else r.registerFunction(t.name, t.handler as never);
+  }
+}
+
+async function start(message: StartMessage): Promise<void> {
+  let handler: unknown;
+  let exportName: string;
+  let targets: LoadedInvokeTarget[];
+  try {
+    installRequireHook({ typescriptPath: message.typescriptPath, bundledSdk: durableSdk });
+    const mod = loadHandlerModule(message.handlerFile);
+    const picked = pickHandlerExport(mod, message.handlerExport, path.basename(message.handlerFile));
+    handler = picked.handler;
+    exportName = picked.name;
+    targets = resolveInvokeTargets(message.invokeTargets ?? {}, message.workspaceRoot);
+  } catch (e) {
+    const reason = (e as { reason?: FatalError['reason'] }).reason ?? 'load-failed';
+    await fatal({ reason, ...errorText(e) });
+    return;
+  }
+  try {
+    await LocalDurableTestRunner.setupTestEnvironment({ skipTime: message.skipTime });
+    const r = new LocalDurableTestRunner({ handlerFunction: handler as never });
+    register(r, targets);
+    runner = r;
+  } catch (e) {
+    await fatal({ reason: 'runner-failed', ...errorText(e) });
+    return;
+  }
+  await send({ type: 'started', handlerExport: exportName });
+  poll();
+  let result;
+  try {
+    result = await runner!.run({ payload: message.event });
+  } catch (e) {
+    await fatal({ reason: 'runner-failed', ...errorText(e) });
+    return;
+  }
+  const events = sortEvents(toPlainEvents(result.getHistoryEvents()));
+  const status = String(result.getStatus() ?? 'UNKNOWN');
+  if (status === 'SUCCEEDED') {
+    let value: unknown;
+    try {
+      value = toPlain(result.getResult());
+    } catch (e) {
+      value = undefined;
+      await finish({ type: 'done', status: 'FAILED', error: { errorType: 'ResultUnreadable', errorMessage: errorText(e).message }, events }, 0);
+      return;
+    }
+    await finish({ type: 'done', status, result: value, events }, 0);
+    return;
+  }
+  let error;
+  try {
+    const e = result.getError();
+    error = { errorType: e.errorType, errorMessage: e.errorMessage, errorData: e.errorData, stackTrace: e.stackTrace };
+  } catch {
+    error = { errorMessage: `the execution ended with status ${status}` };
+  }
+  await finish({ type: 'done', status, error, events }, 0);
+}
+
+/** JSON-safe copy (the result crosses the IPC channel and is saved as JSON). */
+function toPlain(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+function onMessage(raw: unknown): void {
+  if (!isParentMessage(raw)) return;
+  const message = raw;
+  switch (message.type) {
+    case 'start':
+      void start(message);
+      return;
+    case 'callbackSuccess':
+    case 'callbackFailure':
+    case 'callbackHeartbeat':
+      void handleCallback(message);
+      return;
+    case 'cancel':
+      void finish({ type: 'fatal', error: { reason: 'runner-failed', message: 'cancelled' }, events: liveEvents() }, 0);
+      return;
+  }
+}
+
+export function main(): void {
+  if (!process.send) {
+    process.stderr.write('durable-lens local runner: start me with child_process.fork (an IPC channel is needed)\n');
+    process.exit(2);
+  }
+  process.setSourceMapsEnabled?.(true);
+  process.on('message', onMessage);
+  // The parent going away ends the run: nothing would read its result.
+  process.on('disconnect', () => process.exit(0));
+  process.on('unhandledRejection', (reason) => {
+    const t = errorText(reason);
+    void fatal({ reason: 'unhandled-rejection', message: `unhandled promise rejection: ${t.message}`, stack: t.stack });
+  });
+  process.on('uncaughtException', (err) => {
+    const t = errorText(err);
+    void fatal({ reason: 'uncaught-exception', message: `uncaught exception: ${t.message}`, stack: t.stack });
+  });
+  // A handler calling process.exit would lose the events not yet reported: report them, then exit.
+  const realExit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    if (finished) return realExit(code ?? undefined);
+    finished = true;
+    const c = typeof code === 'number' ? code : Number(code ?? 0) || 0;
+    // Give the poll loop of the runner one turn to take in the last checkpoints.
+    realSetTimeout(() => {
+      void send({ type: 'progress', events: liveEvents() }).finally(() => realExit(c));
+    }, 50);
+    // Stop the caller here like the real exit would (never returns).
+    throw new ProcessExitCalled(c);
+  }) as typeof process.exit;
+}
+
+/** Thrown by our process.exit so the handler's code stops at the call; the exit follows. */
+class ProcessExitCalled extends Error {
+  readonly reason = 'process-exit';
+  constructor(readonly code: number) {
+    super(`process.exit(${code}) called by the handler`);
+  }
+}
+
+main();
