@@ -266,7 +266,8 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     if (op.startsWith('SendDurableExecutionCallback')) {
       return make('notFound', `Callback ${context.resource ?? ''} was not found: it may already have completed or timed out, or the id is wrong.`.replace('  ', ' '), 'Reload the execution to see its current state');
     }
-    return make('notFound', `Not found: ${context.resource ?? op}${message ? ` (${message})` : ''}.`, 'Check the name or ARN, the region and the profile');
+    // The service's text repeats the resource; it stays in `detail`.
+    return make('notFound', context.resource ? `Not found: ${context.resource} (${op}).` : `Not found (${op}${message ? `: ${message}` : ''}).`, 'Check the name or ARN, the region and the profile');
   }
   if (type && UNSUPPORTED.has(type)) {
     return make(

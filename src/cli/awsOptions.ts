@@ -86,6 +86,8 @@ function printable(s: string): string {
 /** The client for these options; the AWS SDK is loaded here, on first use, not when the CLI starts. */
 export function lambdaClientFor(options: AwsCliOptions): DurableLambdaClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // The SDK warns on stderr about node < 22 once per process; the contract allows one message on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { DurableLambdaClient: Client } = require('../aws/lambdaClient') as typeof import('../aws/lambdaClient');
   return new Client({ region: options.region, profile: options.profile, endpoint: options.endpoint });
 }
