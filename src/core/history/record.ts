@@ -1,0 +1,606 @@
+// Runs anywhere (pure core): the model of one recorded execution built from its history events: the
+// execution summary, the operations as a tree (kind, status, attempts, timings, results), the invocations,
+// the callbacks still waiting, and every event accounted for (or reported in problems).
+import type { HistoryError, HistoryEvent, HistoryPayload } from './events';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'STOPPED' | (string & {});
+
+export interface RecordedPayload {
+  /** The payload text exactly as recorded (JSON text, untrusted); undefined when the event carried none. */
+  readonly raw: string | undefined;
+  /** Lambda cut the payload short: `raw` is not the whole value. */
+  readonly truncated: boolean;
+}
+
+export interface RecordedError {
+  readonly type?: string;
+  readonly message?: string;
+  readonly data?: string;
+  readonly stackTrace?: readonly string[];
+  readonly truncated?: boolean;
+}
+
+export interface ExecutionSummary {
+  arn?: string;
+  name?: string;
+  functionName?: string;
+  version?: string;
+  /** The execution's own id (the Id of ExecutionStarted), a UUID. */
+  executionId?: string;
+  status: ExecutionStatus;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  input?: RecordedPayload;
+  result?: RecordedPayload;
+  error?: RecordedError;
+}
+
+export type OperationType = 'STEP' | 'WAIT' | 'CALLBACK' | 'CONTEXT' | 'CHAINED_INVOKE' | 'UNKNOWN';
+
+/**
+ * The SDK method that produced the operation (the contract's kinds), or what it is inside one: `map.item`
+ * and `parallel.branch` are the item/branch contexts, `waitForCallback.callback` and
+ * `waitForCallback.submitter` the two children of a waitForCallback context.
+ */
+export type OperationKind =
+  | 'step'
+  | 'wait'
+  | 'waitForCallback'
+  | 'createCallback'
+  | 'waitForCondition'
+  | 'invoke'
+  | 'runInChildContext'
+  | 'parallel'
+  | 'map'
+  | 'promise.all'
+  | 'promise.allSettled'
+  | 'promise.any'
+  | 'promise.race'
+  | 'map.item'
+  | 'parallel.branch'
+  | 'waitForCallback.callback'
+  | 'waitForCallback.submitter'
+  | 'unknown';
+
+export type OperationStatus = 'STARTED' | 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'STOPPED' | 'CANCELLED' | (string & {});
+
+export interface RetryRecord {
+  /** 1-based attempt that failed (or, for waitForCondition, the check that said "not yet"). */
+  readonly attempt: number;
+  readonly error?: RecordedError;
+  readonly nextAttemptDelaySeconds?: number;
+}
+
+export interface RecordedOperation {
+  readonly id: string;
+  readonly parentId: string | undefined;
+  name: string | undefined;
+  type: OperationType;
+  subType: string | undefined;
+  kind: OperationKind;
+  /**
+   * Set when the history alone cannot tell the kind: the promise combinators are recorded as a child
+   * context (SDK 2.x) or a step (SDK 1.x). `kind` is the best reading; these are all that fit (the
+   * mapping to code decides).
+   */
+  kindCandidates?: OperationKind[];
+  status: OperationStatus;
+  /** Times the operation's body ran: step attempts, waitForCondition checks; 1 for the others once started. */
+  attempts: number;
+  startedAt: string | undefined;
+  endedAt: string | undefined;
+  durationMs: number | undefined;
+  result?: RecordedPayload;
+  error?: RecordedError;
+  callbackId?: string;
+  waitSeconds?: number;
+  waitScheduledEnd?: string;
+  /** For invoke: the target function and the child execution. */
+  invokedFunction?: string;
+  invokedExecutionArn?: string;
+  input?: RecordedPayload;
+  retries: RetryRecord[];
+  /** Indices (into the record's events) of this operation's events, in order. */
+  eventIndices: number[];
+  children: RecordedOperation[];
+  parent?: RecordedOperation;
+}
+
+export interface Invocation {
+  /** 0-based. */
+  readonly index: number;
+  readonly startedAt: string | undefined;
+  readonly endedAt: string | undefined;
+  readonly requestId: string | undefined;
+  readonly error?: RecordedError;
+  /** Events of this invocation: indices from firstEvent to lastEvent inclusive (lastEvent is its InvocationCompleted). */
+  readonly firstEvent: number;
+  readonly lastEvent: number;
+}
+
+export interface PendingCallback {
+  readonly operationId: string;
+  readonly callbackId: string;
+  /** The callback's name, or for a waitForCallback's inner callback the waitForCallback's name. */
+  readonly name: string | undefined;
+}
+
+export type EventOwner =
+  | { readonly kind: 'execution' }
+  | { readonly kind: 'invocation'; readonly index: number }
+  | { readonly kind: 'operation'; readonly id: string }
+  | { readonly kind: 'problem' };
+
+export interface ExecutionRecord {
+  readonly execution: ExecutionSummary;
+  readonly events: readonly HistoryEvent[];
+  /** All operations, in the order of their first event. */
+  readonly operations: RecordedOperation[];
+  /** Top-level operations (and those whose parent is missing from the history), in order. */
+  readonly roots: RecordedOperation[];
+  readonly byId: Map<string, RecordedOperation>;
+  readonly invocations: Invocation[];
+  /** Callbacks started and not completed while the execution still runs (none once it has ended). */
+  readonly pendingCallbacks: PendingCallback[];
+  /** Who each event belongs to (same index as events): nothing is left unaccounted. */
+  readonly eventOwners: EventOwner[];
+  readonly problems: string[];
+}
+
+const EXECUTION_TERMINAL: Readonly<Record<string, ExecutionStatus>> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionStopped: 'STOPPED',
+};
+
+const TYPE_PREFIXES: readonly [string, OperationType][] = [
+  ['ChainedInvoke', 'CHAINED_INVOKE'],
+  ['Context', 'CONTEXT'],
+  ['Callback', 'CALLBACK'],
+  ['Step', 'STEP'],
+  ['Wait', 'WAIT'],
+];
+
+function operationTypeOf(eventType: string): { type: OperationType; action: string } | undefined {
+  for (const [prefix, type] of TYPE_PREFIXES) if (eventType.startsWith(prefix)) return { type, action: eventType.slice(prefix.length) };
+  return undefined;
+}
+
+const ACTION_STATUS: Readonly<Record<string, OperationStatus>> = {
+  Started: 'STARTED',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  TimedOut: 'TIMED_OUT',
+  Stopped: 'STOPPED',
+  Cancelled: 'CANCELLED',
+};
+
+const VALID_ACTIONS: Readonly<Record<OperationType, readonly string[]>> = {
+  STEP: ['Started', 'Succeeded', 'Failed'],
+  WAIT: ['Started', 'Succeeded', 'Cancelled'],
+  CALLBACK: ['Started', 'Succeeded', 'Failed', 'TimedOut'],
+  CONTEXT: ['Started', 'Succeeded', 'Failed'],
+  CHAINED_INVOKE: ['Started', 'Succeeded', 'Failed', 'TimedOut', 'Stopped'],
+  UNKNOWN: [],
+};
+
+export function toPayload(p: HistoryPayload | undefined): RecordedPayload | undefined {
+  if (!p || typeof p !== 'object') return undefined;
+  return { raw: typeof p.Payload === 'string' ? p.Payload : p.Payload === undefined ? undefined : safeJson(p.Payload), truncated: p.Truncated === true };
+}
+
+export function toError(e: HistoryError | undefined): RecordedError | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const p = e.Payload;
+  if (!p || typeof p !== 'object') return e.Truncated ? { truncated: true } : undefined;
+  const out: { -readonly [K in keyof RecordedError]: RecordedError[K] } = {};
+  if (p.ErrorType !== undefined) out.type = String(p.ErrorType);
+  if (p.ErrorMessage !== undefined) out.message = String(p.ErrorMessage);
+  if (p.ErrorData !== undefined) out.data = typeof p.ErrorData === 'string' ? p.ErrorData : safeJson(p.ErrorData);
+  if (Array.isArray(p.StackTrace)) out.stackTrace = p.StackTrace.map((l) => String(l));
+  if (e.Truncated) out.truncated = true;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function duration(start: string | undefined, end: string | undefined): number | undefined {
+  const a = ms(start);
+  const b = ms(end);
+  return a !== undefined && b !== undefined ? b - a : undefined;
+}
+
+/** Name, function and version from an execution ARN (`…:function:<fn>:<version>/durable-execution/<name>/<id>`). */
+export function parseExecutionArn(arn: string): { region?: string; account?: string; functionName?: string; version?: string; name?: string; id?: string } {
+  const m = /^arn:[^:]+:lambda:([^:]*):([^:]*):function:([^:/]+)(?::([^/]+))?\/durable-execution\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (!m) return {};
+  return { region: m[1], account: m[2], functionName: m[3], ...(m[4] ? { version: m[4] } : {}), name: m[5], id: m[6] };
+}
+
+/**
+ * Builds the record of one execution from its events (in history order). `summary` comes from
+ * GetDurableExecution when there is one: its fields win, except that a terminal event in the history
+ * decides the status (the history may be newer than the summary).
+ */
+export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: Partial<ExecutionSummary>): ExecutionRecord {
+  const problems: string[] = [];
+  const operations: RecordedOperation[] = [];
+  const byId = new Map<string, RecordedOperation>();
+  const invocations: Invocation[] = [];
+  const eventOwners: EventOwner[] = new Array(events.length);
+  const execution: ExecutionSummary = { status: 'RUNNING' };
+  let terminalSeen = false;
+  let invocationStart = 0;
+  const seenEventIds = new Set<number>();
+  let lastEventId = -Infinity;
+  // Per operation: how many times each action was seen, for attempts and consistency checks.
+  const finished = new Set<string>();
+
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const where = `event ${i + 1} (EventId ${e.EventId}, ${e.EventType})`;
+    if (seenEventIds.has(e.EventId)) problems.push(`${where}: EventId ${e.EventId} appears more than once`);
+    else if (e.EventId < lastEventId) problems.push(`${where}: out of order (after EventId ${lastEventId})`);
+    seenEventIds.add(e.EventId);
+    if (e.EventId > lastEventId) lastEventId = e.EventId;
+
+    if (e.EventType === 'ExecutionStarted') {
+      eventOwners[i] = { kind: 'execution' };
+      if (execution.startedAt !== undefined) problems.push(`${where}: a second ExecutionStarted`);
+      execution.startedAt = e.EventTimestamp || undefined;
+      if (e.Id) execution.executionId = e.Id;
+      const input = toPayload(e.ExecutionStartedDetails?.Input);
+      if (input) execution.input = input;
+      continue;
+    }
+    const terminal = EXECUTION_TERMINAL[e.EventType];
+    if (terminal) {
+      eventOwners[i] = { kind: 'execution' };
+      if (terminalSeen) problems.push(`${where}: the execution had already ended`);
+      terminalSeen = true;
+      execution.status = terminal;
+      execution.endedAt = e.EventTimestamp || undefined;
+      if (e.EventType === 'ExecutionSucceeded') {
+        const r = toPayload(e.ExecutionSucceededDetails?.Result);
+        if (r) execution.result = r;
+      } else {
+        const details = (e as unknown as Record<string, { Error?: HistoryError } | undefined>)[`${e.EventType}Details`];
+        const err = toError(details?.Error);
+        if (err) execution.error = err;
+      }
+      continue;
+    }
+    if (e.EventType === 'InvocationCompleted') {
+      const d = e.InvocationCompletedDetails;
+      const err = toError(d?.Error);
+      const inv: Invocation = {
+        index: invocations.length,
+        startedAt: d?.StartTimestamp,
+        endedAt: d?.EndTimestamp ?? (e.EventTimestamp || undefined),
+        requestId: d?.RequestId,
+        ...(err ? { error: err } : {}),
+        firstEvent: invocationStart,
+        lastEvent: i,
+      };
+      invocations.push(inv);
+      eventOwners[i] = { kind: 'invocation', index: inv.index };
+      invocationStart = i + 1;
+      continue;
+    }
+    const t = operationTypeOf(e.EventType);
+    if (!t || !e.Id) {
+      eventOwners[i] = { kind: 'problem' };
+      problems.push(!t ? `${where}: not an event type this version knows; shown in the events only` : `${where}: no operation Id; shown in the events only`);
+      continue;
+    }
+    let op = byId.get(e.Id);
+    if (!op) {
+      op = {
+        id: e.Id,
+        parentId: e.ParentId,
+        name: e.Name,
+        type: t.type,
+        subType: e.SubType,
+        kind: 'unknown',
+        status: 'STARTED',
+        attempts: 0,
+        startedAt: e.EventTimestamp || undefined,
+        endedAt: undefined,
+        durationMs: undefined,
+        retries: [],
+        eventIndices: [],
+        children: [],
+      };
+      byId.set(e.Id, op);
+      operations.push(op);
+      if (t.action !== 'Started') problems.push(`${where}: operation ${e.Id} has no ${e.EventType.slice(0, -t.action.length)}Started before it`);
+    } else {
+      if (op.type !== t.type) problems.push(`${where}: operation ${e.Id} was a ${op.type} and this event is a ${t.type}`);
+      if (e.SubType !== undefined && op.subType !== undefined && e.SubType !== op.subType) problems.push(`${where}: operation ${e.Id} changes SubType from ${op.subType} to ${e.SubType}`);
+      if (e.ParentId !== op.parentId && e.ParentId !== undefined) problems.push(`${where}: operation ${e.Id} changes ParentId`);
+      if (op.name === undefined && e.Name !== undefined) op.name = e.Name;
+      if (op.subType === undefined && e.SubType !== undefined) op.subType = e.SubType;
+    }
+    eventOwners[i] = { kind: 'operation', id: op.id };
+    op.eventIndices.push(i);
+    if (!VALID_ACTIONS[op.type].includes(t.action)) problems.push(`${where}: ${t.action} is not an outcome of a ${op.type}`);
+    if (finished.has(op.id) && !(t.action === 'Started' && op.type === 'STEP')) problems.push(`${where}: operation ${op.id} had already finished`);
+    applyEvent(op, e, t.action, problems, where);
+    if (op.status !== 'STARTED' && op.status !== 'PENDING') finished.add(op.id);
+    else finished.delete(op.id);
+  }
+  // Parent links, in order of first event.
+  const roots: RecordedOperation[] = [];
+  for (const op of operations) {
+    if (op.parentId === undefined) {
+      roots.push(op);
+      continue;
+    }
+    const parent = byId.get(op.parentId);
+    if (!parent) {
+      problems.push(`operation ${op.id}${op.name ? ` ("${clip(op.name)}")` : ''}: its parent ${op.parentId} is not in the history; shown at the top level`);
+      roots.push(op);
+    } else if (parent === op || isAncestor(op, parent)) {
+      problems.push(`operation ${op.id}: its ParentId makes a cycle; shown at the top level`);
+      roots.push(op);
+    } else {
+      if (parent.type !== 'CONTEXT') problems.push(`operation ${op.id}: its parent ${parent.id} is a ${parent.type}, not a context`);
+      op.parent = parent;
+      parent.children.push(op);
+    }
+  }
+
+  for (const op of operations) op.kind = kindOf(op);
+  inferCombinators(operations, roots, events);
+
+  const pendingCallbacks: PendingCallback[] = [];
+  if (!terminalSeen) {
+    for (const op of operations) {
+      if (op.type === 'CALLBACK' && op.status === 'STARTED' && op.callbackId) {
+        const name = op.name ?? (op.kind === 'waitForCallback.callback' ? op.parent?.name : undefined);
+        pendingCallbacks.push({ operationId: op.id, callbackId: op.callbackId, name });
+      }
+    }
+  }
+
+  if (summary) {
+    for (const [k, v] of Object.entries(summary) as [keyof ExecutionSummary, unknown][]) {
+      if (v === undefined) continue;
+      if (k === 'status' && terminalSeen) {
+        if (v !== execution.status) problems.push(`the execution's status is ${String(v)} but its history ends with ${execution.status}`);
+        continue;
+      }
+      (execution as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  if (execution.arn) {
+    const parts = parseExecutionArn(execution.arn);
+    execution.functionName ??= parts.functionName;
+    execution.version ??= parts.version;
+    execution.name ??= parts.name;
+  }
+  if (execution.durationMs === undefined) {
+    const d = duration(execution.startedAt, execution.endedAt);
+    if (d !== undefined) execution.durationMs = d;
+  }
+  if (events.length > 0 && events[0]!.EventType !== 'ExecutionStarted' && execution.startedAt === undefined) problems.push('the history has no ExecutionStarted event (an incomplete page?)');
+
+  return { execution, events, operations, roots, byId, invocations, pendingCallbacks, eventOwners, problems };
+}
+
+function clip(s: string, max = 60): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function isAncestor(candidate: RecordedOperation, of: RecordedOperation): boolean {
+  for (let p: RecordedOperation | undefined = of.parent, n = 0; p && n < 10_000; p = p.parent, n++) if (p === candidate) return true;
+  return false;
+}
+
+function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], where: string): void {
+  const ts = e.EventTimestamp || undefined;
+  const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[`${e.EventType}Details`];
+  if (action === 'Started') {
+    op.attempts++;
+    if (op.startedAt === undefined) op.startedAt = ts;
+    op.status = 'STARTED';
+    op.endedAt = undefined;
+    op.durationMs = undefined;
+    if (op.type === 'WAIT') {
+      const w = e.WaitStartedDetails;
+      if (typeof w?.Duration === 'number') op.waitSeconds = w.Duration;
+      if (w?.ScheduledEndTimestamp) op.waitScheduledEnd = w.ScheduledEndTimestamp;
+    } else if (op.type === 'CALLBACK') {
+      const c = e.CallbackStartedDetails;
+      if (c?.CallbackId) op.callbackId = c.CallbackId;
+      else problems.push(`${where}: CallbackStarted without a CallbackId`);
+    } else if (op.type === 'CHAINED_INVOKE') {
+      const c = e.ChainedInvokeStartedDetails;
+      if (c?.FunctionName) op.invokedFunction = c.FunctionName;
+      if (c?.DurableExecutionArn) op.invokedExecutionArn = c.DurableExecutionArn;
+      const input = toPayload(c?.Input);
+      if (input) op.input = input;
+    }
+    return;
+  }
+  if (op.attempts === 0) op.attempts = 1; // an outcome without its Started (reported by the caller)
+  const status = ACTION_STATUS[action] ?? action.toUpperCase();
+  const retry = (d?.RetryDetails ?? undefined) as { NextAttemptDelaySeconds?: number } | undefined;
+  const result = toPayload(d?.Result as HistoryPayload | undefined);
+  const error = toError(d?.Error as HistoryError | undefined);
+  if (op.type === 'WAIT' && typeof (d?.Duration as unknown) === 'number' && op.waitSeconds === undefined) op.waitSeconds = d!.Duration as number;
+  // A step that failed with a next attempt scheduled, or a waitForCondition check that said "not yet":
+  // the operation goes on (PENDING) and the attempt is a retry.
+  const again = op.type === 'STEP' && typeof retry?.NextAttemptDelaySeconds === 'number' && (action === 'Failed' || op.subType === 'WaitForCondition');
+  if (again) {
+    op.status = 'PENDING';
+    op.retries.push({ attempt: op.attempts, ...(error ? { error } : {}), nextAttemptDelaySeconds: retry!.NextAttemptDelaySeconds });
+    if (result) op.result = result;
+    if (error) op.error = error;
+    op.endedAt = undefined;
+    return;
+  }
+  op.status = status;
+  op.endedAt = ts;
+  op.durationMs = duration(op.startedAt, ts);
+  if (result) op.result = result;
+  else if (action === 'Succeeded') op.result = { raw: undefined, truncated: false };
+  if (error) op.error = error;
+  else if (action === 'Succeeded') delete op.error;
+}
+
+function kindOf(op: RecordedOperation): OperationKind {
+  const parentSub = op.parent?.subType;
+  switch (op.type) {
+    case 'STEP':
+      if (op.subType === 'WaitForCondition') return 'waitForCondition';
+      if (parentSub === 'WaitForCallback') return 'waitForCallback.submitter';
+      return op.subType === 'Step' || op.subType === undefined ? 'step' : 'unknown';
+    case 'WAIT':
+      return 'wait';
+    case 'CALLBACK':
+      return parentSub === 'WaitForCallback' ? 'waitForCallback.callback' : 'createCallback';
+    case 'CHAINED_INVOKE':
+      return 'invoke';
+    case 'CONTEXT':
+      switch (op.subType) {
+        case 'WaitForCallback':
+          return 'waitForCallback';
+        case 'Map':
+          return 'map';
+        case 'MapIteration':
+          return 'map.item';
+        case 'Parallel':
+          return 'parallel';
+        case 'ParallelBranch':
+          return 'parallel.branch';
+        case 'RunInChildContext':
+        case undefined:
+          return 'runInChildContext';
+        default:
+          return 'unknown';
+      }
+    default:
+      return 'unknown';
+  }
+}
+
+const COMBINATORS: readonly OperationKind[] = ['promise.all', 'promise.allSettled', 'promise.any', 'promise.race'];
+
+/**
+ * The promise combinators leave a step (SDK 1.x) or an empty child context (SDK 2.x) whose result is
+ * built from sibling operations that were still running when it started. Read that: a combinator
+ * candidate is a childless step/context that started while earlier siblings were open; its result's
+ * shape (an array of {status}, an array of the siblings' results, one sibling's result) says which.
+ */
+function inferCombinators(operations: readonly RecordedOperation[], roots: readonly RecordedOperation[], events: readonly HistoryEvent[]): void {
+  const groups: (readonly RecordedOperation[])[] = [roots];
+  for (const op of operations) if (op.children.length > 0) groups.push(op.children);
+  for (const siblings of groups) {
+    for (let i = 1; i < siblings.length; i++) {
+      const op = siblings[i]!;
+      if (op.children.length > 0 || (op.kind !== 'step' && op.kind !== 'runInChildContext')) continue;
+      const firstEvent = op.eventIndices[0];
+      if (firstEvent === undefined) continue;
+      const open: RecordedOperation[] = [];
+      for (let j = 0; j < i; j++) {
+        const s = siblings[j]!;
+        const end = s.eventIndices[s.eventIndices.length - 1]!;
+        const settledBefore = s.status !== 'STARTED' && s.status !== 'PENDING' && end < firstEvent;
+        if (!settledBefore) open.push(s);
+      }
+      if (open.length === 0) continue;
+      const guess = guessCombinator(op, open, events);
+      if (!guess) continue;
+      op.kindCandidates = [...guess.candidates, op.kind];
+      op.kind = guess.kind;
+    }
+  }
+}
+
+function parseJson(raw: string | undefined): { ok: true; value: unknown } | { ok: false } {
+  if (raw === undefined) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation[], _events: readonly HistoryEvent[]): { kind: OperationKind; candidates: OperationKind[] } | undefined {
+  if (op.status === 'SUCCEEDED' && op.result && !op.result.truncated) {
+    const parsed = parseJson(op.result.raw);
+    if (!parsed.ok) return undefined;
+    const v = parsed.value;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && ((x as { status?: unknown }).status === 'fulfilled' || (x as { status?: unknown }).status === 'rejected'))) {
+      return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
+    }
+    const openResults = open.filter((s) => s.result?.raw !== undefined).map((s) => s.result!.raw!);
+    const vText = op.result.raw!;
+    if (Array.isArray(v) && v.length > 0 && v.length <= open.length + 64) {
+      const elems = v.map((x) => JSON.stringify(x));
+      const pool = openResults.map((r) => canonical(r));
+      if (elems.every((x) => pool.includes(x))) return { kind: 'promise.all', candidates: ['promise.all'] };
+    }
+    if (openResults.some((r) => canonical(r) === canonical(vText))) {
+      // race and any both give the first result; any skips failures, race does not.
+      const failedOpen = open.some((s) => s.status === 'FAILED' || s.retries.length > 0);
+      return failedOpen ? { kind: 'promise.any', candidates: ['promise.any', 'promise.race'] } : { kind: 'promise.race', candidates: ['promise.race', 'promise.any'] };
+    }
+    return undefined;
+  }
+  if (op.status === 'FAILED' && op.error) {
+    const failedOpen = open.filter((s) => s.error);
+    if (op.error.type === 'AggregateError') return { kind: 'promise.any', candidates: ['promise.any'] };
+    if (failedOpen.some((s) => s.error?.message !== undefined && s.error.message === op.error?.message)) return { kind: 'promise.all', candidates: ['promise.all', 'promise.race'] };
+  }
+  return undefined;
+}
+
+function canonical(raw: string): string {
+  const p = parseJson(raw);
+  return p.ok ? JSON.stringify(p.value) : raw;
+}
+
+/**
+ * A one-line preview of a payload for tables and trees: compact JSON when it parses, the raw text
+ * otherwise, cut to `max` characters with `…`, and `(truncated)` when Lambda cut it. Never throws.
+ */
+export function payloadPreview(p: RecordedPayload | undefined, max = 80): string {
+  try {
+    if (!p) return '';
+    if (p.raw === undefined) return p.truncated ? '(truncated)' : '';
+    let text = p.raw;
+    if (text.length <= 100_000) {
+      const parsed = parseJson(text);
+      if (parsed.ok) text = JSON.stringify(parsed.value) ?? text;
+    }
+    text = text.replace(/\s+/g, ' ');
+    const limit = Math.max(1, max);
+    if (text.length > limit) text = text.slice(0, limit - 1) + '…';
+    return p.truncated ? `${text} (truncated)` : text;
+  } catch {
+    return '(unreadable payload)';
+  }
+}
+
+/** "Type: message" for an error, or '' when there is none. */
+export function errorPreview(e: RecordedError | undefined, max = 80): string {
+  if (!e) return '';
+  const text = [e.type, e.message].filter((x) => x !== undefined && x !== '').join(': ') || (e.truncated ? '(truncated error)' : '(error without a message)');
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
