@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PluginConfigForwarder } from './pluginConfig';
 import { DOCUMENT_SELECTOR, RuleDocumentationActions, openRuleDocumentation } from './ruleDocs';
 import { registerWorkflowFeatures } from './workflow/register';
+import { registerExecutionFeatures } from './executions/register';
 
 /** What activate returns: used by the integration tests and by other extensions that want to check on us. */
 export interface DurableLensApi {
@@ -32,6 +33,11 @@ export function activate(context: vscode.ExtensionContext): DurableLensApi {
   } catch (err) {
     // One feature failing to register must not take the diagnostics down with it.
     log.error(`workflow features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  try {
+    registerExecutionFeatures(context, log);
+  } catch (err) {
+    log.error(`executions features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 
   // Not awaited: activating the TypeScript extension can take a while, and activation must stay cheap.

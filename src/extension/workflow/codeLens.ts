@@ -6,6 +6,7 @@ import type { TS } from '../../core/analysis/model';
 import { loadTypeScript } from './typescriptLoader';
 
 export const SHOW_WORKFLOW_COMMAND = 'durableLens.showWorkflow';
+export const RUN_LOCALLY_COMMAND = 'durableLens.runHandlerLocally';
 
 /** Cheap text test first: TypeScript is loaded only for files that mention the SDK. */
 export function mayHaveHandlers(text: string): boolean {
@@ -48,15 +49,18 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
     if (!mayHaveHandlers(text)) return [];
     try {
       const { ts } = loadTypeScript(document.uri.scheme === 'file' ? document.uri.fsPath : undefined, this.log);
-      return handlerLines(ts, document.uri.fsPath || document.uri.path, text).map(
-        (h) =>
-          new vscode.CodeLens(new vscode.Range(h.line, 0, h.line, 0), {
-            title: 'Show workflow',
-            tooltip: `Show the workflow of ${h.name} as a diagram`,
-            command: SHOW_WORKFLOW_COMMAND,
-            arguments: [document.uri, h.name],
-          })
-      );
+      return handlerLines(ts, document.uri.fsPath || document.uri.path, text).flatMap((h) => [
+        new vscode.CodeLens(new vscode.Range(h.line, 0, h.line, 0), {
+          title: 'Show workflow',
+          tooltip: `Show the workflow of ${h.name} as a diagram`,
+          command: SHOW_WORKFLOW_COMMAND,
+          arguments: [document.uri, h.name],
+        }),
+        // The executions feature's lens (src/extension/executions): run this handler with the testing SDK.
+        ...(document.uri.scheme === 'file'
+          ? [new vscode.CodeLens(new vscode.Range(h.line, 0, h.line, 0), { title: 'Run locally', tooltip: `Run ${h.name} locally with the AWS testing SDK`, command: RUN_LOCALLY_COMMAND, arguments: [document.uri, h.name] })]
+          : []),
+      ]);
     } catch (err) {
       // Say it once: a missing TypeScript would otherwise log on every keystroke.
       if (!this.failedOnce) this.log.warn(`workflow CodeLens unavailable: ${err instanceof Error ? err.message : String(err)}`);
