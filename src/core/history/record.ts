@@ -365,7 +365,7 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
   }
 
   for (const op of operations) op.kind = kindOf(op);
-  inferCombinators(operations, roots, events);
+  inferCombinators(operations, roots);
 
   const pendingCallbacks: PendingCallback[] = [];
   if (!terminalSeen) {
@@ -507,7 +507,7 @@ const COMBINATORS: readonly OperationKind[] = ['promise.all', 'promise.allSettle
  * candidate is a childless step/context that started while earlier siblings were open; its result's
  * shape (an array of {status}, an array of the siblings' results, one sibling's result) says which.
  */
-function inferCombinators(operations: readonly RecordedOperation[], roots: readonly RecordedOperation[], events: readonly HistoryEvent[]): void {
+function inferCombinators(operations: readonly RecordedOperation[], roots: readonly RecordedOperation[]): void {
   const groups: (readonly RecordedOperation[])[] = [roots];
   for (const op of operations) if (op.children.length > 0) groups.push(op.children);
   for (const siblings of groups) {
@@ -523,8 +523,7 @@ function inferCombinators(operations: readonly RecordedOperation[], roots: reado
         const settledBefore = s.status !== 'STARTED' && s.status !== 'PENDING' && end < firstEvent;
         if (!settledBefore) open.push(s);
       }
-      if (open.length === 0) continue;
-      const guess = guessCombinator(op, open, events);
+      const guess = guessCombinator(op, open, siblings.slice(0, i));
       if (!guess) continue;
       op.kindCandidates = [...guess.candidates, op.kind];
       op.kind = guess.kind;
@@ -541,32 +540,49 @@ function parseJson(raw: string | undefined): { ok: true; value: unknown } | { ok
   }
 }
 
-function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation[], _events: readonly HistoryEvent[]): { kind: OperationKind; candidates: OperationKind[] } | undefined {
+/** What a sibling contributes to a combinator's result: its result's JSON, `null` when it has none (a wait). */
+function resultKey(s: RecordedOperation): string | undefined {
+  if (s.status !== 'SUCCEEDED') return undefined;
+  return s.result?.raw === undefined ? 'null' : canonical(s.result.raw);
+}
+
+/**
+ * all and allSettled are told by their result alone (an array of the earlier siblings' results, an array
+ * of {status}); race and any give one result of a sibling that was still running when they started.
+ */
+function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation[], earlier: readonly RecordedOperation[]): { kind: OperationKind; candidates: OperationKind[] } | undefined {
   if (op.status === 'SUCCEEDED' && op.result && !op.result.truncated) {
     const parsed = parseJson(op.result.raw);
     if (!parsed.ok) return undefined;
     const v = parsed.value;
-    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && ((x as { status?: unknown }).status === 'fulfilled' || (x as { status?: unknown }).status === 'rejected'))) {
-      return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
+    const isSettled = (x: unknown): boolean => typeof x === 'object' && x !== null && ((x as { status?: unknown }).status === 'fulfilled' || (x as { status?: unknown }).status === 'rejected');
+    if (Array.isArray(v) && v.length > 0 && v.length <= earlier.length && v.every(isSettled)) return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
+    if (Array.isArray(v) && v.length > 0 && v.length <= earlier.length && open.length > 0) {
+      const pool = new Map<string, number>();
+      for (const s of earlier) {
+        const k = resultKey(s);
+        if (k !== undefined) pool.set(k, (pool.get(k) ?? 0) + 1);
+      }
+      const all = v.every((x) => {
+        const k = JSON.stringify(x) ?? 'null';
+        const n = pool.get(k) ?? 0;
+        if (n === 0) return false;
+        pool.set(k, n - 1);
+        return true;
+      });
+      if (all) return { kind: 'promise.all', candidates: ['promise.all'] };
     }
-    const openResults = open.filter((s) => s.result?.raw !== undefined).map((s) => s.result!.raw!);
-    const vText = op.result.raw!;
-    if (Array.isArray(v) && v.length > 0 && v.length <= open.length + 64) {
-      const elems = v.map((x) => JSON.stringify(x));
-      const pool = openResults.map((r) => canonical(r));
-      if (elems.every((x) => pool.includes(x))) return { kind: 'promise.all', candidates: ['promise.all'] };
-    }
-    if (openResults.some((r) => canonical(r) === canonical(vText))) {
+    const mine = canonical(op.result.raw!);
+    if (open.some((s) => resultKey(s) === mine)) {
       // race and any both give the first result; any skips failures, race does not.
-      const failedOpen = open.some((s) => s.status === 'FAILED' || s.retries.length > 0);
-      return failedOpen ? { kind: 'promise.any', candidates: ['promise.any', 'promise.race'] } : { kind: 'promise.race', candidates: ['promise.race', 'promise.any'] };
+      const failed = earlier.some((s) => s.status === 'FAILED' || s.retries.length > 0);
+      return failed ? { kind: 'promise.any', candidates: ['promise.any', 'promise.race'] } : { kind: 'promise.race', candidates: ['promise.race', 'promise.any'] };
     }
     return undefined;
   }
   if (op.status === 'FAILED' && op.error) {
-    const failedOpen = open.filter((s) => s.error);
     if (op.error.type === 'AggregateError') return { kind: 'promise.any', candidates: ['promise.any'] };
-    if (failedOpen.some((s) => s.error?.message !== undefined && s.error.message === op.error?.message)) return { kind: 'promise.all', candidates: ['promise.all', 'promise.race'] };
+    if (earlier.some((s) => s.error?.message !== undefined && s.error.message === op.error?.message)) return { kind: 'promise.all', candidates: ['promise.all', 'promise.race'] };
   }
   return undefined;
 }
