@@ -249,7 +249,7 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     return make(
       'accessDenied',
       `Access denied: ${iamAction(op)}${context.resource ? ` on ${context.resource}` : ''}${message ? ` (${message})` : ''}.`,
-      `Ask for \`${iamAction(op)}\` permission${context.resource ? ` on this resource` : ''} for profile "${profileText(context)}", or use another profile`
+      `Ask for \`${iamAction(op)}\` permission${context.resource ? ' on this resource' : ''} for ${context.profile ? `profile "${context.profile}"` : 'these credentials'}, or use another profile`
     );
   }
   if (type && EXPIRED_TOKEN.has(type)) {
@@ -307,11 +307,11 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
       action: 'Check the endpoint setting, that the emulator or network is up, then try again.',
     });
   }
-  if (/region is missing|region.*not.*(set|configured|resolve)/i.test(rawMessage)) {
+  if (/region is missing|region not accepted|region.*not.*(set|configured|resolve)/i.test(rawMessage)) {
     return make('invalidInput', 'No AWS region is set.', 'Pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config');
   }
   if (type === 'ServiceException' || (status !== undefined && status >= 500)) {
     return make('unknown', `Lambda failed ${what} (service error${status ? ` ${status}` : ''}${message ? `: ${message}` : ''}).`, 'Try again later');
   }
-  return new AwsError('unknown', `${what} failed: ${message || type || 'unknown error'}.`, base);
+  return new AwsError('unknown', `${what} failed: ${(message || type || 'unknown error').replace(/[.\s]+$/, '')}.`, base);
 }

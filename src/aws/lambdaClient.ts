@@ -37,6 +37,18 @@ export interface DurableLambdaClientOptions {
   maxAttempts?: number;
   /** Per-request socket timeout; default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Where the credential chain's warnings go (e.g. "multiple credential sources"); default console.warn.
+   * The CLI keeps them for --verbose so stderr carries one message; the extension sends them to its log.
+   */
+  logger?: SdkLogger;
+}
+
+export interface SdkLogger {
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
 }
 
 export interface CallOptions {
@@ -205,10 +217,15 @@ export class DurableLambdaClient {
         ...(o.region ? { region: o.region } : {}),
         ...(o.profile ? { profile: o.profile } : {}),
         ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-        credentials: o.credentials ?? fromNodeProviderChain(o.profile ? { profile: o.profile } : {}),
+        credentials: o.credentials ?? fromNodeProviderChain({ ...(o.profile ? { profile: o.profile } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
         retryMode: 'adaptive',
         maxAttempts: o.maxAttempts ?? 4,
-        requestHandler: { requestTimeout: o.requestTimeoutMs ?? 30_000, connectionTimeout: Math.min(o.requestTimeoutMs ?? 10_000, 10_000) },
+        // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+        requestHandler: {
+          requestTimeout: o.requestTimeoutMs ?? 30_000,
+          connectionTimeout: Math.min(o.requestTimeoutMs ?? 10_000, 10_000),
+          throwOnRequestTimeout: true,
+        },
       });
     }
     return this.sdk;

@@ -84,12 +84,19 @@ function printable(s: string): string {
 }
 
 /** The client for these options; the AWS SDK is loaded here, on first use, not when the CLI starts. */
-export function lambdaClientFor(options: AwsCliOptions): DurableLambdaClient {
+export function lambdaClientFor(options: AwsCliOptions, warnings: string[] = []): DurableLambdaClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   // The SDK warns on stderr about node < 22 once per process; the contract allows one message on stderr.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { DurableLambdaClient: Client } = require('../aws/lambdaClient') as typeof import('../aws/lambdaClient');
-  return new Client({ region: options.region, profile: options.profile, endpoint: options.endpoint });
+  // The credential chain's warnings would be a second stderr message: kept for --verbose (reportAwsFailure).
+  const keep = (...content: unknown[]) => void warnings.push(content.map(String).join(' ').trim());
+  return new Client({
+    region: options.region,
+    profile: options.profile,
+    endpoint: options.endpoint,
+    logger: { debug: () => undefined, info: () => undefined, warn: keep, error: keep },
+  });
 }
 
 /** True for the typed errors of src/aws (without loading the SDK). */
@@ -100,11 +107,12 @@ export function isAwsFailure(e: unknown): e is AwsError {
 }
 
 /** Prints an AwsError as the one stderr message of the contract (`--verbose` adds the detail); returns exit code 2. */
-export function reportAwsFailure(command: string, e: AwsError, io: CliIo, verbose = false): number {
+export function reportAwsFailure(command: string, e: AwsError, io: CliIo, verbose = false, warnings: readonly string[] = []): number {
   let text = `durable-lens ${command}: ${e.message}\n`;
   if (verbose) {
     const bits = [e.code && `code ${e.code}`, e.httpStatus && `HTTP ${e.httpStatus}`, e.requestId && `request id ${e.requestId}`, e.detail].filter(Boolean);
     if (bits.length) text += `  (${bits.join('; ')})\n`;
+    for (const w of warnings) text += `  warning: ${w.replace(/\s+/g, ' ')}\n`;
   }
   io.err(text);
   return 2;
