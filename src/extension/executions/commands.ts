@@ -23,9 +23,6 @@ import { describeError, describeFilter, type ExecutionsTree, type ExecutionFilte
 /** A history file bigger than this is refused before it is read (one message, nothing loads). */
 export const MAX_HISTORY_FILE_BYTES = 50 * 1024 * 1024;
 
-interface PanelModule {
-  showExecution(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, source: ExecutionSource): unknown;
-}
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -48,6 +45,9 @@ export interface NoPromptOptions {
 }
 
 export class ExecutionCommands {
+  /** The last error messages shown, newest last (tests and bug reports read them; never payloads). */
+  readonly shown: string[] = [];
+
   constructor(private readonly d: CommandDeps) {}
 
   private get log(): vscode.LogOutputChannel {
@@ -58,7 +58,7 @@ export class ExecutionCommands {
 
   private showSource(source: ExecutionSource): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const panel = require('./executionPanel') as PanelModule;
+    const panel = require('./executionPanel') as typeof import('./executionPanel');
     return panel.showExecution(this.d.context, this.log, source);
   }
 
@@ -106,6 +106,14 @@ export class ExecutionCommands {
         if (functionName) this.d.tree.refreshFunction(functionName);
       },
     });
+  }
+
+  /** A panel restored after a reload asks for its source by key: `local:<run id>` or an execution ARN. */
+  async sourceForKey(key: string): Promise<ExecutionSource | undefined> {
+    if (key.startsWith('local:')) return this.localSource(key.slice('local:'.length));
+    if (key.startsWith('file:')) return undefined; // the panel reads history files back itself
+    const p = awsClientModule().parseExecutionArn(key);
+    return p ? this.awsSource(key, p.name, p.kind === 'aws' ? p.functionName : undefined) : undefined;
   }
 
   private async sourceOf(node?: Node): Promise<ExecutionSource | undefined> {
@@ -632,6 +640,8 @@ export class ExecutionCommands {
     this.log.error(`${what}: ${describeError(err)}`);
     const e = err as Partial<AwsError> & { message?: string };
     const message = `Durable Lens: ${what}: ${e?.message ?? String(err)}`;
+    this.shown.push(message);
+    if (this.shown.length > 20) this.shown.shift();
     const buttons: string[] = [];
     if (e.reason === 'credentialsMissing' || e.reason === 'credentialsExpired') buttons.push('Fix Credentials', 'Select Profile');
     else if (e.reason === 'unsupported') buttons.push('Open Execution by ARN');

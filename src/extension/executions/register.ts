@@ -46,6 +46,10 @@ export function registerExecutionFeatures(context: vscode.ExtensionContext, log:
   const node = (a: unknown): Node | undefined => (a && typeof a === 'object' && 'type' in a ? (a as Node) : undefined);
   const opts = (a: unknown): NoPromptOptions => (a && typeof a === 'object' ? (a as NoPromptOptions) : {});
 
+  // The panel's serializer and payload documents must exist before a restored panel asks (no SDKs load here).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./executionPanel') as typeof import('./executionPanel')).registerExecutionPanel(context, log, { resolveSource: (key) => cmds().sourceForKey(key) });
+
   context.subscriptions.push(
     connection,
     localRuns,
