@@ -63,6 +63,18 @@ module.exports = (_env, argv) => {
       externals: { typescript: 'commonjs typescript' },
       plugins: [new (require('webpack').BannerPlugin)({ banner: '#!/usr/bin/env node', raw: true })],
     }),
+    node('localRunner', './src/local/child.ts', {
+      // The child of a local run, with the testing SDK and the durable SDK inside. The testing SDK starts
+      // its checkpoint server as a worker thread from <its dir>/checkpoint-server/index.js: bundled
+      // there too, so dist/ needs no node_modules. __dirname stays the bundle's own folder.
+      entry: {
+        localRunner: './src/local/child.ts',
+        'checkpoint-server/index': './node_modules/@aws/durable-execution-sdk-js-testing/dist-cjs/checkpoint-server/index.js',
+      },
+      node: { __dirname: false, __filename: false },
+      // The SDK's optional plugin loader imports a module named by an environment variable: not bundled.
+      ignoreWarnings: [{ module: /durable-execution-sdk-js[\\/]dist-cjs/, message: /Critical dependency/ }],
+    }),
     ...fs
       .readdirSync(path.join(__dirname, 'webview'), { withFileTypes: true })
       .filter((d) => d.isDirectory() && d.name !== 'shared' && fs.existsSync(path.join(__dirname, 'webview', d.name, 'main.ts')))

@@ -5,8 +5,10 @@
 // progress poll keeps real time.
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
+const realSetImmediate = globalThis.setImmediate;
 
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { installRequireHook, loadHandlerModule, pickHandlerExport, resolveInvokeTargets, type LoadedInvokeTarget } from './loadHandler';
 import { isParentMessage, type ChildMessage, type FatalError, type LocalHistoryEvent, type ParentMessage, type PendingCallback, type StartMessage } from './protocol';
 import { pendingCallbacks, sortEvents, toPlainEvents } from './historyUtil';
@@ -79,8 +81,60 @@ async function finish(message: ChildMessage, code: number): Promise<void> {
   process.exit(code);
 }
 
-function fatal(error: FatalError): Promise<void> {
+/** Set on a fatal error: the handler gets no more checkpoint answers, so the history stops where it failed. */
+let frozen = false;
+
+async function fatal(error: FatalError): Promise<void> {
+  if (frozen || finished) return;
+  frozen = true;
+  // The runner's checkpoint poll may not have taken in the last checkpoints yet: give it a moment.
+  if (runner) await new Promise((r) => realSetTimeout(r, 100));
   return finish({ type: 'fatal', error, events: liveEvents() }, 1);
+}
+
+/**
+ * The handler's checkpoint answers are held back until the runner's own poll has taken the new
+ * operations in (or a few ms passed), and the history is reported before the handler resumes. Without
+ * this, a handler that spins forever right after a step never lets the poll run, and the parent would
+ * never see that step. Ordering only: the handler sees the same answers.
+ */
+const HOLD_MS = 15;
+function installCheckpointBarrier(): void {
+  const held: (() => void)[] = [];
+  let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  const release = (): void => {
+    if (holdTimer) realClearTimeout(holdTimer);
+    holdTimer = undefined;
+    if (!held.length || frozen) return;
+    reportProgressNow();
+    for (const deliver of held.splice(0)) deliver();
+  };
+  const originalOn = Worker.prototype.on;
+  Worker.prototype.on = function (this: Worker, event: string | symbol, listener: (...args: unknown[]) => void) {
+    if (event !== 'message') return originalOn.call(this, event, listener);
+    return originalOn.call(this, 'message', (msg: unknown) => {
+      const type = (msg as { data?: { type?: unknown } } | null)?.data?.type;
+      if (type === 'CheckpointDurableExecutionState' && !finished) {
+        held.push(() => listener(msg));
+        if (!holdTimer && !frozen) holdTimer = realSetTimeout(release, HOLD_MS);
+        return;
+      }
+      listener(msg);
+      if (type === 'PollCheckpointData' && held.length) realSetImmediate(release);
+    });
+  } as typeof Worker.prototype.on;
+}
+
+/** Synchronous best effort (the IPC pipe usually takes the write at once), for just before the handler resumes. */
+function reportProgressNow(): void {
+  const events = liveEvents();
+  if (events.length === lastSentCount || !process.send || !process.connected) return;
+  lastSentCount = events.length;
+  try {
+    process.send({ type: 'progress', events } satisfies ChildMessage);
+  } catch {
+    // The parent is gone.
+  }
 }
 
 function errorText(e: unknown): { message: string; stack?: string } {
@@ -106,7 +160,9 @@ async function handleCallback(message: Extract<ParentMessage, { requestId: numbe
     else await op.sendCallbackHeartbeat();
     await send({ type: 'ack', requestId: message.requestId, ok: true });
   } catch (e) {
-    await send({ type: 'ack', requestId: message.requestId, ok: false, message: errorText(e).message });
+    let text = errorText(e).message;
+    if (/requires heartbeat/.test(text)) text = 'this callback has no heartbeat timeout (heartbeatTimeout), so there is nothing to heartbeat';
+    await send({ type: 'ack', requestId: message.requestId, ok: false, message: text });
   }
 }
 
@@ -134,6 +190,7 @@ async function start(message: StartMessage): Promise<void> {
     return;
   }
   try {
+    installCheckpointBarrier();
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: message.skipTime });
     const r = new LocalDurableTestRunner({ handlerFunction: handler as never });
     register(r, targets);
@@ -215,27 +272,13 @@ export function main(): void {
     const t = errorText(err);
     void fatal({ reason: 'uncaught-exception', message: `uncaught exception: ${t.message}`, stack: t.stack });
   });
-  // A handler calling process.exit would lose the events not yet reported: report them, then exit.
+  // A handler calling process.exit: report what the runner has (the barrier already sent the history
+  // up to the last checkpoint the handler saw), then really exit; the parent reports the crash.
   const realExit = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {
-    if (finished) return realExit(code ?? undefined);
-    finished = true;
-    const c = typeof code === 'number' ? code : Number(code ?? 0) || 0;
-    // Give the poll loop of the runner one turn to take in the last checkpoints.
-    realSetTimeout(() => {
-      void send({ type: 'progress', events: liveEvents() }).finally(() => realExit(c));
-    }, 50);
-    // Stop the caller here like the real exit would (never returns).
-    throw new ProcessExitCalled(c);
+    if (!finished) reportProgressNow();
+    return realExit(code ?? undefined);
   }) as typeof process.exit;
-}
-
-/** Thrown by our process.exit so the handler's code stops at the call; the exit follows. */
-class ProcessExitCalled extends Error {
-  readonly reason = 'process-exit';
-  constructor(readonly code: number) {
-    super(`process.exit(${code}) called by the handler`);
-  }
 }
 
 main();

@@ -19,7 +19,10 @@ export class HandlerLoadError extends Error {
 }
 
 interface TsLike {
-  transpileModule(input: string, options: { compilerOptions?: Record<string, unknown>; fileName?: string; reportDiagnostics?: boolean }): { outputText: string };
+  transpileModule(
+    input: string,
+    options: { compilerOptions?: Record<string, unknown>; fileName?: string; reportDiagnostics?: boolean }
+  ): { outputText: string; sourceMapText?: string };
   ModuleKind: { CommonJS: number };
   ScriptTarget: { ES2022: number };
   JsxEmit: { React: number };
@@ -116,20 +119,32 @@ export function installRequireHook(options: RequireHookOptions): void {
   const compile = (module: NodeModule & { _compile(code: string, file: string): void }, filename: string): void => {
     const t = loadTs();
     const source = fs.readFileSync(filename, 'utf8');
+    // TypeScript keeps ESM output for .mts/.mjs whatever `module` says: name them .ts/.js for the
+    // transpile, and point the source map back at the real file.
+    const ext = path.extname(filename);
+    const asName = filename.slice(0, filename.length - ext.length) + (ext === '.mts' || ext === '.cts' ? '.ts' : ext === '.mjs' || ext === '.cjs' ? '.js' : ext);
     const out = t.transpileModule(source, {
-      fileName: filename,
+      fileName: asName,
       reportDiagnostics: false,
       compilerOptions: {
         module: t.ModuleKind.CommonJS,
         target: t.ScriptTarget.ES2022,
         esModuleInterop: true,
         jsx: t.JsxEmit.React,
-        inlineSourceMap: true,
+        sourceMap: true,
         inlineSources: true,
         experimentalDecorators: true,
       },
     });
-    module._compile(out.outputText, filename);
+    let code = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+    if (out.sourceMapText) {
+      const map = JSON.parse(out.sourceMapText) as { sources?: string[]; file?: string; sourceRoot?: string };
+      map.sources = [filename];
+      map.sourceRoot = '';
+      map.file = filename;
+      code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+    }
+    module._compile(code, filename);
   };
 
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) M._extensions[ext] = compile;

@@ -73,6 +73,10 @@ class LocalRunImpl implements LocalRun {
       this.end('crashed', { reason: 'spawn-failed', message: `the local runner is missing: ${this.options.runnerScript} (build with webpack)` });
       return;
     }
+    if (!fs.existsSync(this.options.workspaceRoot)) {
+      this.end('crashed', { reason: 'spawn-failed', message: `the workspace folder does not exist: ${this.options.workspaceRoot}` }, undefined, false);
+      return;
+    }
     let child: ChildProcess;
     try {
       child = fork(this.options.runnerScript, [], {
@@ -219,7 +223,7 @@ class LocalRunImpl implements LocalRun {
       case 'fatal': {
         if (m.events.length) this.events = m.events;
         if (this.endingAs) return;
-        const status: LocalRunStatus = m.error.reason === 'unhandled-rejection' || m.error.reason === 'uncaught-exception' ? 'failed' : 'crashed';
+        const status: LocalRunStatus = m.error.reason === 'runner-failed' ? 'crashed' : 'failed';
         this.end(status, { reason: m.error.reason, message: m.error.message, stackTrace: m.error.stack ? m.error.stack.split('\n') : undefined });
         return;
       }
@@ -241,7 +245,7 @@ class LocalRunImpl implements LocalRun {
     });
   }
 
-  private end(status: LocalRunStatus, error?: LocalRunError, result?: unknown): void {
+  private end(status: LocalRunStatus, error?: LocalRunError, result?: unknown, saveIt = true): void {
     if (this.result) return;
     if (this.hangTimer) clearTimeout(this.hangTimer);
     this.status = status;
@@ -259,7 +263,7 @@ class LocalRunImpl implements LocalRun {
       endedAt,
     };
     this.result = r;
-    const file = this.save(true);
+    const file = saveIt ? this.save(true) : undefined;
     const final: LocalRunResult = file ? { ...r, file } : r;
     this.result = final;
     this.changed();
