@@ -2,6 +2,7 @@
 // Writes are atomic (temp file + rename) so a crash never leaves half a file.
 import * as fs from 'fs';
 import * as path from 'path';
+import { normalizeEvents, serializeHistory } from '../core/history/events';
 import type { LocalHistoryEvent } from './protocol';
 import type { SavedRun } from './types';
 
@@ -119,9 +120,9 @@ export function deleteRun(workspaceRoot: string, id: string): void {
   }
 }
 
-/** The SDK's fixture format: a plain array of events. */
+/** The SDK's fixture format: a plain array of events (the history model's one serializer). */
 export function serializeEvents(events: readonly LocalHistoryEvent[]): string {
-  return JSON.stringify(events, null, 2) + '\n';
+  return serializeHistory(normalizeEvents(events).events);
 }
 
 export function exportHistory(run: Pick<SavedRun, 'events'>, file: string): void {
