@@ -78,10 +78,17 @@ describe('executions view', function () {
     delete process.env.AWS_PROFILE;
     fs.writeFileSync(env.AWS_CONFIG_FILE, '');
     fs.writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '');
+    // Cut after the callback started: executions still RUNNING and waiting on it.
+    const waiting = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'history', 'wait-for-callback.history.json'), 'utf8')) as Array<{ EventType: string }>).slice(0, 5);
+    assert.ok(waiting.some((e) => e.EventType === 'CallbackStarted'));
     const hostileEvents = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'history', 'hostile-names.history.json'), 'utf8'));
     const now = Date.now();
     server = await startLambdaServer({
-      histories: [{ functionName: 'hostile-fn', name: HOSTILE_NAME, events: hostileEvents }],
+      histories: [
+        { functionName: 'hostile-fn', name: HOSTILE_NAME, events: hostileEvents },
+        { functionName: 'approvals', name: 'approval-1', id: '11111111-1111-4111-8111-111111111111', events: waiting },
+        { functionName: 'approvals', name: 'approval-2', id: '22222222-2222-4222-8222-222222222222', events: waiting },
+      ],
       executions: Array.from({ length: BULK_COUNT }, (_, k) => ({
         functionName: BULK_FUNCTION,
         name: `order-${String(k).padStart(4, '0')}`,
@@ -125,7 +132,10 @@ describe('executions view', function () {
     assert.ok(first.type === 'execution');
     assert.strictEqual(first.execution.name, 'order-0000', 'newest first');
     const item = i.tree.getTreeItem(first);
-    assert.ok(item.iconPath instanceof vscode.ThemeIcon && item.iconPath.id === 'pass' && item.iconPath.color, 'status icon with a theme colour');
+    // order-0000 is one of the FAILED thirds.
+    assert.strictEqual(first.execution.status, 'FAILED');
+    const icon = item.iconPath as vscode.ThemeIcon;
+    assert.ok(icon.id === 'error' && icon.color, `status icon with a theme colour: ${JSON.stringify(icon)}`);
     assert.match(String(item.description), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d · 1\.5 s$/);
     for (let page = 2; ; page++) {
       const more = children.find((c) => c.type === 'loadMore');
@@ -180,9 +190,10 @@ describe('executions view', function () {
     assert.strictEqual(ok?.body, '{"approved": true}');
     assert.ok(!server.openCallbacks(x.arn).includes(callbackId), 'the server closed the callback');
 
-    // Failure on another waiting execution, when there is one; then stop.
+    // Failure on the other waiting execution; then stop.
     const other = server.executions.find((y) => y.arn !== x.arn && y.status === 'RUNNING' && server.openCallbacks(y.arn).length > 0);
-    if (other) {
+    assert.ok(other, 'a second execution waiting on a callback');
+    {
       const otherNode: Node = { type: 'execution', execution: { arn: other.arn, name: other.name, functionName: other.functionName, status: 'RUNNING', startedAt: new Date(other.startedAt * 1000) } };
       const [otherId] = server.openCallbacks(other.arn);
       assert.strictEqual(await vscode.commands.executeCommand<boolean>('durableLens.sendCallbackFailure', otherNode, { callbackId: otherId, errorType: 'Rejected', errorMessage: 'no' }), true);
@@ -290,7 +301,9 @@ describe('executions view', function () {
           'export const handler = withDurableExecution(async (event: { orderId: string }, context) => {',
           "  await context.step('reserve', async () => event.orderId);",
           "  const approval = await context.waitForCallback<{ approved: boolean }>('approval', async () => undefined, { timeout: { hours: 1 } });",
-          "  return await context.step('charge', async () => (approval.approved ? 'charged' : 'declined'));",
+          '  // Without a serdes the callback result arrives as the JSON text that was sent.',
+          "  const a = (typeof approval === 'string' ? JSON.parse(approval) : approval) as { approved: boolean };",
+          "  return await context.step('charge', async () => (a.approved ? 'charged' : 'declined'));",
           '});',
           '',
         ].join('\n')
