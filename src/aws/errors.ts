@@ -27,6 +27,8 @@ export interface AwsErrorContext {
   profile?: string;
   /** True when the failing request carried a paging marker from an earlier page. */
   markerSent?: boolean;
+  /** What the config files say the profile is (`missing` when they do not have it), for credential hints. */
+  profileKind?: string;
 }
 
 export class AwsError extends Error {
@@ -236,6 +238,12 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     if (context.profile && /profile/i.test(rawMessage) && /not found|could not resolve|does not exist/i.test(rawMessage)) {
       return make('credentialsMissing', `Profile "${context.profile}" was not found in ~/.aws/config or ~/.aws/credentials.`, 'Pick another profile or add it with `aws configure --profile ' + context.profile + '`');
     }
+    if (context.profile && context.profileKind === 'missing') {
+      return make('credentialsMissing', `Profile "${context.profile}" is not in ~/.aws/config or ~/.aws/credentials.`, `Pick another profile or run \`aws configure --profile ${context.profile}\``);
+    }
+    if (context.profile && context.profileKind === 'process') {
+      return make('credentialsMissing', `The \`credential_process\` of profile "${context.profile}" gave no credentials.`, 'Run that command yourself to see why, or pick another profile');
+    }
     return make(
       'credentialsMissing',
       context.profile ? `No AWS credentials could be loaded for profile "${context.profile}".` : 'No AWS credentials were found (environment, ~/.aws/config, ~/.aws/credentials, SSO).',
@@ -293,6 +301,9 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
   }
   const code = nodeCode(err);
   if (code || /socket hang up|getaddrinfo|connect ECONNREFUSED|network|fetch failed/i.test(rawMessage)) {
+    // Getting credentials (STS for a role, the SSO portal) can fail on another host than the Lambda endpoint.
+    const host = /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\s+([A-Za-z0-9.-]+[A-Za-z0-9])/.exec(rawMessage)?.[1];
+    const other = host && !/^\d+\.\d+\.\d+\.\d+$/.test(host) && !(context.endpoint ?? '').includes(host) ? host : undefined;
     const why =
       code === 'ECONNREFUSED'
         ? 'nothing is listening there'
@@ -301,6 +312,13 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
           : code === 'ECONNRESET' || /socket hang up/i.test(rawMessage)
             ? 'the connection was closed before an answer'
             : code ?? 'network failure';
+    if (other) {
+      return new AwsError('network', `Cannot reach ${other} (${why}) while calling ${op}${/\b(sts|sso|oidc|portal\.sso)\b/.test(other) ? ` to get credentials${context.profile ? ` for profile "${context.profile}"` : ''}` : ''}. Check your network, then try again.`, {
+        ...base,
+        code: code ?? type,
+        action: 'Check your network, then try again.',
+      });
+    }
     return new AwsError('network', `Cannot reach ${endpointText(context)} (${why}) calling ${op}. Check the endpoint setting, that the emulator or network is up, then try again.`, {
       ...base,
       code: code ?? type,

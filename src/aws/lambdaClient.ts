@@ -18,6 +18,7 @@ import {
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsError, toAwsError } from './errors';
+import { listProfiles } from './profiles';
 
 export type { Event as HistoryEvent } from '@aws-sdk/client-lambda';
 export type { ExecutionStatus } from '@aws-sdk/client-lambda';
@@ -237,8 +238,18 @@ export class DurableLambdaClient {
     this.sdk = undefined;
   }
 
-  private fail(err: unknown, operation: string, resource?: string, markerSent?: boolean): AwsError {
-    return toAwsError(err, { operation, resource, endpoint: this.endpoint, profile: this.profile, markerSent });
+  private async fail(err: unknown, operation: string, resource?: string, markerSent?: boolean): Promise<AwsError> {
+    const context = { operation, resource, endpoint: this.endpoint, profile: this.profile, markerSent };
+    const first = toAwsError(err, context);
+    if (first.reason !== 'credentialsMissing' || !this.profile) return first;
+    // The chain only says "could not load credentials": the config files tell a missing profile from a failing process.
+    try {
+      const found = (await listProfiles()).find((p) => p.name === this.profile);
+      return toAwsError(err, { ...context, profileKind: found ? found.kind : 'missing' });
+    } catch (e) {
+      // Unreadable config files: the first message stands; why is in the detail.
+      return new AwsError(first.reason, first.message, { ...first, detail: `${first.detail ?? ''}; reading profiles: ${e instanceof Error ? e.message : String(e)}` });
+    }
   }
 
   private checkAborted(signal: AbortSignal | undefined, operation: string, resource?: string): void {
@@ -260,7 +271,7 @@ export class DurableLambdaClient {
         this.checkAborted(options.signal, op);
       }
     } catch (e) {
-      throw this.fail(e, op, undefined, pages > 0);
+      throw await this.fail(e, op, undefined, pages > 0);
     }
   }
 
@@ -304,7 +315,7 @@ export class DurableLambdaClient {
         this.checkAborted(options.signal, op, functionName);
       }
     } catch (e) {
-      throw this.fail(e, op, functionName, markerSent);
+      throw await this.fail(e, op, functionName, markerSent);
     }
   }
 
@@ -323,7 +334,7 @@ export class DurableLambdaClient {
         { abortSignal: options.signal }
       );
     } catch (e) {
-      throw this.fail(e, op, arn);
+      throw await this.fail(e, op, arn);
     }
     const startedAt = toDate(r.StartTimestamp) ?? new Date(0);
     const detail: ExecutionDetail = {
@@ -362,7 +373,7 @@ export class DurableLambdaClient {
         this.checkAborted(options.signal, op, arn);
       }
     } catch (e) {
-      throw this.fail(e, op, arn, pages > 0);
+      throw await this.fail(e, op, arn, pages > 0);
     }
   }
 
@@ -377,7 +388,7 @@ export class DurableLambdaClient {
       const stoppedAt = toDate(r.StopTimestamp);
       return stoppedAt ? { stoppedAt } : {};
     } catch (e) {
-      throw this.fail(e, op, arn);
+      throw await this.fail(e, op, arn);
     }
   }
 
@@ -388,7 +399,7 @@ export class DurableLambdaClient {
       this.checkAborted(options.signal, op, callbackId);
       await this.client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: callbackId, Result: resultJson }), { abortSignal: options.signal });
     } catch (e) {
-      throw this.fail(e, op, callbackId);
+      throw await this.fail(e, op, callbackId);
     }
   }
 
@@ -400,7 +411,7 @@ export class DurableLambdaClient {
         abortSignal: options.signal,
       });
     } catch (e) {
-      throw this.fail(e, op, callbackId);
+      throw await this.fail(e, op, callbackId);
     }
   }
 
@@ -410,7 +421,7 @@ export class DurableLambdaClient {
       this.checkAborted(options.signal, op, callbackId);
       await this.client.send(new SendDurableExecutionCallbackHeartbeatCommand({ CallbackId: callbackId }), { abortSignal: options.signal });
     } catch (e) {
-      throw this.fail(e, op, callbackId);
+      throw await this.fail(e, op, callbackId);
     }
   }
 }
