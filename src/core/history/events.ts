@@ -347,29 +347,149 @@ function describeJson(data: unknown): string {
   return `it is a ${typeof data}`;
 }
 
-/** "line L, column C" of a JSON.parse error, from the position V8 reports (or the message itself). */
+/** "line L, column C" of a JSON.parse error: V8 does not always give a position, so the text is scanned for it. */
 function jsonErrorWhere(text: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  const m = /position (\d+)/.exec(msg);
-  const lc = /line (\d+) column (\d+)/.exec(msg);
+  const pos = firstJsonError(text);
   let where: string;
-  if (m) {
-    const pos = Number(m[1]);
+  if (pos >= text.length) where = 'it ends early (cut short?)';
+  else {
     let line = 1;
     let lineStart = 0;
-    for (let i = 0; i < pos && i < text.length; i++) {
+    for (let i = 0; i < pos; i++) {
       if (text.charCodeAt(i) === 10) {
         line++;
         lineStart = i + 1;
       }
     }
     where = `line ${line}, column ${pos - lineStart + 1}`;
-  } else if (lc) where = `line ${lc[1]}, column ${lc[2]}`;
-  else if (/end of (JSON )?input/i.test(msg)) where = 'it ends early (truncated?)';
-  else where = 'at an unknown position';
+  }
   // The engine's text quotes the offending input: keep only its gist, control characters removed.
   const gist = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return `${where} (${clipText(gist, 80)})`;
+}
+
+/**
+ * Offset of the first JSON syntax error in text (text.length when it ends too early). A small iterative
+ * scanner (no recursion: nesting depth is the file's to choose), run only after JSON.parse failed.
+ */
+export function firstJsonError(text: string): number {
+  let i = 0;
+  const n = text.length;
+  const stack: number[] = []; // 1 = in object, 2 = in array
+  const ws = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  const scanString = (): boolean => {
+    i++; // opening quote
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c === 92) {
+        const d = text[i + 1];
+        if (d === undefined) {
+          i = n;
+          return false;
+        }
+        if (d === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i = Math.min(n, i + 2);
+            return false;
+          }
+          i += 6;
+        } else if ('"\\/bfnrt'.includes(d)) i += 2;
+        else {
+          i++;
+          return false;
+        }
+      } else i++;
+    }
+    return false;
+  };
+  const scanScalar = (): boolean => {
+    for (const lit of ['true', 'false', 'null']) {
+      if (text.startsWith(lit, i)) {
+        i += lit.length;
+        return true;
+      }
+    }
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '' || m[0] === '-') return false;
+    i += m[0].length;
+    return true;
+  };
+  ws();
+  if (text.charCodeAt(i) === 0xfeff) i++;
+  // expect: 0 = a value, 1 = after a value
+  let expectValue = true;
+  for (;;) {
+    ws();
+    if (i >= n) return stack.length > 0 || expectValue ? n : n;
+    const c = text[i]!;
+    if (expectValue) {
+      if (c === '{') {
+        i++;
+        ws();
+        if (text[i] === '}') {
+          i++;
+          expectValue = false;
+          continue;
+        }
+        stack.push(1);
+        if (text[i] !== '"') return i;
+        if (!scanString()) return i;
+        ws();
+        if (text[i] !== ':') return i;
+        i++;
+        continue;
+      }
+      if (c === '[') {
+        i++;
+        ws();
+        if (text[i] === ']') {
+          i++;
+          expectValue = false;
+          continue;
+        }
+        stack.push(2);
+        continue;
+      }
+      if (c === '"') {
+        if (!scanString()) return i;
+      } else if (!scanScalar()) return i;
+      expectValue = false;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) return i; // text after the value
+    if (c === ',') {
+      i++;
+      ws();
+      if (top === 1) {
+        if (text[i] !== '"') return i >= n ? n : i;
+        if (!scanString()) return i;
+        ws();
+        if (text[i] !== ':') return i >= n ? n : i;
+        i++;
+      }
+      expectValue = true;
+      continue;
+    }
+    if ((c === '}' && top === 1) || (c === ']' && top === 2)) {
+      stack.pop();
+      i++;
+      continue;
+    }
+    return i;
+  }
 }
 
 /** The SDK's fixture format: a plain array of events, ISO timestamps, 2-space JSON, one trailing newline. */

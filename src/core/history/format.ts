@@ -37,14 +37,14 @@ export interface TextOptions {
 
 /** What an operation shows in the result column: its error when it has one, its wait or result otherwise. */
 function outcome(op: RecordedOperation, width: number): string {
-  if (op.error && op.status !== 'SUCCEEDED') return errorPreview(op.error, width);
-  if (op.type === 'WAIT' && op.status === 'STARTED' && op.waitScheduledEnd) return `until ${op.waitScheduledEnd}`;
-  if (op.type === 'WAIT' && op.waitSeconds !== undefined && !op.result?.raw) return `${op.waitSeconds} s`;
-  if (op.type === 'CALLBACK' && op.status === 'STARTED') return 'waiting for the callback';
   if (op.status === 'PENDING' && op.retries.length > 0) {
     const last = op.retries[op.retries.length - 1]!;
     return `retry in ${last.nextAttemptDelaySeconds ?? '?'} s${last.error ? ` after ${errorPreview(last.error, width - 20)}` : ''}`;
   }
+  if (op.error && op.status !== 'SUCCEEDED') return errorPreview(op.error, width);
+  if (op.type === 'WAIT' && op.status === 'STARTED' && op.waitScheduledEnd) return `until ${op.waitScheduledEnd}`;
+  if (op.type === 'WAIT' && op.waitSeconds !== undefined && !op.result?.raw) return `${op.waitSeconds} s`;
+  if (op.type === 'CALLBACK' && op.status === 'STARTED') return 'waiting for the callback';
   return payloadPreview(op.result, width);
 }
 
