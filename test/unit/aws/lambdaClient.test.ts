@@ -1,48 +1,13 @@
 // Unit tier (node): DurableLambdaClient with the real AWS SDK client and credential chain against the loopback Lambda server: paging, filters, retries, typed errors, stop and callback requests, SAM-local mode.
 import * as assert from 'assert';
-import * as crypto from 'crypto';
 import { AwsError } from '../../../src/aws/errors';
 import { DurableLambdaClient, type ExecutionSummary } from '../../../src/aws/lambdaClient';
 import { setAwsEnv, staticKeysEnv } from '../../support/lambdaEnv';
+import { stepsHistory, waitingForCallbackHistory } from '../../support/lambdaHistories';
 import { FIXTURE_FUNCTION, TEST_CREDENTIALS, deadEndpoint, startLambdaServer, type LambdaServer } from '../../support/lambdaServer';
 
-const md5id = (p: string) => crypto.createHash('md5').update(p).digest('hex').slice(0, 16);
-
-/** A history of `steps` succeeded steps: 2 * steps + 2 events. */
-function longHistory(steps: number, t0 = Date.parse('2026-11-30T10:00:00Z')): Record<string, unknown>[] {
-  const id = 'aaaaaaaa-1111-4222-8333-444444444444';
-  const ev: Record<string, unknown>[] = [
-    { EventType: 'ExecutionStarted', EventId: 1, Id: id, EventTimestamp: new Date(t0).toISOString(), ExecutionStartedDetails: { Input: { Payload: '{"order":42}' } } },
-  ];
-  for (let i = 1; i <= steps; i++) {
-    const t = new Date(t0 + i * 10).toISOString();
-    ev.push({ EventType: 'StepStarted', SubType: 'Step', EventId: ev.length + 1, Id: md5id(String(i)), Name: `step-${i}`, EventTimestamp: t, StepStartedDetails: {} });
-    ev.push({
-      EventType: 'StepSucceeded',
-      SubType: 'Step',
-      EventId: ev.length + 1,
-      Id: md5id(String(i)),
-      Name: `step-${i}`,
-      EventTimestamp: t,
-      StepSucceededDetails: { Result: { Payload: `{"i":${i}}` }, RetryDetails: { CurrentAttempt: 1 } },
-    });
-  }
-  ev.push({ EventType: 'ExecutionSucceeded', EventId: ev.length + 1, Id: id, EventTimestamp: new Date(t0 + steps * 10 + 5).toISOString(), ExecutionSucceededDetails: { Result: { Payload: '"done"' } } });
-  return ev;
-}
-
-/** A running execution waiting in waitForCallback("approval") (SDK 2.x shape: CONTEXT, CALLBACK at 1-1, submitter STEP at 1-2). */
-export function waitingHistory(callbackId: string, executionId = 'bbbbbbbb-1111-4222-8333-444444444444'): Record<string, unknown>[] {
-  const t = '2026-11-30T11:00:00.000Z';
-  return [
-    { EventType: 'ExecutionStarted', EventId: 1, Id: executionId, EventTimestamp: t, ExecutionStartedDetails: { Input: { Payload: '{}' } } },
-    { EventType: 'ContextStarted', SubType: 'WaitForCallback', EventId: 2, Id: md5id('1'), Name: 'approval', EventTimestamp: t, ContextStartedDetails: {} },
-    { EventType: 'CallbackStarted', SubType: 'Callback', EventId: 3, Id: md5id('1-1'), ParentId: md5id('1'), EventTimestamp: t, CallbackStartedDetails: { CallbackId: callbackId, Timeout: 3600 } },
-    { EventType: 'StepStarted', SubType: 'Step', EventId: 4, Id: md5id('1-2'), ParentId: md5id('1'), EventTimestamp: t, StepStartedDetails: {} },
-    { EventType: 'StepSucceeded', SubType: 'Step', EventId: 5, Id: md5id('1-2'), ParentId: md5id('1'), EventTimestamp: t, StepSucceededDetails: { Result: {}, RetryDetails: { CurrentAttempt: 1 } } },
-    { EventType: 'InvocationCompleted', EventId: 6, EventTimestamp: t, InvocationCompletedDetails: { StartTimestamp: t, EndTimestamp: t, RequestId: 'r-1' } },
-  ];
-}
+const longHistory = (steps: number) => stepsHistory(steps);
+const waitingHistory = waitingForCallbackHistory;
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -382,5 +347,16 @@ describe('DurableLambdaClient against a SAM-local endpoint (mode: sam)', functio
     // Payloads only because the client asks for them: SAM's own default is false.
     assert.strictEqual(pages[0][0].ExecutionStartedDetails?.Input?.Payload, '{"order":42}');
     assert.strictEqual((await c.getExecution(`${x.name}/${x.id}`)).status, 'SUCCEEDED');
+  });
+
+  it('history without IncludeExecutionData leaves the payloads out, as SAM does', async () => {
+    const x = server.execution('long')!;
+    const res = await fetch(`${server.endpoint}/2025-12-01/durable-executions/${encodeURIComponent(x.arn)}/history?MaxItems=5`);
+    assert.strictEqual(res.status, 200);
+    const body = (await res.json()) as { Events: Record<string, { Input?: { Payload?: string } }>[]; NextMarker?: string };
+    assert.strictEqual(body.Events.length, 1402);
+    assert.strictEqual(body.NextMarker, undefined);
+    assert.deepStrictEqual(body.Events[0].ExecutionStartedDetails, { Input: {} });
+    assert.strictEqual(typeof body.Events[0].EventTimestamp, 'number');
   });
 });
