@@ -214,7 +214,7 @@ describe('executions view', function () {
     const hostile = fnNode(await i.tree.getChildren({ type: 'aws' }), 'hostile-fn');
     const [x] = (await i.tree.getChildren(hostile)).filter((c) => c.type === 'execution');
     assert.ok(x);
-    const item = i.tree.getTreeItem(x);
+    const item = i.tree.resolveTreeItem(i.tree.getTreeItem(x), x);
     assert.strictEqual(item.label, HOSTILE_NAME, 'the label is the name itself, as plain text');
     const md = item.tooltip as vscode.MarkdownString;
     assert.ok(md instanceof vscode.MarkdownString);

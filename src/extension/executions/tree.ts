@@ -15,6 +15,8 @@ import type { LocalRuns } from './localRuns';
 export const EXECUTION_PAGE_SIZE = 50;
 /** Functions shown before "Load more". */
 export const FUNCTION_PAGE_SIZE = 50;
+/** Executions shown flat under a function; older ones are grouped this many at a time. */
+export const GROUP_SIZE = 500;
 
 export type AwsState = 'unknown' | 'loading' | 'ok' | 'noCredentials' | 'noFunctions' | 'noListApi' | 'error';
 
@@ -31,6 +33,8 @@ export type Node =
   | { readonly type: 'aws' }
   | { readonly type: 'function'; readonly fn: DurableFunctionSummary }
   | { readonly type: 'execution'; readonly execution: ExecutionSummary }
+  /** Older executions of a long list, GROUP_SIZE at a time, so a refresh never renders thousands of rows. */
+  | { readonly type: 'group'; readonly fn: string; readonly start: number; readonly end: number }
   | { readonly type: 'loadMore'; readonly target: 'functions' | string }
   | { readonly type: 'remembered'; readonly entry: RememberedArn }
   | { readonly type: 'message'; readonly text: string; readonly detail?: string; readonly icon: string; readonly command?: vscode.Command };
@@ -65,6 +69,9 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly rootNodes = { localRuns: { type: 'localRuns' } as const, aws: { type: 'aws' } as const };
   private generation = 0;
+  private readonly nodeCache = new WeakMap<ExecutionSummary, Node & { type: 'execution' }>();
+  private readonly itemCache = new WeakMap<Node, vscode.TreeItem>();
+  private readonly groupCache = new Map<string, Node>();
 
   constructor(
     private readonly connection: AwsConnection,
@@ -98,6 +105,7 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     this.functionsLoading = undefined;
     this.executions.clear();
     this.functionNodes.clear();
+    this.groupCache.clear();
     this.setState('unknown');
     this.changed.fire(undefined);
   }
@@ -125,6 +133,8 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
           return await this.awsChildren();
         case 'function':
           return await this.executionNodes(node.fn.name);
+        case 'group':
+          return (this.executions.get(node.fn)?.items.slice(node.start, node.end) ?? []).map((execution) => this.executionNode(execution));
         default:
           return [];
       }
@@ -141,6 +151,8 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
       case 'function':
       case 'remembered':
         return this.rootNodes.aws;
+      case 'group':
+        return this.functionNodes.get(node.fn);
       case 'execution':
         return this.functionNodes.get(node.execution.functionName);
       default:
@@ -252,7 +264,10 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     } else if (list.loading) {
       await list.loading;
     }
-    const nodes: Node[] = list.items.map((execution) => ({ type: 'execution', execution }));
+    const nodes: Node[] = list.items.slice(0, GROUP_SIZE).map((execution) => this.executionNode(execution));
+    for (let start = GROUP_SIZE; start < list.items.length; start += GROUP_SIZE) {
+      nodes.push(this.groupNode(fn, start, Math.min(start + GROUP_SIZE, list.items.length)));
+    }
     if (list.error) {
       const action = actionCommand(list.error as Partial<AwsError>);
       nodes.push({ type: 'message', text: errorText(list.error), icon: 'error', ...(action ? { command: action } : {}) });
@@ -262,6 +277,26 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     }
     if (!list.done && !list.error) nodes.push({ type: 'loadMore', target: fn });
     return nodes;
+  }
+
+  /** Node objects are kept per execution: VS Code asks again for every child on each refresh of the parent. */
+  private executionNode(execution: ExecutionSummary): Node & { type: 'execution' } {
+    let n = this.nodeCache.get(execution);
+    if (!n) {
+      n = { type: 'execution', execution };
+      this.nodeCache.set(execution, n);
+    }
+    return n;
+  }
+
+  private groupNode(fn: string, start: number, end: number): Node {
+    const key = `${fn}\u0000${start}\u0000${end}`;
+    let n = this.groupCache.get(key);
+    if (!n) {
+      n = { type: 'group', fn, start, end };
+      this.groupCache.set(key, n);
+    }
+    return n;
   }
 
   /** One API page; the list is extended in place. */
@@ -350,8 +385,22 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
       }
       case 'function':
         return this.functionItem(node.fn);
-      case 'execution':
-        return executionItem(node.execution);
+      case 'execution': {
+        // Built once per execution: a refresh after "Load more" asks for every row again.
+        let item = this.itemCache.get(node);
+        if (!item) {
+          item = executionItem(node.execution, false);
+          this.itemCache.set(node, item);
+        }
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(`Older: ${node.start + 1}–${node.end}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `group:${node.fn}:${node.start}`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'group';
+        return item;
+      }
       case 'localRun':
         return localRunItem(node);
       case 'loadMore': {
@@ -385,6 +434,12 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     }
   }
 
+  /** Tooltips of executions are built on hover only (thousands of rows would pay for them up front). */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.type === 'execution' && !item.tooltip) item.tooltip = executionTooltip(node.execution);
+    return item;
+  }
+
   private functionItem(fn: DurableFunctionSummary): vscode.TreeItem {
     const item = new vscode.TreeItem(labelText(fn.name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `function:${fn.arn}`;
@@ -405,7 +460,7 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function executionItem(x: ExecutionSummary): vscode.TreeItem {
+export function executionItem(x: ExecutionSummary, withTooltip = true): vscode.TreeItem {
   const status = displayStatus(x.status);
   const item = new vscode.TreeItem(labelText(x.name || x.arn), vscode.TreeItemCollapsibleState.None);
   item.id = `execution:${x.arn}`;
@@ -413,14 +468,19 @@ export function executionItem(x: ExecutionSummary): vscode.TreeItem {
   item.description = [formatTime(x.startedAt), d].filter(Boolean).join(' · ');
   item.iconPath = statusIcon(status);
   item.contextValue = `execution.${status}`;
-  item.tooltip = markdown((md) => {
+  if (withTooltip) item.tooltip = executionTooltip(x);
+  item.command = { command: 'durableLens.openExecution', title: 'Open Execution', arguments: [{ type: 'execution', execution: x }] };
+  return item;
+}
+
+export function executionTooltip(x: ExecutionSummary): vscode.MarkdownString {
+  const d = formatDuration(durationMs(x.startedAt, x.endedAt));
+  return markdown((md) => {
     md.appendMarkdown(`**${escapeMarkdown(x.name || '(unnamed)')}**  \n`);
     md.appendMarkdown(`status ${escapeMarkdown(x.status)}  \n`);
     md.appendMarkdown(`started ${escapeMarkdown(formatTime(x.startedAt))}${x.endedAt ? `, ended ${escapeMarkdown(formatTime(x.endedAt))}` : ''}${d ? ` (${escapeMarkdown(d)})` : ''}  \n`);
     md.appendMarkdown(escapeMarkdown(x.arn));
   });
-  item.command = { command: 'durableLens.openExecution', title: 'Open Execution', arguments: [{ type: 'execution', execution: x }] };
-  return item;
 }
 
 function localRunItem(node: Node & { type: 'localRun' }): vscode.TreeItem {
