@@ -188,6 +188,11 @@ export function normalizeEvents(raw: readonly unknown[]): { events: HistoryEvent
       events[i] = { EventType: 'Unknown', EventId: i + 1, EventTimestamp: '' };
       continue;
     }
+    if (isCanonical(r)) {
+      // Already in shape (a fixture file, or our own output): kept as it is, no copy.
+      events[i] = r as unknown as HistoryEvent;
+      continue;
+    }
     const e: Record<string, unknown> = { ...r };
     if (typeof e.EventType !== 'string' || e.EventType === '') {
       problems.push(`${at}: no EventType; kept as Unknown`);
@@ -230,6 +235,27 @@ export function normalizeEvents(raw: readonly unknown[]): { events: HistoryEvent
     events[i] = e as unknown as HistoryEvent;
   }
   return { events, problems };
+}
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function optionalString(v: unknown): boolean {
+  return v === undefined || typeof v === 'string';
+}
+
+/** True when an event needs no change: known type, numeric id, ISO timestamps, string ids and names. */
+function isCanonical(r: Record<string, unknown>): boolean {
+  if (typeof r.EventType !== 'string' || !KNOWN_TYPES.has(r.EventType)) return false;
+  if (typeof r.EventId !== 'number' || !Number.isFinite(r.EventId)) return false;
+  if (typeof r.EventTimestamp !== 'string' || !ISO_MS.test(r.EventTimestamp)) return false;
+  if (!optionalString(r.Id) || !optionalString(r.ParentId) || !optionalString(r.Name) || !optionalString(r.SubType)) return false;
+  for (const [dk, fields] of Object.entries(NESTED_TIMESTAMPS)) {
+    const d = r[dk];
+    if (d === undefined) continue;
+    if (!isRecord(d)) return false;
+    for (const f of fields) if (d[f] !== undefined && (typeof d[f] !== 'string' || !ISO_MS.test(d[f] as string))) return false;
+  }
+  return true;
 }
 
 function safeString(v: unknown): string {

@@ -252,7 +252,7 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    const where = `event ${i + 1} (EventId ${e.EventId}, ${e.EventType})`;
+    const where = new LazyText(() => `event ${i + 1} (EventId ${e.EventId}, ${e.EventType})`);
     if (seenEventIds.has(e.EventId)) problems.push(`${where}: EventId ${e.EventId} appears more than once`);
     else if (e.EventId < lastEventId) problems.push(`${where}: out of order (after EventId ${lastEventId})`);
     seenEventIds.add(e.EventId);
@@ -402,6 +402,15 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
   return { execution, events, operations, roots, byId, invocations, pendingCallbacks, eventOwners, problems };
 }
 
+/** A message prefix built only when a problem is reported (most events have none). */
+class LazyText {
+  private text?: string;
+  constructor(private readonly make: () => string) {}
+  toString(): string {
+    return (this.text ??= this.make());
+  }
+}
+
 function clip(s: string, max = 60): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
@@ -411,7 +420,7 @@ function isAncestor(candidate: RecordedOperation, of: RecordedOperation): boolea
   return false;
 }
 
-function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], where: string): void {
+function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], where: LazyText): void {
   const ts = e.EventTimestamp || undefined;
   const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[`${e.EventType}Details`];
   if (action === 'Started') {
@@ -510,26 +519,33 @@ const COMBINATORS: readonly OperationKind[] = ['promise.all', 'promise.allSettle
 function inferCombinators(operations: readonly RecordedOperation[], roots: readonly RecordedOperation[]): void {
   const groups: (readonly RecordedOperation[])[] = [roots];
   for (const op of operations) if (op.children.length > 0) groups.push(op.children);
+  const keys = new Map<RecordedOperation, string | undefined>();
+  const key = (s: RecordedOperation): string | undefined => {
+    if (!keys.has(s)) keys.set(s, resultKey(s));
+    return keys.get(s);
+  };
   for (const siblings of groups) {
     for (let i = 1; i < siblings.length; i++) {
       const op = siblings[i]!;
       if (op.children.length > 0 || (op.kind !== 'step' && op.kind !== 'runInChildContext')) continue;
+      if (!(op.status === 'SUCCEEDED' && op.result?.raw !== undefined && !op.result.truncated) && !(op.status === 'FAILED' && op.error)) continue;
       const firstEvent = op.eventIndices[0];
       if (firstEvent === undefined) continue;
-      const open: RecordedOperation[] = [];
-      for (let j = 0; j < i; j++) {
-        const s = siblings[j]!;
+      // A combinator joins promises made shortly before it: look back a bounded window, not the whole history.
+      const earlier = siblings.slice(Math.max(0, i - COMBINATOR_WINDOW), i);
+      const open = earlier.filter((s) => {
         const end = s.eventIndices[s.eventIndices.length - 1]!;
-        const settledBefore = s.status !== 'STARTED' && s.status !== 'PENDING' && end < firstEvent;
-        if (!settledBefore) open.push(s);
-      }
-      const guess = guessCombinator(op, open, siblings.slice(0, i));
+        return s.status === 'STARTED' || s.status === 'PENDING' || end > firstEvent;
+      });
+      const guess = guessCombinator(op, open, earlier, key);
       if (!guess) continue;
       op.kindCandidates = [...guess.candidates, op.kind];
       op.kind = guess.kind;
     }
   }
 }
+
+const COMBINATOR_WINDOW = 128;
 
 function parseJson(raw: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (raw === undefined) return { ok: false };
@@ -550,7 +566,12 @@ function resultKey(s: RecordedOperation): string | undefined {
  * all and allSettled are told by their result alone (an array of the earlier siblings' results, an array
  * of {status}); race and any give one result of a sibling that was still running when they started.
  */
-function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation[], earlier: readonly RecordedOperation[]): { kind: OperationKind; candidates: OperationKind[] } | undefined {
+function guessCombinator(
+  op: RecordedOperation,
+  open: readonly RecordedOperation[],
+  earlier: readonly RecordedOperation[],
+  key: (s: RecordedOperation) => string | undefined
+): { kind: OperationKind; candidates: OperationKind[] } | undefined {
   if (op.status === 'SUCCEEDED' && op.result && !op.result.truncated) {
     const parsed = parseJson(op.result.raw);
     if (!parsed.ok) return undefined;
@@ -560,7 +581,7 @@ function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation
     if (Array.isArray(v) && v.length > 0 && v.length <= earlier.length && open.length > 0) {
       const pool = new Map<string, number>();
       for (const s of earlier) {
-        const k = resultKey(s);
+        const k = key(s);
         if (k !== undefined) pool.set(k, (pool.get(k) ?? 0) + 1);
       }
       const all = v.every((x) => {
@@ -573,7 +594,7 @@ function guessCombinator(op: RecordedOperation, open: readonly RecordedOperation
       if (all) return { kind: 'promise.all', candidates: ['promise.all'] };
     }
     const mine = canonical(op.result.raw!);
-    if (open.some((s) => resultKey(s) === mine)) {
+    if (open.some((s) => key(s) === mine)) {
       // race and any both give the first result; any skips failures, race does not.
       const failed = earlier.some((s) => s.status === 'FAILED' || s.retries.length > 0);
       return failed ? { kind: 'promise.any', candidates: ['promise.any', 'promise.race'] } : { kind: 'promise.race', candidates: ['promise.race', 'promise.any'] };
