@@ -173,6 +173,20 @@ describe('history record', () => {
     );
   });
 
+  it('invoke (recorded): CHAINED_INVOKE operations, one succeeded with its result, one failed with the durable function\'s error', () => {
+    const r = record(ownFile('invoke'));
+    assert.deepStrictEqual(
+      r.operations.map((o) => [o.id, o.type, o.subType, o.kind, o.name ?? null, o.status, o.result?.raw ?? null, o.error?.message ?? null]),
+      [
+        ['c4ca4238a0b92382', 'CHAINED_INVOKE', 'ChainedInvoke', 'invoke', 'charge', 'SUCCEEDED', '{"charged":5}', null],
+        ['c81e728d9d4c2f63', 'CHAINED_INVOKE', 'ChainedInvoke', 'invoke', null, 'FAILED', null, 'fraud suspected'],
+      ]
+    );
+    // The failed invoke spans two invocations: started in the 2nd, its failure recorded in the 3rd.
+    assert.deepStrictEqual(r.operations[1]!.eventIndices, [4, 6]);
+    assert.strictEqual(r.invocations.length, 3);
+  });
+
   it('a map (recorded map-with-failure): items named map-item-i under the map, the failed item FAILED, the map SUCCEEDED', () => {
     const r = record(ownFile('map-with-failure'));
     assert.deepStrictEqual(shape(r.roots), [
