@@ -124,6 +124,8 @@ const INVALID = new Set([
 // `sam local start-lambda` answers unknown paths and methods with these types.
 const UNSUPPORTED = new Set(['PathNotFoundLocally', 'MethodNotAllowedLocally', 'UnknownOperationException', 'NotImplemented']);
 
+const PAYLOAD_OPERATIONS = new Set(['SendDurableExecutionCallbackSuccess', 'SendDurableExecutionCallbackFailure', 'Invoke']);
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
@@ -202,7 +204,8 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
   const e: ErrorLike = err && typeof err === 'object' ? (err as ErrorLike) : { message: String(err) };
   const type = errorType(e);
   const rawMessage = str(e.message) ?? '';
-  const message = clean(rawMessage);
+  // A rejection of a call that carried a payload may quote it: that text is neither shown nor kept.
+  const message = PAYLOAD_OPERATIONS.has(context.operation) && !(type && (ACCESS_DENIED.has(type) || EXPIRED_TOKEN.has(type))) ? '' : clean(rawMessage);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   const requestId = str(e.$metadata?.requestId);
   const op = context.operation;

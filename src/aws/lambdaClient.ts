@@ -282,7 +282,7 @@ export class DurableLambdaClient {
     try {
       this.checkAborted(options.signal, op, functionName);
       const paginator = paginateListDurableExecutionsByFunction(
-        { client: this.client, pageSize: options.pageSize ?? 100, startingToken: options.marker, stopOnSameToken: true },
+        { client: this.client, pageSize: Math.max(1, Math.min(options.pageSize ?? 100, 1000)), startingToken: options.marker, stopOnSameToken: true },
         {
           FunctionName: functionName,
           Qualifier: options.qualifier,
@@ -363,7 +363,7 @@ export class DurableLambdaClient {
     try {
       this.checkAborted(options.signal, op, arn);
       const paginator = paginateGetDurableExecutionHistory(
-        { client: this.client, pageSize: Math.min(options.pageSize ?? 1000, 1000), stopOnSameToken: true },
+        { client: this.client, pageSize: Math.max(1, Math.min(options.pageSize ?? 1000, 1000)), stopOnSameToken: true },
         { DurableExecutionArn: arn, IncludeExecutionData: options.includeExecutionData ?? true },
         { abortSignal: options.signal }
       );
