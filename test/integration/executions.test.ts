@@ -87,7 +87,8 @@ describe('executions view', function () {
       histories: [
         { functionName: 'hostile-fn', name: HOSTILE_NAME, events: hostileEvents },
         { functionName: 'approvals', name: 'approval-1', id: '11111111-1111-4111-8111-111111111111', events: waiting },
-        { functionName: 'approvals', name: 'approval-2', id: '22222222-2222-4222-8222-222222222222', events: waiting },
+        // Its own callback id: the server closes callbacks by id.
+        { functionName: 'approvals', name: 'approval-2', id: '22222222-2222-4222-8222-222222222222', events: JSON.parse(JSON.stringify(waiting).replace(/"CallbackId":"([^"]+)"/g, '"CallbackId":"$1-2"')) },
       ],
       executions: Array.from({ length: BULK_COUNT }, (_, k) => ({
         functionName: BULK_FUNCTION,
@@ -284,6 +285,51 @@ describe('executions view', function () {
     await setEndpoint(server.endpoint);
   });
 
+  it('without credentials the view is empty for its welcome, and the AWS error says what to do', async () => {
+    const keys = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      await i.connection.set({});
+      await until('the no-credentials state', async () => {
+        await i.tree.getChildren();
+        return i.tree.awsState === 'noCredentials';
+      });
+      const manifest = vscode.extensions.getExtension('durable-lens.durable-lens')?.packageJSON as { contributes: { viewsWelcome: Array<{ when: string; contents: string }> } };
+      const welcome = manifest.contributes.viewsWelcome.find((w) => w.when === 'durableLens.aws.state == noCredentials');
+      assert.ok(welcome?.contents.includes('aws sso login --profile') && welcome.contents.includes('command:durableLens.fixCredentials'));
+      if (i.localRuns.list().length === 0) assert.deepStrictEqual(await i.tree.getChildren(), []);
+      const [message] = await i.tree.getChildren({ type: 'aws' });
+      assert.ok(message.type === 'message', JSON.stringify(message));
+      assert.match(message.text, /No AWS credentials/);
+      assert.match(message.text, /aws configure|aws sso login/);
+      assert.strictEqual(message.command?.command, 'durableLens.fixCredentials');
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = keys.id;
+      process.env.AWS_SECRET_ACCESS_KEY = keys.secret;
+      await i.connection.set({});
+    }
+    await until('the functions again', async () => {
+      await i.tree.getChildren();
+      return i.tree.awsState === 'ok';
+    });
+  });
+
+  it('Open Handler follows durableLens.functionSources from a function to its export', async () => {
+    const config = vscode.workspace.getConfiguration('durableLens');
+    await config.update('functionSources', { [BULK_FUNCTION]: 'order-saga/src/handler.ts#handler' }, vscode.ConfigurationTarget.Global);
+    try {
+      const bulk = fnNode(await i.tree.getChildren({ type: 'aws' }), BULK_FUNCTION);
+      assert.strictEqual(await vscode.commands.executeCommand<boolean>('durableLens.openHandler', bulk), true);
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor && editor.document.uri.fsPath.endsWith(path.join('order-saga', 'src', 'handler.ts')), editor?.document.uri.fsPath);
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, /export const handler = withDurableExecution/);
+    } finally {
+      await config.update('functionSources', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   describe('local runs', () => {
     let handlerFile: string;
     let run: LocalRun | undefined;
@@ -344,6 +390,15 @@ describe('executions view', function () {
         return n && i.tree.getTreeItem(n).contextValue === 'localRun.ended' ? n : undefined;
       });
       assert.ok((i.tree.getTreeItem(ended).iconPath as vscode.ThemeIcon).id === 'pass');
+      // Export (the SDK's fixture format) and Generate Test from the saved run.
+      const exported = path.join(tmp, 'run.history.json');
+      assert.strictEqual(await vscode.commands.executeCommand<string>('durableLens.exportHistory', ended, { file: exported }), exported);
+      const array = JSON.parse(fs.readFileSync(exported, 'utf8')) as Array<{ EventType: string }>;
+      assert.ok(Array.isArray(array) && array[0].EventType === 'ExecutionStarted' && array.some((e) => e.EventType === 'ExecutionSucceeded'));
+      const testFile = path.join(tmp, 'approval.recorded.test.ts');
+      assert.strictEqual(await vscode.commands.executeCommand<string>('durableLens.generateTest', ended, { file: testFile }), testFile, i.commands().shown.at(-1));
+      assert.match(fs.readFileSync(testFile, 'utf8'), /LocalDurableTestRunner/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       assert.strictEqual(await vscode.commands.executeCommand<boolean>('durableLens.deleteRun', ended, { confirmed: true }), true);
       assert.ok(!fs.existsSync(file), 'Delete Run removes the file');
     });

@@ -479,13 +479,18 @@ export class ExecutionCommands {
         return undefined;
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const gen = require('../../local/generateTest') as { generateTest?: (...args: unknown[]) => unknown; generateTestFile?: (...args: unknown[]) => unknown };
-      const fn = gen.generateTestFile ?? gen.generateTest;
-      if (typeof fn !== 'function') throw new Error('the test generator is not available in this build');
-      const out = options.file ?? path.join(path.dirname(handlerFile), `${safeFileName(events.name)}.replay.test.ts`);
-      const text = fn({ handlerFile, handlerExport, events: events.events, testFile: out });
-      if (typeof text !== 'string') throw new Error('the test generator returned nothing');
-      runStore().writeFileAtomic(out, text);
+      const gen = require('../../local/generateTest') as typeof import('../../local/generateTest');
+      let out = options.file;
+      if (!out) {
+        const picked = await vscode.window.showSaveDialog({
+          title: 'Durable Lens: Generate Test from Execution',
+          defaultUri: vscode.Uri.file(gen.defaultTestFileFor(handlerFile)),
+          filters: { 'Test file': [path.extname(handlerFile).replace(/^\./, '') || 'ts'] },
+        });
+        out = picked?.fsPath;
+      }
+      if (!out) return undefined;
+      gen.writeGeneratedTest({ events: events.events, handlerFile, handlerExport, testFile: out, skipTime: true });
       await vscode.window.showTextDocument(vscode.Uri.file(out));
       return out;
     } catch (err) {
