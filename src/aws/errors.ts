@@ -219,6 +219,7 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     requestId,
     detail: message ? `${type ?? 'Error'}: ${message}` : type,
   };
+  const callback = context.resource ? `The callback ${context.resource}` : 'The callback';
   const make = (reason: AwsErrorReason, text: string, action?: string): AwsError =>
     new AwsError(reason, action ? `${text} ${/[.!?]$/.test(action) ? action : `${action}.`}` : text, { ...base, action });
 
@@ -235,7 +236,7 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
       const cmd = loginCommand(context);
       return make('credentialsExpired', `The SSO session of profile "${profileText(context)}" has expired or was never started.`, `Run \`${cmd}\` and try again.`);
     }
-    if (/credential_process|process/i.test(rawMessage) && /profile/i.test(rawMessage) && !/could not load credentials from any providers/i.test(rawMessage)) {
+    if (/credential_process|credential process/i.test(rawMessage) && !/could not load credentials from any providers/i.test(rawMessage)) {
       return make('credentialsMissing', `The credential process of profile "${profileText(context)}" failed: ${message}`, 'Check the `credential_process` command in ~/.aws/config');
     }
     if (context.profile && /profile/i.test(rawMessage) && /not found|could not resolve|does not exist/i.test(rawMessage)) {
@@ -271,11 +272,11 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     return make('throttled', `Lambda throttled ${op} and retries ran out.`, 'Wait a moment and try again');
   }
   if (type === 'CallbackTimeoutException') {
-    return make('callbackClosed', `The callback ${context.resource ?? ''} is closed: it already completed or timed out.`.replace('  ', ' '), 'Reload the execution to see its current state');
+    return make('callbackClosed', `${callback} is closed: it already completed or timed out.`, 'Reload the execution to see its current state');
   }
   if (type === 'ResourceNotFoundException' || type === 'ResourceNotFound' || (status === 404 && !type)) {
     if (op.startsWith('SendDurableExecutionCallback')) {
-      return make('notFound', `Callback ${context.resource ?? ''} was not found: it may already have completed or timed out, or the id is wrong.`.replace('  ', ' '), 'Reload the execution to see its current state');
+      return make('notFound', `${callback} was not found: it may already have completed or timed out, or the id is wrong.`, 'Reload the execution to see its current state');
     }
     // The service's text repeats the resource; it stays in `detail`.
     return make('notFound', context.resource ? `Not found: ${context.resource} (${op}).` : `Not found (${op}${message ? `: ${message}` : ''}).`, 'Check the name or ARN, the region and the profile');
@@ -295,7 +296,7 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
       return make('markerExpired', `The paging position of ${what} has expired.`, 'Reload the list from the start');
     }
     if (op.startsWith('SendDurableExecutionCallback') && /already|closed|completed|timed out/i.test(rawMessage)) {
-      return make('callbackClosed', `The callback ${context.resource ?? ''} is closed: it already completed or timed out.`.replace('  ', ' '), 'Reload the execution to see its current state');
+      return make('callbackClosed', `${callback} is closed: it already completed or timed out.`, 'Reload the execution to see its current state');
     }
     return make('invalidInput', `Lambda rejected ${what}: ${message || type}.`);
   }
