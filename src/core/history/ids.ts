@@ -32,15 +32,28 @@ function utf8(text: string): number[] {
 
 const HEX = '0123456789abcdef';
 
+/** One block, reused for short ASCII text (every operation path): no allocation per hash. */
+const ONE_BLOCK = new Int32Array(16);
+
 /** md5 of the UTF-8 text, as 32 lowercase hex characters. */
 export function md5Hex(text: string): string {
-  const bytes = utf8(text);
-  const bitLen = bytes.length * 8;
-  const words = new Int32Array((((bytes.length + 8) >> 6) + 1) * 16);
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i % 4) * 8);
-  words[bytes.length >> 2]! |= 0x80 << ((bytes.length % 4) * 8);
-  words[words.length - 2] = bitLen | 0;
-  words[words.length - 1] = Math.floor(bitLen / 0x100000000) | 0;
+  let words: Int32Array;
+  if (text.length <= 55 && /^[\x00-\x7f]*$/.test(text)) {
+    words = ONE_BLOCK;
+    words.fill(0);
+    const n = text.length;
+    for (let i = 0; i < n; i++) words[i >> 2]! |= text.charCodeAt(i) << ((i % 4) * 8);
+    words[n >> 2]! |= 0x80 << ((n % 4) * 8);
+    words[14] = n * 8;
+  } else {
+    const bytes = utf8(text);
+    const bitLen = bytes.length * 8;
+    words = new Int32Array((((bytes.length + 8) >> 6) + 1) * 16);
+    for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i % 4) * 8);
+    words[bytes.length >> 2]! |= 0x80 << ((bytes.length % 4) * 8);
+    words[words.length - 2] = bitLen | 0;
+    words[words.length - 1] = Math.floor(bitLen / 0x100000000) | 0;
+  }
   let a0 = 0x67452301 | 0;
   let b0 = 0xefcdab89 | 0;
   let c0 = 0x98badcfe | 0;
@@ -78,8 +91,13 @@ export function md5Hex(text: string): string {
     c0 = (c0 + c) | 0;
     d0 = (d0 + d) | 0;
   }
+  return wordHex(a0) + wordHex(b0) + wordHex(c0) + wordHex(d0);
+}
+
+/** A word's four bytes, least significant first (md5's byte order), as hex. */
+function wordHex(w: number): string {
   let hex = '';
-  for (const w of [a0, b0, c0, d0]) for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < 4; j++) {
     const byte = (w >>> (j * 8)) & 255;
     hex += HEX[byte >> 4]! + HEX[byte & 15]!;
   }

@@ -1,7 +1,7 @@
 // Runs anywhere (pure core): the model of one recorded execution built from its history events: the
 // execution summary, the operations as a tree (kind, status, attempts, timings, results), the invocations,
 // the callbacks still waiting, and every event accounted for (or reported in problems).
-import type { HistoryError, HistoryEvent, HistoryPayload } from './events';
+import { EVENT_TYPES, type HistoryError, type HistoryEvent, type HistoryPayload } from './events';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'STOPPED' | (string & {});
 
@@ -167,6 +167,8 @@ function operationTypeOf(eventType: string): { type: OperationType; action: stri
   for (const [prefix, type] of TYPE_PREFIXES) if (eventType.startsWith(prefix)) return { type, action: eventType.slice(prefix.length) };
   return undefined;
 }
+
+const DETAILS_KEYS: Readonly<Record<string, string>> = Object.fromEntries(EVENT_TYPES.map((t) => [t, `${t}Details`]));
 
 const ACTION_STATUS: Readonly<Record<string, OperationStatus>> = {
   Started: 'STARTED',
@@ -422,7 +424,7 @@ function isAncestor(candidate: RecordedOperation, of: RecordedOperation): boolea
 
 function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], where: LazyText): void {
   const ts = e.EventTimestamp || undefined;
-  const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[`${e.EventType}Details`];
+  const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[DETAILS_KEYS[e.EventType] ?? `${e.EventType}Details`];
   if (action === 'Started') {
     op.attempts++;
     if (op.startedAt === undefined) op.startedAt = ts;
@@ -528,16 +530,26 @@ function inferCombinators(operations: readonly RecordedOperation[], roots: reado
     for (let i = 1; i < siblings.length; i++) {
       const op = siblings[i]!;
       if (op.children.length > 0 || (op.kind !== 'step' && op.kind !== 'runInChildContext')) continue;
-      if (!(op.status === 'SUCCEEDED' && op.result?.raw !== undefined && !op.result.truncated) && !(op.status === 'FAILED' && op.error)) continue;
+      const succeeded = op.status === 'SUCCEEDED' && op.result?.raw !== undefined && !op.result.truncated;
+      if (!succeeded && !(op.status === 'FAILED' && op.error)) continue;
       const firstEvent = op.eventIndices[0];
       if (firstEvent === undefined) continue;
       // A combinator joins promises made shortly before it: look back a bounded window, not the whole history.
-      const earlier = siblings.slice(Math.max(0, i - COMBINATOR_WINDOW), i);
-      const open = earlier.filter((s) => {
-        const end = s.eventIndices[s.eventIndices.length - 1]!;
-        return s.status === 'STARTED' || s.status === 'PENDING' || end > firstEvent;
-      });
-      const guess = guessCombinator(op, open, earlier, key);
+      const lo = Math.max(0, i - COMBINATOR_WINDOW);
+      const open: RecordedOperation[] = [];
+      for (let j = lo; j < i; j++) {
+        const s = siblings[j]!;
+        if (s.status === 'STARTED' || s.status === 'PENDING' || s.eventIndices[s.eventIndices.length - 1]! > firstEvent) open.push(s);
+      }
+      let value: unknown;
+      if (succeeded) {
+        const parsed = parseJson(op.result!.raw);
+        if (!parsed.ok) continue;
+        value = parsed.value;
+        // Only an array (all, allSettled) can be told without a sibling still running.
+        if (!Array.isArray(value) && open.length === 0) continue;
+      } else if (op.error!.type !== 'AggregateError' && op.error!.message === undefined) continue;
+      const guess = guessCombinator(op, value, open, siblings.slice(lo, i), key);
       if (!guess) continue;
       op.kindCandidates = [...guess.candidates, op.kind];
       op.kind = guess.kind;
@@ -562,29 +574,31 @@ function resultKey(s: RecordedOperation): string | undefined {
   return s.result?.raw === undefined ? 'null' : canonical(s.result.raw);
 }
 
+function isSettledEntry(x: unknown): boolean {
+  const status = typeof x === 'object' && x !== null ? (x as { status?: unknown }).status : undefined;
+  return status === 'fulfilled' || status === 'rejected';
+}
+
 /**
  * all and allSettled are told by their result alone (an array of the earlier siblings' results, an array
  * of {status}); race and any give one result of a sibling that was still running when they started.
  */
 function guessCombinator(
   op: RecordedOperation,
+  value: unknown,
   open: readonly RecordedOperation[],
   earlier: readonly RecordedOperation[],
   key: (s: RecordedOperation) => string | undefined
 ): { kind: OperationKind; candidates: OperationKind[] } | undefined {
-  if (op.status === 'SUCCEEDED' && op.result && !op.result.truncated) {
-    const parsed = parseJson(op.result.raw);
-    if (!parsed.ok) return undefined;
-    const v = parsed.value;
-    const isSettled = (x: unknown): boolean => typeof x === 'object' && x !== null && ((x as { status?: unknown }).status === 'fulfilled' || (x as { status?: unknown }).status === 'rejected');
-    if (Array.isArray(v) && v.length > 0 && v.length <= earlier.length && v.every(isSettled)) return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
-    if (Array.isArray(v) && v.length > 0 && v.length <= earlier.length && open.length > 0) {
+  if (op.status === 'SUCCEEDED') {
+    if (Array.isArray(value) && value.length > 0 && value.length <= earlier.length && value.every(isSettledEntry)) return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
+    if (Array.isArray(value) && value.length > 0 && value.length <= earlier.length && open.length > 0) {
       const pool = new Map<string, number>();
       for (const s of earlier) {
         const k = key(s);
         if (k !== undefined) pool.set(k, (pool.get(k) ?? 0) + 1);
       }
-      const all = v.every((x) => {
+      const all = value.every((x) => {
         const k = JSON.stringify(x) ?? 'null';
         const n = pool.get(k) ?? 0;
         if (n === 0) return false;
@@ -593,7 +607,7 @@ function guessCombinator(
       });
       if (all) return { kind: 'promise.all', candidates: ['promise.all'] };
     }
-    const mine = canonical(op.result.raw!);
+    const mine = JSON.stringify(value);
     if (open.some((s) => key(s) === mine)) {
       // race and any both give the first result; any skips failures, race does not.
       const failed = earlier.some((s) => s.status === 'FAILED' || s.retries.length > 0);
