@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { setAwsEnv, staticKeysEnv } from '../../support/lambdaEnv';
+import { setAwsEnv, staticKeysEnv, tempAwsHome } from '../../support/lambdaEnv';
 import { FIXTURE_FUNCTION, TEST_CREDENTIALS, deadEndpoint, startLambdaServer, type LambdaServer } from '../../support/lambdaServer';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -204,6 +204,30 @@ describe('durable-lens executions', function () {
       assert.ok(!(r.out + r.err).includes(TEST_CREDENTIALS.secretAccessKey), 'secret key printed');
       assert.ok(!(r.out + r.err).includes(TEST_CREDENTIALS.accessKeyId), 'key id printed');
     }
+  });
+
+  it('--profile with an expired SSO session: the exact login command, and no request', async () => {
+    const home = tempAwsHome();
+    const restoreHome = setAwsEnv({ HOME: home.home });
+    try {
+      const r = await run(['executions', 'orders', '--profile', 'dev', ...ep]);
+      assert.strictEqual(r.code, 2);
+      assert.strictEqual(r.err, 'durable-lens executions: The SSO session of profile "dev" has expired or was never started. Run `aws sso login --profile dev` and try again.\n');
+      assert.strictEqual(server.requests.length, 0);
+      const ci = await run(['executions', 'orders', '--profile', 'ci', '--format', 'json', '--max', '1', ...ep]);
+      assert.strictEqual(ci.code, 0, ci.err);
+      assert.strictEqual(server.requests.at(-1)!.signed, true);
+    } finally {
+      restoreHome();
+      home.remove();
+    }
+  });
+
+  it('FUNCTION may be a function ARN with a qualifier', async () => {
+    const r = await run(['executions', 'arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST', '--max', '1', '--format', 'json', ...ep]);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.strictEqual((JSON.parse(r.out) as { executions: { name: string }[] }).executions[0].name, 'order-249');
+    assert.strictEqual(server.requests[0].path, '/2025-12-01/functions/arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST/durable-executions');
   });
 
   it('reads the fixtures function too (49 executions)', async () => {
