@@ -163,7 +163,7 @@ const opsHead = el('div', 'row-head ops-row');
 for (const [c, t] of [
   ['c-name', 'Operation'],
   ['c-status', 'Status'],
-  ['c-attempts', 'Attempts'],
+  ['c-attempts', 'Tries'],
   ['c-duration', 'Duration'],
   ['c-preview', 'Result / error'],
 ] as const) opsHead.append(el('span', c, t));
@@ -379,6 +379,8 @@ function renderDetails(): void {
   const head = el('div', 'details-head');
   head.append(el('span', 'kind', op.kind), el('span', 'op-name', op.name ?? '(unnamed)'), statusBadge(op.status, op.tone), el('span', 'op-id', `id ${op.id}`));
   if (op.startedAt) head.append(el('span', 'op-time', `started ${formatTime(op.startedAt)}`));
+  if (op.attempts > 1) head.append(el('span', 'op-time', `${op.attempts} attempts`));
+  if (op.preview) head.append(el('code', `preview details-preview${op.previewIsError ? ' is-error' : ''}`, op.preview));
   const actions = el('div', 'details-actions');
   if (op.inputRef) actions.append(button('Open input', 'Open the input as a JSON document', () => post({ type: 'openPayload', ref: op.inputRef! })));
   if (op.resultRef) actions.append(button('Open result', 'Open the result as a JSON document', () => post({ type: 'openPayload', ref: op.resultRef! })));
