@@ -1,6 +1,6 @@
 // Bench (node): the baseline for bench/historyCli: a bare node process that only pages a 10,000-event history from the loopback Lambda server with the SDK client (MaxItems 1000), timed as a whole process, with its peak RSS.
 // Run: npx tsc -p tsconfig.json, then node out/bench/historyPaging.js (bench), or
-// node out/bench/historyPaging.js --page ARN ENDPOINT (the bare process itself: prints the event count).
+// node out/bench/historyPaging.js --page ARN ENDPOINT (pages once in this process: prints the event count).
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -79,8 +79,15 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The bare process: node, the SDK client and its paginator, nothing else loaded (the same code as pageOnly). */
+const BARE = `const { LambdaClient, paginateGetDurableExecutionHistory } = require(require.resolve('@aws-sdk/client-lambda', { paths: [process.cwd()] }));
+(async () => { const [arn, endpoint] = process.argv.slice(1); let n = 0;
+  const client = new LambdaClient({ endpoint, region: process.env.AWS_REGION });
+  for await (const page of paginateGetDurableExecutionHistory({ client, pageSize: 1000 }, { DurableExecutionArn: arn, IncludeExecutionData: true })) n += page.Events ? page.Events.length : 0;
+  process.stdout.write(n + '\\n'); })().catch((e) => { console.error(e.message); process.exit(1); });`;
+
 export function bareArgs(arn: string, endpoint: string): string[] {
-  return [path.join(__dirname, 'historyPaging.js'), '--page', arn, endpoint];
+  return ['-e', BARE, arn, endpoint];
 }
 
 /** The bare process: the SDK client and its paginator, nothing else. */
