@@ -18,7 +18,7 @@ import {
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsError, toAwsError } from './errors';
-import { listProfiles } from './profiles';
+import { listProfiles, profileRegion } from './profiles';
 
 export type { Event as HistoryEvent } from '@aws-sdk/client-lambda';
 export type { ExecutionStatus } from '@aws-sdk/client-lambda';
@@ -215,7 +215,7 @@ export class DurableLambdaClient {
     if (!this.sdk) {
       const o = this.options;
       this.sdk = new LambdaClient({
-        ...(o.region ? { region: o.region } : {}),
+        ...(o.region ? { region: o.region } : o.endpoint ? { region: () => emulatorRegion(o.profile) } : {}),
         ...(o.profile ? { profile: o.profile } : {}),
         ...(o.endpoint ? { endpoint: o.endpoint } : {}),
         credentials: o.credentials ?? fromNodeProviderChain({ ...(o.profile ? { profile: o.profile } : {}), ...(o.logger ? { logger: o.logger } : {}) }),
@@ -424,6 +424,17 @@ export class DurableLambdaClient {
       throw await this.fail(e, op, callbackId);
     }
   }
+}
+
+/**
+ * With an emulator endpoint the region only names the signing scope, so none configured is not an error there:
+ * the usual sources first (env, then the profile), else us-east-1 (what `sam local` and LocalStack assume).
+ */
+async function emulatorRegion(profile: string | undefined): Promise<string> {
+  const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (fromEnv) return fromEnv;
+  const { region } = await profileRegion(profile ?? (process.env.AWS_PROFILE || 'default'));
+  return region ?? 'us-east-1';
 }
 
 function parsedFunctionName(arn: string): string {

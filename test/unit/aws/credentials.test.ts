@@ -30,7 +30,7 @@ describe('AWS profiles and the SDK credential chain', function () {
     // Only the key id of the `ci` profile and the default example key are accepted: proves which credentials signed.
     server = await startLambdaServer({ acceptedAccessKeyIds: ['AKIDEXAMPLE', 'AKIDCIEXAMPLE'] });
     arn = server.execution('hello-world')!.arn;
-    home = tempAwsHome();
+    home = tempAwsHome('\n[profile dev-static]\nregion = ap-northeast-1\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n');
   });
   after(async () => {
     await server.close();
@@ -48,7 +48,7 @@ describe('AWS profiles and the SDK credential chain', function () {
     const byName = new Map(profiles.map((p) => [p.name, p]));
     assert.deepStrictEqual(
       profiles.map((p) => p.name),
-      ['default', 'admin', 'ci', 'dev', 'tool']
+      ['default', 'admin', 'ci', 'dev', 'dev-static', 'tool']
     );
     assert.deepStrictEqual(
       { ...byName.get('dev') },
@@ -142,10 +142,20 @@ describe('AWS profiles and the SDK credential chain', function () {
     assert.ok(!e.message.includes('AKIDUNKNOWN'));
   });
 
-  it('no region at all is one message saying how to set it', async () => {
+  it('no region at all is one message saying how to set it (and nothing is sent)', async () => {
     restore = setAwsEnv(staticKeysEnv({ AWS_REGION: undefined }));
-    const e = await failure(new DurableLambdaClient({ endpoint: server.endpoint }).getExecution(arn));
+    const e = await failure(new DurableLambdaClient({}).getExecution(arn));
     assert.strictEqual(e.reason, 'invalidInput');
     assert.match(e.message, /--region|AWS_REGION/);
+  });
+
+  it('with an emulator endpoint a missing region is us-east-1; a profile\'s region still wins', async () => {
+    restore = setAwsEnv(staticKeysEnv({ AWS_REGION: undefined }));
+    assert.strictEqual((await new DurableLambdaClient({ endpoint: server.endpoint }).getExecution(arn)).status, 'SUCCEEDED');
+    assert.strictEqual(server.requests[0].signingRegion, 'us-east-1');
+    restore();
+    restore = setAwsEnv({ HOME: home.home });
+    await new DurableLambdaClient({ endpoint: server.endpoint, profile: 'dev-static' }).getExecution(arn);
+    assert.strictEqual(server.requests[1].signingRegion, 'ap-northeast-1');
   });
 });
