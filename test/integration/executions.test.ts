@@ -77,7 +77,8 @@ describe('executions view', function () {
     savedEnv.AWS_PROFILE = process.env.AWS_PROFILE;
     delete process.env.AWS_PROFILE;
     fs.writeFileSync(env.AWS_CONFIG_FILE, '');
-    fs.writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '');
+    // A static-key profile for the picker test, written before the SDK reads (and caches) the file.
+    fs.writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, `[dev]\naws_access_key_id = ${TEST_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.secretAccessKey}\n`);
     // Cut after the callback started: executions still RUNNING and waiting on it.
     const waiting = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'history', 'wait-for-callback.history.json'), 'utf8')) as Array<{ EventType: string }>).slice(0, 5);
     assert.ok(waiting.some((e) => e.EventType === 'CallbackStarted'));
@@ -310,6 +311,29 @@ describe('executions view', function () {
       await i.connection.set({});
     }
     await until('the functions again', async () => {
+      await i.tree.getChildren();
+      return i.tree.awsState === 'ok';
+    });
+  });
+
+  it('a profile and region picked for the workspace apply at once: status bar, AWS node, signed requests', async () => {
+    try {
+      await i.connection.set({ profile: 'dev', region: 'eu-west-2' });
+      const before = server.requests.length;
+      await until('the tree to list with the new profile', async () => {
+        const [first] = await i.tree.getChildren({ type: 'aws' });
+        if (i.tree.awsState !== 'ok') throw new Error(`state ${i.tree.awsState}: ${first?.type === 'message' ? first.text : ''}`);
+        return server.requests.slice(before).some((r) => r.operation === 'ListFunctions');
+      });
+      assert.strictEqual(i.connection.describe(), `dev · eu-west-2 · ${server.endpoint}`);
+      assert.strictEqual(i.tree.getTreeItem({ type: 'aws' }).description, `dev · eu-west-2 · ${server.endpoint}`);
+      const list = server.requests.slice(before).find((r) => r.operation === 'ListFunctions');
+      assert.strictEqual(list?.signingRegion, 'eu-west-2');
+      assert.deepStrictEqual(i.connection.choice, { profile: 'dev', region: 'eu-west-2' }, 'remembered in the workspace state');
+    } finally {
+      await i.connection.set({});
+    }
+    await until('the default chain again', async () => {
       await i.tree.getChildren();
       return i.tree.awsState === 'ok';
     });

@@ -525,7 +525,7 @@ export class ExecutionCommands {
   async linkFunction(functionName: string): Promise<{ file: string; exportName: string } | undefined> {
     const root = workspaceRoot();
     if (!root) return undefined;
-    const sources = await this.functionSources(root);
+    const sources = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Durable Lens: finding the handler' }, () => this.functionSources(root));
     const matches = matchFunction(functionName, sources)
       .map((s) => ({ s, file: resolveSourceFile(s, fs.existsSync) }))
       .filter((m): m is { s: FunctionSource; file: string } => !!m.file);

@@ -48,6 +48,7 @@ export class LocalRuns implements vscode.Disposable {
   private readonly live = new Map<string, LocalRun>();
   private cache?: Node[];
   private fireTimer?: NodeJS.Timeout;
+  private ticker?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly output: vscode.OutputChannel;
 
@@ -185,6 +186,15 @@ export class LocalRuns implements vscode.Disposable {
       onOutput: (_stream, text) => this.output.append(text),
     });
     this.live.set(run.id, run);
+    // A live run's duration grows between its events: redraw it every couple of seconds while any runs.
+    this.ticker ??= setInterval(() => {
+      if (this.live.size === 0) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+        return;
+      }
+      this.invalidate(true);
+    }, 2000);
     this.log.info(`local run ${run.id}: started ${key}`);
     const off = run.onDidChange(() => this.invalidate(true));
     void run.done.then(
@@ -208,6 +218,7 @@ export class LocalRuns implements vscode.Disposable {
 
   dispose(): void {
     if (this.fireTimer) clearTimeout(this.fireTimer);
+    if (this.ticker) clearInterval(this.ticker);
     for (const run of this.live.values()) run.cancel();
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
