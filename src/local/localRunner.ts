@@ -12,6 +12,8 @@ import { FINAL_STATUSES, LocalCallbackError, type LocalRun, type LocalRunError, 
 export const DEFAULT_TIMEOUT_MS = 300_000;
 /** After cancel or a hang, how long the child gets to exit before it is killed. */
 const KILL_GRACE_MS = 1_000;
+/** Before the child reports the handler loaded, the hang timer allows at least this long. */
+const START_ALLOWANCE_MS = 30_000;
 /** Partial saves while running: at most this often. */
 const SAVE_INTERVAL_MS = 500;
 
@@ -144,7 +146,9 @@ class LocalRunImpl implements LocalRun {
     this.hangTimer = undefined;
     if (this.result || this.endingAs) return;
     if (this.status === 'waiting') return;
-    let delay = this.timeoutMs;
+    // Loading the handler (TypeScript, the SDKs) can take a while on a busy machine: a hang at load
+    // time is still caught, after a longer allowance.
+    let delay = this.status === 'starting' ? Math.max(this.timeoutMs, START_ALLOWANCE_MS) : this.timeoutMs;
     if (this.options.skipTime === false) {
       const waitEnd = latestScheduledWaitEnd(this.events);
       if (waitEnd !== undefined) delay = Math.max(delay, waitEnd - Date.now() + this.timeoutMs);
