@@ -124,7 +124,9 @@ export function showExecution(context: vscode.ExtensionContext, log: vscode.LogO
     existing.reveal(source);
     return existing;
   }
-  const host: Host = WebviewHost.create(context.extensionUri, log, hostOptions(context, source.title));
+  // Beside the editor the first time; later executions open where the others are, not in yet another column.
+  const column = panels.values().find((p) => p.viewColumn !== undefined)?.viewColumn;
+  const host: Host = WebviewHost.create(context.extensionUri, log, hostOptions(context, source.title), column);
   return new ExecutionPanel(host, log, source);
 }
 
@@ -225,6 +227,10 @@ export class ExecutionPanel implements vscode.Disposable {
 
   get active(): boolean {
     return !this.disposed && this.host.panel.active;
+  }
+
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.disposed ? undefined : this.host.panel.viewColumn;
   }
 
   get state(): ExecutionPanelState {

@@ -1,6 +1,8 @@
-// Runs in the extension host (and the render benchmark): the workflow webview's HTML shell and its CSP.
-// Pure (no vscode import) so the benchmark serves exactly the page the panel shows.
-import { randomBytes } from 'crypto';
+// Runs in the extension host (and the render benchmark): the workflow webview's HTML shell and its CSP, on the
+// shared shell of every panel. Pure (no vscode import) so the benchmark serves exactly the page the panel shows.
+import { makeNonce, webviewHtml } from '../shared/html';
+
+export { makeNonce };
 
 export interface WorkflowHtmlOptions {
   /** webview.cspSource: the origin the webview loads our local resources from. */
@@ -12,39 +14,13 @@ export interface WorkflowHtmlOptions {
   readonly nonce?: string;
 }
 
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-/** Escapes a value for a double-quoted HTML attribute (our URIs are ours, but never trust a path). */
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/**
+ * What the workflow page needs beyond the shared CSP: 'unsafe-inline' for styles only (mermaid writes a <style>
+ * element into every SVG it renders and sets style attributes on nodes; without it the diagram loses its theme;
+ * scripts stay nonce-only), and data: images for the PNG export, which rasterises the SVG through an <img>.
+ */
+export const WORKFLOW_PAGE = { title: 'Workflow', inlineStyles: true, imgSources: ['data:'] } as const;
 
 export function workflowHtml(options: WorkflowHtmlOptions): string {
-  const nonce = options.nonce ?? makeNonce();
-  const csp = [
-    "default-src 'none'",
-    // Only our bundle and the chunks webpack adds for it (they carry the same nonce: __webpack_nonce__).
-    `script-src 'nonce-${nonce}'`,
-    // 'unsafe-inline' for styles only: mermaid writes a <style> element into every SVG it renders and
-    // sets style attributes on nodes; without it the diagram loses its theme. Scripts stay nonce-only.
-    `style-src ${options.cspSource} 'unsafe-inline'`,
-    // data: for the PNG export, which rasterises the SVG through an <img> with a data: URL.
-    `img-src ${options.cspSource} data:`,
-    `font-src ${options.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(options.styleUri)}">
-<title>Workflow</title>
-</head>
-<body>
-<script nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
-</body>
-</html>`;
+  return webviewHtml({ ...options, ...WORKFLOW_PAGE });
 }

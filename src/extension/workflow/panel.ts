@@ -1,11 +1,13 @@
-// Runs in the extension host: the one workflow panel — webview setup, the typed message protocol, live
-// updates while typing, cursor highlight, click-to-source, diagnostics marks, export and copy.
+// Runs in the extension host: the one workflow panel — on the shared webview host (CSP, ready handshake,
+// requests with ids and the shared timeout) — live updates while typing, cursor highlight, click-to-source,
+// diagnostics marks, export and copy.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { TS } from '../../core/analysis/model';
 import type { WorkflowGraph, WorkflowHandler } from '../../core/workflow/graph';
 import { inferWorkflow } from '../../core/workflow/infer';
-import { workflowHtml } from './html';
+import { WebviewHost, WebviewHostError } from '../shared/webviewHost';
+import { WORKFLOW_PAGE } from './html';
 import { LightPrograms } from './programs';
 import {
   WORKFLOW_VIEW_TYPE,
@@ -16,8 +18,8 @@ import {
   type MarkSeverity,
   type RenderParams,
   type ViewSnapshot,
+  type WebviewNotification,
   type WebviewRequests,
-  type WebviewToHost,
   type WorkflowViewState,
 } from './protocol';
 import { loadTypeScript } from './typescriptLoader';
@@ -33,7 +35,6 @@ interface RememberedTarget {
   readonly documentUri: string;
   readonly handler: string | null;
 }
-const REQUEST_TIMEOUT_MS = 30_000;
 const SCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 
 /** A typed failure crossing the host/webview boundary. */
@@ -64,11 +65,7 @@ export function isScriptDocument(doc: vscode.TextDocument): boolean {
   return SCRIPT_LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-}
+type Host = WebviewHost<HostNotification, Exclude<WebviewNotification, { type: 'ready' }>, HostRequests, WebviewRequests>;
 
 interface Shown {
   readonly graph: WorkflowGraph;
@@ -83,8 +80,6 @@ export class WorkflowPanel implements vscode.Disposable {
   static readonly onDidChangeState = WorkflowPanel.changeEmitter.event;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextRequestId = 1;
   private seq = 0;
   private ready = false;
   private dirty = true;
@@ -100,7 +95,6 @@ export class WorkflowPanel implements vscode.Disposable {
   private rendered: PanelState['rendered'];
   /** When the panel was revived after a reload, until its first drawing: logged, since a slow restore looks broken. */
   private restoredAt: number | undefined;
-  private wasVisible: boolean;
 
   /** Opens the panel (or reveals the open one) on a document and optionally a handler. */
   static show(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uri: vscode.Uri | undefined, handler: string | null | undefined): WorkflowPanel {
@@ -111,14 +105,13 @@ export class WorkflowPanel implements vscode.Disposable {
       if (uri) existing.setTarget(uri, handler ?? null);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(WORKFLOW_VIEW_TYPE, 'Workflow', { viewColumn: column, preserveFocus: true }, WorkflowPanel.webviewOptions(context));
-    return new WorkflowPanel(panel, context, log, uri, handler ?? null);
+    const host: Host = WebviewHost.create(context.extensionUri, log, WorkflowPanel.hostOptions(context), column);
+    return new WorkflowPanel(host, context, log, uri, handler ?? null);
   }
 
   /** Re-attaches to a panel VS Code restored after a reload (WebviewPanelSerializer). */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, log: vscode.LogOutputChannel, state: WorkflowViewState | undefined): WorkflowPanel {
     WorkflowPanel.current?.dispose();
-    panel.webview.options = WorkflowPanel.webviewOptions(context);
     const remembered = context.workspaceState.get<RememberedTarget>(LAST_TARGET_KEY);
     const target = state?.documentUri ? state : remembered;
     let uri: vscode.Uri | undefined;
@@ -128,56 +121,61 @@ export class WorkflowPanel implements vscode.Disposable {
       uri = undefined;
     }
     log.info(`workflow: restoring the panel on ${uri?.toString() ?? 'no document'} (from ${state?.documentUri ? 'the webview state' : remembered ? 'the workspace memento' : 'nothing: it follows the active editor'})`);
-    const revived = new WorkflowPanel(panel, context, log, uri, target?.handler ?? null);
+    const host: Host = WebviewHost.revive(panel, context.extensionUri, log, WorkflowPanel.hostOptions(context));
+    const revived = new WorkflowPanel(host, context, log, uri, target?.handler ?? null);
     revived.restoredAt = performance.now();
     revived.openInBackground();
     return revived;
   }
 
-  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  private static hostOptions(context: vscode.ExtensionContext) {
     return {
-      enableScripts: true,
-      // Off: the webview reloads when hidden and gets its state back (setState + the host's render).
-      retainContextWhenHidden: false,
-      enableFindWidget: false,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+      viewType: WORKFLOW_VIEW_TYPE,
+      title: WORKFLOW_PAGE.title,
+      bundle: 'workflow',
+      style: 'workflow.css',
+      label: 'workflow',
+      inlineStyles: WORKFLOW_PAGE.inlineStyles,
+      imgSources: WORKFLOW_PAGE.imgSources,
+      iconPath: {
+        light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
+        dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
+      },
     };
   }
 
+  private readonly panel: vscode.WebviewPanel;
+
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    private readonly host: Host,
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
     uri: vscode.Uri | undefined,
     handler: string | null
   ) {
     WorkflowPanel.current = this;
+    this.panel = host.panel;
     this.documentUri = uri ?? this.activeScriptUri();
     this.handlerName = handler;
-    this.wasVisible = panel.visible;
-    panel.iconPath = {
-      light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
-      dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
-    };
-    const webview = panel.webview;
-    webview.html = workflowHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'workflow.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow.css')).toString(),
-    });
     this.updateTitle();
+    host.handleRequests(async (method, params) => {
+      if (method !== 'saveExport') throw new WebviewHostError('unknown-method', `unknown request ${String(method)}`);
+      return this.saveExport(params);
+    });
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
-      panel.onDidChangeViewState(() => {
-        const shownAgain = panel.visible && !this.wasVisible;
-        this.wasVisible = panel.visible;
+      host.onDidDispose(() => this.dispose()),
+      host.onReady(() => this.onReady()),
+      host.onMessage((m) => this.receive(m)),
+      host.onDidChangeVisibility((visible) => {
         // Hidden webviews lose their page (retainContextWhenHidden off); 'ready' arrives again when shown.
-        if (!panel.visible) this.ready = false;
+        if (!visible) this.ready = false;
         // A page that said 'ready' while the host still had the panel as hidden (view states and messages
         // travel separately, e.g. while a window restores) got nothing: draw now rather than wait for a 'ready'
         // that will not come again.
-        else if (shownAgain && this.ready && this.dirty) this.update('shown');
+        else if (host.pageLoaded && this.dirty) {
+          this.ready = true;
+          this.update('shown');
+        }
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
@@ -234,34 +232,26 @@ export class WorkflowPanel implements vscode.Disposable {
 
   private post(message: HostNotification): void {
     if (!this.ready || this.disposed) return;
-    void this.panel.webview.postMessage(message);
+    this.host.post(message);
   }
 
-  private request<M extends keyof HostRequests>(method: M, params: HostRequests[M]['params'], timeoutMs = REQUEST_TIMEOUT_MS): Promise<HostRequests[M]['result']> {
-    if (this.disposed) return Promise.reject(new WorkflowPanelError('disposed', 'The workflow panel is closed.'));
-    if (!this.ready) return Promise.reject(new WorkflowPanelError('timeout', 'The workflow panel is not showing a diagram yet.'));
-    const id = this.nextRequestId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new WorkflowPanelError('timeout', `The workflow view did not answer "${method}" within ${timeoutMs / 1000} s.`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      void this.panel.webview.postMessage({ type: 'request', id, method, params });
-    });
+  private request<M extends keyof HostRequests & string>(method: M, params: HostRequests[M]['params']): Promise<HostRequests[M]['result']> {
+    if (this.disposed) return Promise.reject(new WebviewHostError('disposed', 'The workflow panel is closed.'));
+    if (!this.ready) return Promise.reject(new WebviewHostError('not-ready', 'The workflow panel is not showing a diagram yet.'));
+    return this.host.request(method, params);
   }
 
-  private receive(m: WebviewToHost): void {
-    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
+  private onReady(): void {
+    if (this.restoredAt !== undefined) this.log.info(`workflow: the restored view loaded after ${(performance.now() - this.restoredAt).toFixed(0)} ms`);
+    this.ready = true;
+    // The page is new (first open, shown again, or restored): it needs the full render.
+    this.dirty = true;
+    this.update('ready');
+  }
+
+  private receive(m: Exclude<WebviewNotification, { type: 'ready' }>): void {
     try {
       switch (m.type) {
-        case 'ready':
-          if (this.restoredAt !== undefined) this.log.info(`workflow: the restored view loaded after ${(performance.now() - this.restoredAt).toFixed(0)} ms`);
-          this.ready = true;
-          // The page is new (first open, shown again, or restored): it needs the full render.
-          this.dirty = true;
-          this.update('ready');
-          break;
         case 'rendered':
           this.rendered = { seq: m.seq, nodeCount: m.nodeCount, ms: m.ms, layout: m.layout };
           this.log.debug(`workflow: rendered #${m.seq}, ${m.nodeCount} nodes in ${m.ms.toFixed(0)} ms (${m.layout})`);
@@ -286,32 +276,9 @@ export class WorkflowPanel implements vscode.Disposable {
         case 'copyMermaid':
           void vscode.env.clipboard.writeText(typeof m.text === 'string' && m.text ? m.text : this.state.mermaid).then(() => vscode.window.setStatusBarMessage('Durable Lens: Mermaid source copied', 3000));
           break;
-        case 'response': {
-          const p = this.pending.get(m.id);
-          if (!p) return;
-          this.pending.delete(m.id);
-          clearTimeout(p.timer);
-          if (m.error) p.reject(new WorkflowPanelError(m.error.reason === 'no-diagram' ? 'no-diagram' : 'remote', m.error.message));
-          else p.resolve(m.result);
-          break;
-        }
-        case 'request':
-          void this.answer(m.id, m.method, m.params);
-          break;
       }
     } catch (err) {
       this.log.error(`workflow: handling ${m.type} failed: ${errorText(err)}`);
-    }
-  }
-
-  private async answer<M extends keyof WebviewRequests>(id: number, method: M, params: WebviewRequests[M]['params']): Promise<void> {
-    try {
-      if (method !== 'saveExport') throw Object.assign(new Error(`unknown request ${String(method)}`), { reason: 'unknown-method' });
-      const result = await this.saveExport(params);
-      void this.panel.webview.postMessage({ type: 'response', id, result });
-    } catch (err) {
-      this.log.error(`workflow: ${String(method)} failed: ${errorText(err)}`);
-      void this.panel.webview.postMessage({ type: 'response', id, error: { reason: (err as { reason?: string }).reason ?? 'failed', message: errorText(err) } });
     }
   }
 
@@ -601,17 +568,13 @@ export class WorkflowPanel implements vscode.Disposable {
     this.disposed = true;
     if (WorkflowPanel.current === this) WorkflowPanel.current = undefined;
     if (this.debounce) clearTimeout(this.debounce);
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new WorkflowPanelError('disposed', 'The workflow panel was closed.'));
-    }
-    this.pending.clear();
-    this.panel.dispose();
+    // The host rejects pending requests ('disposed') and disposes the panel.
+    this.host.dispose();
     while (this.disposables.length) {
       try {
         this.disposables.pop()!.dispose();
-      } catch {
-        /* already disposed */
+      } catch (err) {
+        this.log.warn(`workflow: a disposable failed to dispose: ${errorText(err)}`);
       }
     }
   }

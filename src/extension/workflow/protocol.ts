@@ -1,7 +1,9 @@
 // Pure types (no vscode, no DOM): the message protocol between the workflow panel host and its webview.
 // Imported by src/extension/workflow (host) and webview/workflow (browser), so it must stay import-free
-// apart from type-only imports of other pure type files.
+// apart from type-only imports of other pure type files. The common part (requests, responses, the timeout)
+// is the shared IPC protocol of every panel (src/extension/shared/ipc.ts).
 import type { NodeKind } from '../../core/workflow/graph';
+import type { IpcResponseMessage, RequestOf } from '../shared/ipc';
 
 /** The view type registered for the panel and its serializer (`onWebviewPanel:` activation). */
 export const WORKFLOW_VIEW_TYPE = 'durableLens.workflow';
@@ -117,22 +119,11 @@ export interface ViewSnapshot {
   readonly note: string | null;
 }
 
-export type RequestMessage<R> = {
-  [M in keyof R]: {
-    readonly type: 'request';
-    readonly id: number;
-    readonly method: M;
-    readonly params: R[M] extends { params: infer P } ? P : never;
-  };
-}[keyof R];
+/** A request as it travels (the shared IPC shape). */
+export type RequestMessage<R> = RequestOf<R>;
 
-export interface ResponseMessage {
-  readonly type: 'response';
-  readonly id: number;
-  readonly result?: unknown;
-  /** A typed failure crossing the boundary. */
-  readonly error?: { readonly reason: string; readonly message: string };
-}
+/** A response as it travels (the shared IPC shape; a typed failure carries reason and message). */
+export type ResponseMessage = IpcResponseMessage;
 
 export type HostToWebview = HostNotification | RequestMessage<HostRequests> | ResponseMessage;
 export type WebviewToHost = WebviewNotification | RequestMessage<WebviewRequests> | ResponseMessage;
