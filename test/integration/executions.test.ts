@@ -102,8 +102,8 @@ describe('executions view', function () {
     i = await internals();
     await i.connection.set({});
     await setEndpoint(server.endpoint);
+    i.tree.refresh();
     await until('the tree to list functions', async () => {
-      i.tree.refresh();
       await i.tree.getChildren();
       return i.tree.awsState === 'ok';
     });
@@ -387,9 +387,26 @@ describe('executions view', function () {
       else if (run) fs.rmSync(path.join(runsDir(), 'runs', `${run.id}.json`), { force: true });
     });
 
+    it('the CodeLens offers "Run locally" beside "Show workflow" above each handler', async () => {
+      const uri = vscode.Uri.file(handlerFile);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const lenses = await until('the CodeLenses', async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        return l?.some((x) => x.command?.command === 'durableLens.runHandlerLocally') ? l : undefined;
+      });
+      const run = lenses.find((x) => x.command?.command === 'durableLens.runHandlerLocally');
+      const show = lenses.find((x) => x.command?.command === 'durableLens.showWorkflow');
+      assert.strictEqual(run?.command?.title, 'Run locally');
+      assert.strictEqual(run?.range.start.line, show?.range.start.line);
+      assert.strictEqual((run?.command?.arguments?.[0] as vscode.Uri).fsPath, handlerFile);
+      assert.strictEqual(run?.command?.arguments?.[1], 'handler');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     it('a run appears under Local runs, waits on its callback, and completing it from the command ends it', async () => {
       run = await vscode.commands.executeCommand<LocalRun>('durableLens.runHandlerLocally', vscode.Uri.file(handlerFile), 'handler', { event: { orderId: 'o-1' } });
       assert.ok(run, `the run did not start: ${i.commands().shown.at(-1) ?? ''}`);
+      assert.strictEqual(i.localRuns.rememberedEvent('order-saga/src/dlTestApproval.ts#handler'), '{"orderId":"o-1"}', 'the event is remembered per handler');
       const id = run.id;
       const node = await until('the run to wait on its callback in the tree', async () => {
         const nodes = await i.tree.getChildren({ type: 'localRuns' });

@@ -161,7 +161,8 @@ export class LocalRuns implements vscode.Disposable {
     }
     const key = `${path.relative(root, request.handlerFile)}#${request.handlerExport ?? 'handler'}`;
     let event: unknown = request.event;
-    if (event === undefined) {
+    if (event !== undefined) await this.rememberEvent(key, JSON.stringify(event));
+    else {
       const asked = await this.askEvent(key);
       if (!asked) return undefined;
       event = JSON.parse(asked.json);

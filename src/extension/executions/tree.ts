@@ -15,6 +15,8 @@ import type { LocalRuns } from './localRuns';
 export const EXECUTION_PAGE_SIZE = 50;
 /** Functions shown before "Load more". */
 export const FUNCTION_PAGE_SIZE = 50;
+/** How long the roots wait for AWS before showing without knowing whether it has anything. */
+const ROOTS_WAIT_MS = 1500;
 /** Executions shown flat under a function; older ones are grouped this many at a time. */
 export const GROUP_SIZE = 500;
 
@@ -164,7 +166,9 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     const runs = this.localRuns.list();
     // An empty tree is what makes VS Code show the welcome view for the AWS problem (viewsWelcome `when` on
     // durableLens.aws.state); with local runs to show, the problem is a message under the AWS node instead.
-    await this.ensureFunctions();
+    // A slow or dead endpoint must not hold the local runs back: after a moment the roots show anyway, and the
+    // roots are asked again once the first page (or its failure) is in.
+    await Promise.race([this.ensureFunctions(), new Promise((r) => setTimeout(r, ROOTS_WAIT_MS))]);
     const awsProblem = this.state === 'noCredentials' || this.state === 'noFunctions' || (this.state === 'noListApi' && this.connection.rememberedArns().length === 0);
     if (runs.length === 0 && awsProblem) return [];
     return [this.rootNodes.localRuns, this.rootNodes.aws];
@@ -223,6 +227,7 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
         if (gen !== this.generation) return;
         this.functions = list;
         this.setState(stateOf(list));
+        this.changed.fire(undefined);
         if (list.error) this.log.warn(`AWS: listing functions failed: ${describeError(list.error)}`);
       })();
     }
@@ -556,6 +561,7 @@ function actionCommand(e: Partial<AwsError>): vscode.Command | undefined {
   if (e.reason === 'credentialsMissing' || e.reason === 'credentialsExpired') return { command: 'durableLens.fixCredentials', title: 'Fix credentials' };
   if (e.reason === 'unsupported') return { command: 'durableLens.openExecutionByArn', title: 'Open Execution by ARN' };
   if (e.reason === 'markerExpired' || e.reason === 'network' || e.reason === 'throttled') return { command: 'durableLens.refresh', title: 'Refresh' };
+  if (e.reason === 'invalidInput' && /region/i.test(e.message ?? '')) return { command: 'durableLens.selectAwsProfile', title: 'Select AWS Profile/Region' };
   return undefined;
 }
 
