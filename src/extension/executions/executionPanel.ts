@@ -31,7 +31,7 @@ import {
   type WebviewCommand,
   type WebviewRequests,
 } from './executionProtocol';
-import { buildExecutionView, payloadDocument } from './executionViewModel';
+import { REFRESH_MIN_MS, buildExecutionView, nextRefreshDelay, payloadDocument } from './executionViewModel';
 import type { ExecutionSnapshot, ExecutionSource } from './source';
 
 export const PAYLOAD_SCHEME = 'durable-lens-payload';
@@ -39,9 +39,6 @@ export const EXECUTION_STATE_COMMAND = 'durableLens.execution.state';
 export const EXECUTION_REFRESH_COMMAND = 'durableLens.execution.refresh';
 export const EXECUTION_EXPORT_COMMAND = 'durableLens.execution.export';
 
-/** Auto-refresh of a running execution: the first wait, and the longest once nothing changes. */
-export const REFRESH_MIN_MS = 2_000;
-export const REFRESH_MAX_MS = 30_000;
 /** A live source's change notifications are coalesced over this long. */
 const LIVE_COALESCE_MS = 150;
 
@@ -333,13 +330,13 @@ export class ExecutionPanel implements vscode.Disposable {
       this.sendView();
       this.log.debug(`execution: ${reason}: ${snapshot.events.length} events of ${this.source.key} fetched in ${(tFetched - t0).toFixed(0)} ms, modelled in ${(performance.now() - tFetched).toFixed(0)} ms`);
       const changed = previousCount !== snapshot.events.length || previousStatus !== this.record.execution.status;
-      this.delay = changed ? REFRESH_MIN_MS : Math.min(REFRESH_MAX_MS, this.delay * 2);
+      this.delay = nextRefreshDelay(this.delay, changed);
     } catch (err) {
       if (this.disposed) return;
       this.lastError = `Could not load the execution: ${errorText(err)}`;
       this.log.error(`execution: loading ${this.source.key} (${reason}) failed: ${errorText(err)}`);
       this.host.post({ type: 'loadError', message: this.lastError });
-      this.delay = Math.min(REFRESH_MAX_MS, this.delay * 2);
+      this.delay = nextRefreshDelay(this.delay, false);
     } finally {
       if (this.loading === abort) this.loading = undefined;
       this.host.post({ type: 'loading', busy: false });

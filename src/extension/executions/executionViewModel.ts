@@ -18,6 +18,20 @@ export interface SourceFacts {
   readonly canOpenHandler: boolean;
 }
 
+/** Auto-refresh of a running execution: the first wait, and the longest once nothing changes. */
+export const REFRESH_MIN_MS = 2_000;
+export const REFRESH_MAX_MS = 30_000;
+
+/**
+ * The wait before the next refresh: back to the shortest when the last load brought something new (the execution
+ * is busy), doubled up to the longest when it did not (it waits on a callback or a long wait).
+ */
+export function nextRefreshDelay(previousMs: number, changed: boolean): number {
+  if (changed) return REFRESH_MIN_MS;
+  const base = Number.isFinite(previousMs) && previousMs >= REFRESH_MIN_MS ? previousMs : REFRESH_MIN_MS;
+  return Math.min(REFRESH_MAX_MS, base * 2);
+}
+
 export function toneOf(status: string | undefined): StatusTone {
   switch ((status ?? '').toUpperCase()) {
     case 'SUCCEEDED':

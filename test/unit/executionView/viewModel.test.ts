@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { HistoryEvent } from '../../../src/core/history/events';
 import { buildExecutionRecord } from '../../../src/core/history/record';
 import { PREVIEW_CHARS, checkCallbackPayload, type ExecutionView } from '../../../src/extension/executions/executionProtocol';
-import { PAYLOAD_REFS, buildExecutionView, eventRef, operationRef, payloadDocument, prettyPayload, type SourceFacts } from '../../../src/extension/executions/executionViewModel';
+import { PAYLOAD_REFS, REFRESH_MAX_MS, REFRESH_MIN_MS, buildExecutionView, eventRef, nextRefreshDelay, operationRef, payloadDocument, prettyPayload, type SourceFacts } from '../../../src/extension/executions/executionViewModel';
 import { readHistory, repoHistory, sharedHistoriesDir } from './fixtures';
 
 const FACTS: SourceFacts = { key: 'file:test', title: 'test', running: false, canStop: false, canCompleteCallbacks: false, canHeartbeat: false, canOpenHandler: false };
@@ -189,5 +189,18 @@ describe('executionView: callback payload check', () => {
     assert.strictEqual(r.ok, false);
     if (!r.ok) assert.match(r.message, /bytes/);
     assert.strictEqual(checkCallbackPayload(JSON.stringify('\u20ac'.repeat(80_000))).ok, true);
+  });
+});
+
+describe('executionView: auto-refresh back-off', () => {
+  it('waits 2 s after a change, doubles while nothing changes, and never waits more than 30 s', () => {
+    const delays: number[] = [];
+    let d = REFRESH_MIN_MS;
+    for (let i = 0; i < 6; i++) delays.push((d = nextRefreshDelay(d, false)));
+    assert.deepStrictEqual(delays, [4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    assert.strictEqual(nextRefreshDelay(30_000, true), 2_000);
+    assert.strictEqual(nextRefreshDelay(Number.NaN, false), 4_000);
+    assert.strictEqual(REFRESH_MIN_MS, 2_000);
+    assert.strictEqual(REFRESH_MAX_MS, 30_000);
   });
 });
