@@ -12,6 +12,16 @@ export function terminalSafe(s: string): string {
   return s.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\ufeff]/g, '\ufffd');
 }
 
+/** Characters as a terminal counts them (code points; wide characters are not measured). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) n--;
+  }
+  return n;
+}
+
 function clip(s: string, max: number): string {
   if (s.length <= max) return s;
   const chars = Array.from(s);
@@ -85,10 +95,12 @@ export function renderText(record: ExecutionRecord, options: TextOptions = {}): 
   if (rows.length === 0) lines.push('No operations recorded.');
   else {
     const header = ['OPERATION', 'NAME', 'STATUS', 'ATTEMPTS', 'DURATION', 'RESULT / ERROR'];
-    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => Array.from(r[c]!).length)));
+    // A loop, not Math.max(...rows): a history can have more operations than a call has room for arguments.
+    const widths = header.map((h) => h.length);
+    for (const r of rows) for (let c = 0; c < r.length; c++) widths[c] = Math.max(widths[c]!, codePoints(r[c]!));
     const pad = (cells: readonly string[]): string =>
       cells
-        .map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - Array.from(cell).length)))
+        .map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, widths[c]! - codePoints(cell)))))
         .join('  ')
         .trimEnd();
     lines.push(pad(header));
