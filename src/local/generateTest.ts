@@ -40,7 +40,10 @@ export interface RecordedOutcome {
   readonly error?: { readonly type?: string; readonly message?: string };
   readonly operations: readonly RecordedOperationStep[];
   readonly callbacks: readonly CallbackAnswer[];
-  readonly invokes: ReadonlyMap<string, InvokeAnswer[]>;
+  /** Every invoke's answer in the recorded order. */
+  readonly invokes: readonly InvokeAnswer[];
+  /** Function names the history names (local runs record none: the testing SDK leaves FunctionName empty). */
+  readonly invokedFunctions: readonly string[];
 }
 
 const TYPE_BY_PREFIX: readonly [string, string][] = [
@@ -93,8 +96,8 @@ export function readRecordedOutcome(rawEvents: readonly unknown[]): RecordedOutc
   const last = new Map<string, HistoryEvent>();
   const first = new Map<string, HistoryEvent>();
   const callbacks: CallbackAnswer[] = [];
-  const invokes = new Map<string, InvokeAnswer[]>();
-  const invokeNames = new Map<string, string>();
+  const invokes: InvokeAnswer[] = [];
+  const invokedFunctions = new Set<string>();
   const waitForCallbacks = new Set<string>();
   const submitterOf = new Map<string, string>();
   for (const e of events) {
@@ -115,16 +118,11 @@ export function readRecordedOutcome(rawEvents: readonly unknown[]): RecordedOutc
       const p = e.CallbackFailedDetails?.Error?.Payload;
       callbacks.push({ id: e.Id, ...via, kind: 'failure', error: { ErrorType: p?.ErrorType, ErrorMessage: p?.ErrorMessage, ErrorData: p?.ErrorData } });
     }
-    if (e.EventType === 'ChainedInvokeStarted' && e.ChainedInvokeStartedDetails?.FunctionName) invokeNames.set(e.Id, e.ChainedInvokeStartedDetails.FunctionName);
-    const fn = invokeNames.get(e.Id);
-    if (fn && (e.EventType === 'ChainedInvokeSucceeded' || e.EventType === 'ChainedInvokeFailed')) {
-      const list = invokes.get(fn) ?? [];
-      if (e.EventType === 'ChainedInvokeSucceeded') list.push({ ok: true, payload: e.ChainedInvokeSucceededDetails?.Result?.Payload });
-      else {
-        const p = e.ChainedInvokeFailedDetails?.Error?.Payload;
-        list.push({ ok: false, type: p?.ErrorType, message: p?.ErrorMessage });
-      }
-      invokes.set(fn, list);
+    if (e.EventType === 'ChainedInvokeStarted' && e.ChainedInvokeStartedDetails?.FunctionName) invokedFunctions.add(e.ChainedInvokeStartedDetails.FunctionName);
+    if (e.EventType === 'ChainedInvokeSucceeded') invokes.push({ ok: true, payload: e.ChainedInvokeSucceededDetails?.Result?.Payload });
+    if (e.EventType === 'ChainedInvokeFailed') {
+      const p = e.ChainedInvokeFailedDetails?.Error?.Payload;
+      invokes.push({ ok: false, type: p?.ErrorType, message: p?.ErrorMessage });
     }
   }
   const operations = order.map((id) => {
@@ -145,6 +143,7 @@ export function readRecordedOutcome(rawEvents: readonly unknown[]): RecordedOutc
     operations,
     callbacks,
     invokes,
+    invokedFunctions: Array.from(invokedFunctions),
   };
 }
 
@@ -156,6 +155,11 @@ export interface GenerateTestOptions {
   /** Where the test will be written (the import of the handler is relative to it). */
   readonly testFile: string;
   readonly skipTime?: boolean;
+  /**
+   * Names `context.invoke` may call (the keys of `durableLens.local.invokeTargets`): each is registered
+   * to give the recorded answers. Needed for local recordings, whose history names no function.
+   */
+  readonly invokeFunctionNames?: readonly string[];
 }
 
 /** `<dir>/<name>.recorded.test.<ts|js>` beside the handler. */
@@ -226,11 +230,14 @@ export function generateTestSource(options: GenerateTestOptions): string {
     lines.push('const CALLBACK_WAIT_MS = 30_000;');
     lines.push('');
   }
-  if (rec.invokes.size) {
-    lines.push('// What each invoked function answered, in order (registered in place of the real functions).');
-    lines.push(`const recordedInvokes${t(': Record<string, ({ ok: true; payload: string | null } | { ok: false; type?: string; message?: string })[]>')} = ${lit(
-      Object.fromEntries(Array.from(rec.invokes, ([k, v]) => [k, v.map((a) => (a.ok ? { ok: true, payload: a.payload ?? null } : a))]))
+  const invokeNames = Array.from(new Set([...rec.invokedFunctions, ...(options.invokeFunctionNames ?? [])]));
+  if (rec.invokes.length) {
+    lines.push('// What the invoked functions answered, in the recorded order (given in place of the real functions).');
+    lines.push(`const recordedInvokes${t(': ({ ok: true; payload: string | null } | { ok: false; type?: string; message?: string })[]')} = ${lit(
+      rec.invokes.map((a) => (a.ok ? { ok: true, payload: a.payload ?? null } : a))
     )};`);
+    if (!invokeNames.length) lines.push('// The recording names no invoked function: add the names your handler invokes to invokedFunctions.');
+    lines.push(`const invokedFunctions${t(': string[]')} = ${lit(invokeNames)};`);
     lines.push('');
   }
   lines.push(`describe(${JSON.stringify(`recorded execution of ${exportName}`)}, () => {`);
@@ -240,12 +247,12 @@ export function generateTestSource(options: GenerateTestOptions): string {
   lines.push(`    await LocalDurableTestRunner.setupTestEnvironment({ skipTime: ${options.skipTime === false ? 'false' : 'true'} });`);
   lines.push('    try {');
   lines.push(`      const runner = new LocalDurableTestRunner({ handlerFunction: ${handlerExpr} });`);
-  if (rec.invokes.size) {
-    lines.push('      for (const [functionName, answers] of Object.entries(recordedInvokes)) {');
-    lines.push('        const queue = [...answers];');
+  if (rec.invokes.length) {
+    lines.push('      const queue = [...recordedInvokes];');
+    lines.push('      for (const functionName of invokedFunctions) {');
     lines.push('        runner.registerFunction(functionName, async () => {');
     lines.push('          const answer = queue.shift();');
-    lines.push('          if (!answer) throw new Error(`${functionName} was invoked more often than recorded`);');
+    lines.push('          if (!answer) throw new Error(`${functionName}: more invokes than recorded`);');
     lines.push('          if (!answer.ok) throw Object.assign(new Error(answer.message), { name: answer.type ?? "Error" });');
     lines.push('          return answer.payload === null ? undefined : JSON.parse(answer.payload);');
     lines.push('        });');
