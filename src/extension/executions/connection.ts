@@ -75,6 +75,10 @@ export class AwsConnection implements vscode.Disposable {
     );
     this.render();
     this.item.show();
+    // The status bar should name the profile and region without waiting for the view to open; after activation,
+    // and without the SDK client (only the config-file parser loads).
+    const t = setTimeout(() => void this.current(), 500);
+    this.disposables.push({ dispose: () => clearTimeout(t) });
   }
 
   get choice(): ConnectionChoice {
