@@ -101,6 +101,11 @@ export interface RecordedOperation {
   invokedExecutionArn?: string;
   input?: RecordedPayload;
   retries: RetryRecord[];
+  /**
+   * One span per start (each step attempt, each waitForCondition check; one for the others): from its
+   * Started event to the outcome that ended it. The gaps between spans are time spent waiting to retry.
+   */
+  spans: { startedAt: string | undefined; endedAt: string | undefined }[];
   /** Indices (into the record's events) of this operation's events, in order. */
   eventIndices: number[];
   children: RecordedOperation[];
@@ -324,6 +329,7 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
         endedAt: undefined,
         durationMs: undefined,
         retries: [],
+        spans: [],
         eventIndices: [],
         children: [],
       };
@@ -427,6 +433,7 @@ function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, prob
   const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[DETAILS_KEYS[e.EventType] ?? `${e.EventType}Details`];
   if (action === 'Started') {
     op.attempts++;
+    op.spans.push({ startedAt: ts, endedAt: undefined });
     if (op.startedAt === undefined) op.startedAt = ts;
     op.status = 'STARTED';
     op.endedAt = undefined;
@@ -448,7 +455,12 @@ function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, prob
     }
     return;
   }
-  if (op.attempts === 0) op.attempts = 1; // an outcome without its Started (reported by the caller)
+  if (op.attempts === 0) {
+    op.attempts = 1; // an outcome without its Started (reported by the caller)
+    op.spans.push({ startedAt: undefined, endedAt: undefined });
+  }
+  const span = op.spans[op.spans.length - 1]!;
+  if (span.endedAt === undefined) span.endedAt = ts;
   const status = ACTION_STATUS[action] ?? action.toUpperCase();
   const retry = (d?.RetryDetails ?? undefined) as { NextAttemptDelaySeconds?: number } | undefined;
   const result = toPayload(d?.Result as HistoryPayload | undefined);

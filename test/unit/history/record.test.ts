@@ -57,6 +57,8 @@ describe('history record', () => {
         }
         assert.notStrictEqual(o.kind, 'unknown', `${f}: ${o.id} has a kind`);
         assert.ok(o.attempts >= 1, `${f}: ${o.id} attempts`);
+        assert.strictEqual(o.spans.length, o.attempts, `${f}: ${o.id} a span per attempt`);
+        if (o.type === 'STEP') assert.strictEqual(o.attempts, o.eventIndices.filter((i) => r.events[i]!.EventType === 'StepStarted').length);
         if (o.status === 'SUCCEEDED' || o.status === 'FAILED') assert.ok(o.endedAt && o.durationMs! >= 0, `${f}: ${o.id} timings`);
         if (o.kind === 'map.item') assert.strictEqual(o.parent?.kind, 'map');
         if (o.kind === 'parallel.branch') assert.strictEqual(o.parent?.kind, 'parallel');
@@ -81,6 +83,11 @@ describe('history record', () => {
       { attempt: 2, error: { type: 'Error', message: 'Random failure' }, nextAttemptDelaySeconds: 2 },
     ]);
     assert.strictEqual(s.error, undefined, 'the error of a retried attempt does not stay on a step that succeeded');
+    assert.deepStrictEqual(s.spans, [
+      { startedAt: '2025-12-03T22:59:52.610Z', endedAt: '2025-12-03T22:59:52.610Z' },
+      { startedAt: '2025-12-03T22:59:53.613Z', endedAt: '2025-12-03T22:59:53.614Z' },
+      { startedAt: '2025-12-03T22:59:55.620Z', endedAt: '2025-12-03T22:59:55.621Z' },
+    ]);
     assert.deepStrictEqual(
       r.invocations.map((i) => [i.firstEvent, i.lastEvent, i.startedAt, i.endedAt, i.error]),
       [
