@@ -31,6 +31,10 @@
 // - `markerTtlMs`: paging markers older than this are refused as expired (InvalidParameterValueException).
 // - `faults`: see `LambdaServerFaults`; the same object is `server.faults` and may be changed between requests.
 //
+// The handle: `endpoint`, `requests`, `faults`, `executions` (newest first), `execution(arn | name | fixture file)`,
+// `openCallbacks(arn?)`, `addHistory(h)` (serve one more execution), `appendEvents(arn, events)` (an execution that
+// progresses; an Execution* end event ends it), `close()`. `deadEndpoint()` gives a port where nothing listens.
+//
 // The API as served: JSON bodies, timestamps as epoch seconds, errors as `x-amzn-errortype: <Type>` plus
 // `{"Type":"User","message":…}`; Marker/MaxItems paging (history MaxItems 1-1000, default 100; list 1-1000, default
 // 100; ListFunctions default 50); list filters Statuses (repeated), StartedAfter/StartedBefore, DurableExecutionName,
@@ -164,6 +168,13 @@ export interface LambdaServer {
   execution(arnOrName: string): ServedExecution | undefined;
   /** Callback ids still open (started, not completed), by execution ARN. */
   openCallbacks(arn?: string): string[];
+  /** Serves one more execution from now on (e.g. one "started" during a test). */
+  addHistory(history: HistoryInput): ServedExecution;
+  /**
+   * Appends events to an execution as if it progressed (ids, timestamps as given); an Execution{Succeeded,Failed,
+   * TimedOut,Stopped} event ends it. For auto-refresh tests.
+   */
+  appendEvents(arn: string, events: unknown[]): ServedExecution;
   close(): Promise<void>;
 }
 
@@ -745,6 +756,21 @@ export async function startLambdaServer(options: LambdaServerOptions = {}): Prom
     },
     execution: (arnOrName) => byArn.get(arnOrName) ?? [...byArn.values()].find((x) => x.name === arnOrName || x.fixture === arnOrName),
     openCallbacks: (arn) => [...callbackOwner.entries()].filter(([cb, x]) => !closedCallbacks.has(cb) && (!arn || x.arn === arn)).map(([cb]) => cb),
+    addHistory: (h) => addExecution({ ...h, events: eventsOf(h.events), functionName: h.functionName ?? FIXTURE_FUNCTION }),
+    appendEvents: (arn, more) => {
+      const x = byArn.get(arn);
+      if (!x) throw new Error(`lambdaServer: no execution ${arn}`);
+      for (const e of eventsOf(more)) {
+        x.events.push(e);
+        const end = typeof e.EventType === 'string' ? END_STATUS[e.EventType] : undefined;
+        if (end && x.status === 'RUNNING') {
+          x.status = end;
+          x.endedAt = epochSeconds(e.EventTimestamp) ?? Date.now() / 1000;
+        }
+      }
+      indexCallbacks(x);
+      return x;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

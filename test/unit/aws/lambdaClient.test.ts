@@ -306,6 +306,23 @@ describe('DurableLambdaClient against the loopback Lambda server', function () {
     assert.strictEqual((await rejects(c.sendCallbackFailure('no-such-callback'))).reason, 'notFound');
   });
 
+  it('an execution that progresses during a test (appendEvents) shows its new events and end', async () => {
+    const x = server.addHistory({ functionName: 'orders', name: 'live', events: waitingHistory('cb-live', 'dddddddd-1111-4222-8333-444444444444') });
+    const c = client();
+    assert.strictEqual((await c.getExecution(x.arn)).status, 'RUNNING');
+    assert.deepStrictEqual(server.openCallbacks(x.arn), ['cb-live']);
+    const t = '2026-11-30T11:05:00.000Z';
+    server.appendEvents(x.arn, [
+      { EventType: 'CallbackSucceeded', SubType: 'Callback', EventId: 7, Id: x.events[2].Id, ParentId: x.events[2].ParentId, EventTimestamp: t, CallbackSucceededDetails: { Result: { Payload: '"ok"' } } },
+      { EventType: 'ExecutionSucceeded', EventId: 8, Id: x.id, EventTimestamp: t, ExecutionSucceededDetails: { Result: { Payload: '"ok"' } } },
+    ]);
+    const after = await c.getExecution(x.arn);
+    assert.strictEqual(after.status, 'SUCCEEDED');
+    assert.strictEqual(after.endedAt?.toISOString(), t);
+    assert.deepStrictEqual(server.openCallbacks(x.arn), []);
+    assert.strictEqual((await collect(c.getHistory(x.arn))).flat().length, 8);
+  });
+
   it('stopping an execution that already ended is one invalid-input message', async () => {
     const e = await rejects(client().stopExecution(server.execution('hello-world')!.arn));
     assert.strictEqual(e.reason, 'invalidInput');
