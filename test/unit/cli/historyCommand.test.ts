@@ -202,6 +202,22 @@ describe('durable-lens history', function () {
       assert.match(r.stdout, /Waiting +callback eyJ\S+ \(approval\)/);
     });
 
+    it('a SAM local endpoint: the NAME/ID that sam prints, one page, payloads asked for explicitly', async () => {
+      const sam = await startLambdaServer({ mode: 'sam', fixtures: false, histories: [{ functionName: 'orders', name: 'local-run', id: 'a1b2', events: JSON.parse(fs.readFileSync(path.join(OWN, 'invoke.history.json'), 'utf8')) }] });
+      try {
+        const r = await run(['--arn', 'local-run/a1b2', '--endpoint', sam.endpoint, '--format', 'json']);
+        assert.strictEqual(r.code, 0, r.stderr);
+        const out = JSON.parse(r.stdout) as { execution: { status: string; result: { payload: string } }; operations: { kind: string }[] };
+        assert.strictEqual(out.execution.status, 'SUCCEEDED');
+        assert.deepStrictEqual(out.operations.map((o) => o.kind), ['invoke', 'invoke']);
+        assert.strictEqual(out.execution.result.payload, '{"receipt":{"charged":5},"refused":"fraud suspected"}', 'SAM leaves payloads out unless asked: we ask');
+        const asks = sam.requests.filter((q) => q.operation === 'GetDurableExecutionHistory');
+        assert.ok(asks.length === 1 && asks[0]!.query.IncludeExecutionData?.[0] === 'true');
+      } finally {
+        await sam.close();
+      }
+    });
+
     it('not found, access denied and a dead endpoint: exit 2 with the AWS client\'s one message', async () => {
       const missing = executionArn({ functionName: 'orders', version: '7', name: 'nope', id: 'x' });
       const nf = await run(['--arn', missing, '--region', 'us-east-1', '--endpoint', server.endpoint]);
