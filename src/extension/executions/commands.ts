@@ -87,7 +87,7 @@ export class ExecutionCommands {
       return undefined;
     }
     await this.d.connection.rememberArn(arn, parsed.name);
-    this.d.tree.refresh();
+    this.d.tree.rememberedChanged();
     const source = this.awsSource(arn, parsed.name, parsed.kind === 'aws' ? parsed.functionName : undefined);
     this.showSource(source);
     return source;
@@ -637,7 +637,7 @@ export class ExecutionCommands {
   async forgetArn(node?: Node): Promise<void> {
     if (node?.type !== 'remembered') return;
     await this.d.connection.forgetArn(node.entry.arn);
-    this.d.tree.refresh();
+    this.d.tree.rememberedChanged();
   }
 
   /** One message with the AwsError's action as a button where there is something to do; the detail in the log. */

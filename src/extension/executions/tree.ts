@@ -112,6 +112,11 @@ export class ExecutionsTree implements vscode.TreeDataProvider<Node> {
     this.changed.fire(undefined);
   }
 
+  /** The remembered ARNs changed: only the AWS node (and the roots, for the welcome) need asking again. */
+  rememberedChanged(): void {
+    this.changed.fire(undefined);
+  }
+
   refreshFunction(fn: string): void {
     this.executions.delete(fn);
     this.changed.fire(this.functionNodes.get(fn));
@@ -502,7 +507,10 @@ function localRunItem(node: Node & { type: 'localRun' }): vscode.TreeItem {
   }
   const handlerFile = saved?.handlerFile ?? '';
   const handlerExport = live?.handlerExport ?? saved?.handlerExport;
-  const status: DisplayStatus = displayStatus(live?.status ?? saved?.status);
+  let status: DisplayStatus = displayStatus(live?.status ?? saved?.status);
+  // A file that says running with no process behind it: the window closed or crashed during the run.
+  const interrupted = !live && isLive(status);
+  if (interrupted) status = 'CRASHED';
   const startedAt = live?.startedAt ?? saved?.startedAt;
   const endedAt = live ? undefined : saved?.endedAt;
   const label = `${path.basename(handlerFile) || 'handler'}${handlerExport ? `#${handlerExport}` : ''}`;
@@ -510,7 +518,7 @@ function localRunItem(node: Node & { type: 'localRun' }): vscode.TreeItem {
   item.id = `localRun:${node.id}`;
   const d = formatDuration(durationMs(startedAt, endedAt));
   const waiting = live?.waitingOn.length ? `waiting on ${live.waitingOn.length === 1 ? labelText(live.waitingOn[0].name ?? 'a callback', 40) : `${live.waitingOn.length} callbacks`}` : undefined;
-  item.description = [formatTime(startedAt), d, waiting].filter(Boolean).join(' · ');
+  item.description = [formatTime(startedAt), interrupted ? 'interrupted' : d, waiting].filter(Boolean).join(' · ');
   item.iconPath = statusIcon(status);
   item.contextValue = `localRun.${isLive(status) && live ? (status === 'WAITING' ? 'waiting' : 'running') : 'ended'}`;
   item.tooltip = markdown((md) => {
