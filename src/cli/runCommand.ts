@@ -141,6 +141,7 @@ export function runnerScriptPath(): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
 }
 
+const NOT_STARTED = new Set(['handler-not-found', 'load-failed', 'bad-invoke-target', 'sdk-missing', 'spawn-failed']);
 const EXIT_BY_STATUS: Record<string, number> = { succeeded: 0, failed: 1, timedOut: 2, crashed: 2, cancelled: 2 };
 
 export async function runRunCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -221,11 +222,17 @@ function report(result: LocalRunResult, args: RunArgs, io: CliIo, endedWaiting: 
   } else if (events.length) {
     io.out(renderText(buildExecutionRecord(events)));
   }
-  const code = EXIT_BY_STATUS[result.status] ?? 2;
+  // A handler that could not be loaded or chosen is bad input (2), not a failed execution (1).
+  const notStarted = result.error && NOT_STARTED.has(result.error.reason);
+  const code = notStarted ? 2 : (EXIT_BY_STATUS[result.status] ?? 2);
   if (result.status === 'succeeded') return 0;
   if (result.error && !(endedWaiting && result.status === 'cancelled')) {
     const e = result.error;
-    const head = result.status === 'failed' && e.reason === 'handler-error' ? `the execution failed: ${e.errorType ? `${e.errorType}: ` : ''}` : `the run ${statusWord(result.status)}: `;
+    const head = notStarted
+      ? ''
+      : result.status === 'failed' && e.reason === 'handler-error'
+        ? `the execution failed: ${e.errorType ? `${e.errorType}: ` : ''}`
+        : `the run ${statusWord(result.status)}: `;
     io.err(`durable-lens run: ${terminalSafe(head + e.message)}\n`);
     if (args.verbose && e.stackTrace?.length) io.err(e.stackTrace.map((l) => terminalSafe(l)).join('\n') + '\n');
   }

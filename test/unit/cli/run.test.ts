@@ -1,0 +1,111 @@
+// Runs in mocha (node): the CLI `run` command in-process (main()) and once as `node dist/cli.js run`,
+// against real local runs: exit codes, the text summary, --out in the fixture format, callbacks, bad usage.
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseHistoryText } from '../../../src/core/history/events';
+import type { CliIo } from '../../../src/cli/io';
+import { main } from '../../../src/cli/main';
+import { FIXTURES, REPO, tempDir } from '../local/helpers';
+
+async function cli(args: string[], cwd = FIXTURES): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (s) => void (out += s), err: (s) => void (err += s), cwd, color: false };
+  const code = await main(['run', ...args], io);
+  return { code, out, err };
+}
+
+describe('cli run', function () {
+  this.timeout(90_000);
+  let tmp: string;
+  before(() => (tmp = tempDir('cli-run')));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a succeeding handler: exit 0 and a summary of its operations', async () => {
+    const r = await cli(['success.ts', '--event', '{"n":2}']);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.out, /SUCCEEDED/);
+    assert.match(r.out, /step\s+double\s+SUCCEEDED/);
+    assert.match(r.out, /wait\s+pause\s+SUCCEEDED/);
+    assert.match(r.out, /Result\s+\{"kind":"doubled","value":5\}/);
+  });
+
+  it('a failing handler: exit 1 with the error on stderr; --event-file gives the event', async () => {
+    const ev = path.join(tmp, 'event.json');
+    fs.writeFileSync(ev, '{"orderId":"o-9"}');
+    const r = await cli(['handlerError.ts', '--event-file', ev]);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.err, /the execution failed: OrderRejected: order o-9 rejected/);
+    assert.match(r.out, /FAILED/);
+  });
+
+  it('--out writes the history as a plain array of events (the SDK fixture format)', async () => {
+    const out = path.join(tmp, 'retry.history.json');
+    const r = await cli(['retry.ts', '--out', out]);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.out, /succeeded: \d+ events written to/);
+    const parsed = parseHistoryText(fs.readFileSync(out, 'utf8'));
+    assert.strictEqual(parsed.format, 'array');
+    assert.strictEqual(parsed.events.filter((e) => e.EventType === 'StepFailed').length, 2);
+  });
+
+  it('a run waiting on a callback: ends at once with the callback id and what to do (exit 2)', async () => {
+    const r = await cli(['callback.ts', '--event', '{"orderId":"w"}']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /waits on callback \S+ \(approval\); the CLI cannot complete a callback interactively/);
+    assert.match(r.err, /--callback-result JSON/);
+    assert.match(r.out, /Waiting\s+callback/);
+  });
+
+  it('--callback-result completes the callback: exit 0 with the result', async () => {
+    const r = await cli(['callback.ts', '--event', '{"orderId":"w"}', '--callback-result', '{"approved":true,"by":"cli"}']);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.out, /charged by cli/);
+  });
+
+  it('--handler picks an export; a crash and a hang end with exit 2 and one message', async () => {
+    const a = await cli(['twoHandlers.ts', '--handler', 'first']);
+    assert.strictEqual(a.code, 0, a.err);
+    const b = await cli(['crash.ts']);
+    assert.strictEqual(b.code, 2);
+    assert.match(b.err, /the run crashed: the handler's process exited with code 3/);
+    const c = await cli(['hang.ts', '--timeout', '3']);
+    assert.strictEqual(c.code, 2);
+    assert.match(c.err, /the run timed out: the handler made no progress for 3 s/);
+  });
+
+  it('bad usage: exit 2 with one message each', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /run needs a handler FILE/],
+      [['a.ts', 'b.ts'], /one handler file/],
+      [['success.ts', '--event', '{bad'], /--event is not valid JSON/],
+      [['success.ts', '--event', '{}', '--event-file', 'x.json'], /not both/],
+      [['success.ts', '--event-file', 'missing.json'], /cannot read --event-file .*ENOENT/],
+      [['success.ts', '--callback-result', 'nope'], /--callback-result is not valid JSON/],
+      [['success.ts', '--timeout', '-1'], /--timeout needs a number/],
+      [['success.ts', '--frobnicate'], /unknown option --frobnicate/],
+      [['missing.ts'], /handler file not found/],
+      [['twoHandlers.ts'], /several durable handlers/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli(args);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, re, args.join(' '));
+      assert.ok(!/\n\s+at /.test(r.err), `no stack trace without --verbose: ${r.err}`);
+    }
+  });
+
+  it('as a process: node dist/cli.js run (the bundled CLI finds dist/localRunner.js)', async () => {
+    const cliJs = path.join(REPO, 'dist', 'cli.js');
+    assert.ok(fs.existsSync(cliJs), 'build it first: npx webpack --mode development --config-name cli');
+    const r = await new Promise<{ code: number; out: string; err: string }>((resolve) =>
+      execFile(process.execPath, [cliJs, 'run', path.join(FIXTURES, 'success.ts'), '--event', '{"n":0}'], { cwd: tmp, timeout: 60_000 }, (e, out, err) =>
+        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err })
+      )
+    );
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.out, /Result\s+\{"kind":"doubled","value":1\}/);
+  });
+});
