@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_MAX_HISTORY_BYTES, HistoryFileError, normalizeEvents, parseHistoryText, tooLargeMessage, type HistoryEvent } from '../core/history/events';
-import { historyJson, renderHistoryMermaid, renderText, terminalSafe } from '../core/history/format';
+import { historyJson, renderHistoryMermaid, renderText, terminalSafe, terminalSafeJson } from '../core/history/format';
 import { buildExecutionRecord, toError, type ExecutionSummary } from '../core/history/record';
 import { isAwsFailure, lambdaClientFor, parseAwsOptions, reportAwsFailure } from './awsOptions';
 import { UsageError } from './checkCommand';
@@ -129,7 +129,7 @@ export async function runHistoryCommand(argv: readonly string[], io: CliIo): Pro
     }
     const record = buildExecutionRecord(events, summary);
     record.problems.unshift(...problems);
-    if (args.format === 'json') io.out(JSON.stringify(historyJson(record), null, 2) + '\n');
+    if (args.format === 'json') io.out(terminalSafeJson(historyJson(record)) + '\n');
     else if (args.format === 'mermaid') {
       io.out(renderHistoryMermaid(record));
       if (record.problems.length > 0) io.err(`durable-lens history: ${record.problems.length} problem${record.problems.length === 1 ? '' : 's'} in the history (see --format text or json)\n`);

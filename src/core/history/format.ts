@@ -169,6 +169,15 @@ export function historyJson(record: ExecutionRecord, sourceOf?: (op: RecordedOpe
   };
 }
 
+/**
+ * JSON text that is safe to print: besides what JSON.stringify escapes, DEL, C1 controls, line/paragraph
+ * separators and bidi/invisible format characters are written as \\uXXXX (the parsed data is the same).
+ */
+export function terminalSafeJson(value: unknown, indent = 2): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const STATUS_CLASS: Readonly<Record<string, string>> = {
   SUCCEEDED: 's-succeeded',
   FAILED: 's-failed',

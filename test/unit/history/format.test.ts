@@ -1,7 +1,7 @@
 // Unit tier (node): the CLI renderings of a record: the text tree (terminal-safe), the contract's JSON and the
 // Mermaid flowchart (labels escaped like the workflow diagram's), on recorded and hostile histories.
 import * as assert from 'assert';
-import { historyJson, renderHistoryMermaid, renderText, terminalSafe } from '../../../src/core/history/format';
+import { historyJson, renderHistoryMermaid, renderText, terminalSafe, terminalSafeJson } from '../../../src/core/history/format';
 import { buildExecutionRecord } from '../../../src/core/history/record';
 import { escapeLabel } from '../../../src/core/workflow/mermaid';
 import { loadEvents, ownFile, sharedFile } from './support';
@@ -44,6 +44,21 @@ describe('history format', () => {
     assert.match(text, /<script>alert\(1\)<\/script>/, 'markup is plain text in a terminal');
     assert.match(text, /bell\ufffd and \ufffd\[31mred\ufffd\[0m "\]\]  --> %% end/);
     assert.strictEqual(terminalSafe('a\tb\nc\u0000d\u009be\u2067f'), 'a b c\ufffdd\ufffde\ufffdf');
+  });
+
+  it('the hostile-everything history (bidi, zero-width, ANSI, markup, Mermaid breakers, 10,000-character names) renders as inert text', () => {
+    const r = buildExecutionRecord(loadEvents(ownFile('hostile-everything')));
+    const text = renderText(r);
+    for (const line of text.split('\n')) assert.ok(!CONTROL.test(line) && !/[\u200b\u2028\u2029]/.test(line), JSON.stringify(line));
+    assert.ok(text.split('\n').every((l) => l.length < 400), 'long names and payloads are cut');
+    assert.match(text, /^step +invoice\ufffdgnp\.exe +SUCCEEDED +2 /m);
+    const mermaid = renderHistoryMermaid(r);
+    assert.ok(!/<\/?script|"\]\]|%%\{|:::cls|-->\s*X\[/.test(mermaid.replace(/^ {2}\w+ --> \w+$/gm, '')), mermaid);
+    assert.ok(!CONTROL.test(mermaid));
+    const json = terminalSafeJson(historyJson(r));
+    assert.ok(!CONTROL.test(json) && !/[\u200b\u2028\u2029]/.test(json), 'the JSON text escapes control and format characters');
+    assert.match(json, /invoice\\u202egnp\.exe/);
+    assert.deepStrictEqual(JSON.parse(json).events, JSON.parse(JSON.stringify(r.events)), 'the events keep the hostile text as data');
   });
 
   it('json: the contract fields in order, ISO timestamps, source null, the events as recorded', () => {
