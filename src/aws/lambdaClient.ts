@@ -238,13 +238,20 @@ export class DurableLambdaClient {
     this.sdk = undefined;
   }
 
+  /** The profile the credential chain uses (named in messages, e.g. `aws sso login --profile X`); none with explicit credentials. */
+  private get effectiveProfile(): string | undefined {
+    if (this.options.credentials) return undefined;
+    return this.profile ?? (process.env.AWS_PROFILE || undefined);
+  }
+
   private async fail(err: unknown, operation: string, resource?: string, markerSent?: boolean): Promise<AwsError> {
-    const context = { operation, resource, endpoint: this.endpoint, profile: this.profile, markerSent };
+    const profile = this.effectiveProfile;
+    const context = { operation, resource, endpoint: this.endpoint, profile, markerSent };
     const first = toAwsError(err, context);
-    if (first.reason !== 'credentialsMissing' || !this.profile) return first;
+    if (first.reason !== 'credentialsMissing' || !profile) return first;
     // The chain only says "could not load credentials": the config files tell a missing profile from a failing process.
     try {
-      const found = (await listProfiles()).find((p) => p.name === this.profile);
+      const found = (await listProfiles()).find((p) => p.name === profile);
       return toAwsError(err, { ...context, profileKind: found ? found.kind : 'missing' });
     } catch (e) {
       // Unreadable config files: the first message stands; why is in the detail.

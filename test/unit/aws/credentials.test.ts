@@ -102,6 +102,13 @@ describe('AWS profiles and the SDK credential chain', function () {
     assert.ok(Date.now() - t < 5000);
   });
 
+  it('AWS_PROFILE names the profile in the hint as --profile does', async () => {
+    restore = setAwsEnv({ HOME: home.home, AWS_PROFILE: 'dev' });
+    const e = await failure(new DurableLambdaClient({ region: 'us-east-1', endpoint: server.endpoint }).getExecution(arn));
+    assert.strictEqual(e.reason, 'credentialsExpired');
+    assert.ok(e.message.includes('`aws sso login --profile dev`'), e.message);
+  });
+
   it('no credentials anywhere is "credentialsMissing" with what to run', async () => {
     restore = setAwsEnv({});
     const e = await failure(new DurableLambdaClient({ region: 'us-east-1', endpoint: server.endpoint }).getExecution(arn));

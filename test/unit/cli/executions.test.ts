@@ -195,7 +195,7 @@ describe('durable-lens executions', function () {
     assert.strictEqual(bad.code, 2);
     assert.strictEqual(bad.out, '');
     assert.strictEqual(bad.err.trimEnd().split('\n').length, 1, bad.err);
-    assert.match(bad.err, /^durable-lens executions: No AWS credentials were found/);
+    assert.strictEqual(bad.err, 'durable-lens executions: Profile "ci" is not in ~/.aws/config or ~/.aws/credentials. Pick another profile or run `aws configure --profile ci`.\n');
     server.faults.expiredToken = true;
     const verbose = await spawnCli(['executions', 'orders', '--verbose', ...ep], { ...env, AWS_PROFILE: undefined });
     assert.strictEqual(verbose.code, 2);
