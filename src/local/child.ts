@@ -42,9 +42,18 @@ function send(message: ChildMessage): Promise<void> {
 }
 
 function liveEvents(): LocalHistoryEvent[] {
-  const raw = (runner as unknown as RunnerInternals | undefined)?.operationStorage?.getHistoryEvents?.();
-  if (!Array.isArray(raw)) return [];
-  return sortEvents(toPlainEvents(raw));
+  if (!runner) return [];
+  const raw = (runner as unknown as RunnerInternals).operationStorage?.getHistoryEvents?.();
+  if (Array.isArray(raw)) return sortEvents(toPlainEvents(raw));
+  // Public fallback (a testing SDK without that field): the events of each operation, in order. It lacks
+  // the execution's own and the invocation events.
+  const out: unknown[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const events = runner.getOperationByIndex(i).getEvents();
+    if (!events) break;
+    out.push(...events);
+  }
+  return sortEvents(toPlainEvents(out));
 }
 
 async function reportProgress(): Promise<void> {
