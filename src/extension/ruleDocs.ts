@@ -50,10 +50,11 @@ export class RuleDocumentationActions implements vscode.CodeActionProvider {
       const rule = ruleFromArg(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code);
       if (rule) rules.add(rule);
     }
+    // No `diagnostics` on the action: VS Code sorts actions that carry diagnostics first, and the rule page
+    // must come after every real fix (Ctrl+. then Enter applies the fix, never opens a page).
     return [...rules].map((rule) => {
       const action = new vscode.CodeAction(`Show documentation for ${rule}`, vscode.CodeActionKind.QuickFix);
       action.command = { command: 'durableLens.openRuleDocumentation', title: `Show documentation for ${rule}`, arguments: [rule] };
-      action.diagnostics = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && ruleFromArg(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code) === rule);
       return action;
     });
   }

@@ -79,6 +79,8 @@ describe('diagnostics in a real VS Code', function () {
     const fix = actions.find((a) => /logger/i.test(a.title) && a.edit);
     assert.ok(fix, `no logger quick fix among: ${JSON.stringify(titles)}`);
     assert.ok(titles.includes('Show documentation for replayed-side-effect-log'), `no documentation action among: ${JSON.stringify(titles)}`);
+    assert.strictEqual(titles[titles.length - 1], 'Show documentation for replayed-side-effect-log', `the rule page comes after every fix: ${JSON.stringify(titles)}`);
+    assert.strictEqual(actions[0], fix, `the real fix comes first: ${JSON.stringify(titles)}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'applyEdit refused the fix');
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const line = editor.document.lineAt(diagnostic.range.start.line).text;
