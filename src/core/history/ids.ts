@@ -119,7 +119,7 @@ export interface RecoveredPaths {
 /** How far counters are tried past the number of recorded siblings (ids a context took without recording them). */
 const SLACK = 64;
 /** Cap on hashes per recovery, so a hostile history cannot make the search run away. */
-const MAX_HASHES = 500_000;
+const MAX_HASHES = 100_000;
 
 /**
  * Each operation's path from its Id and ParentId: children of a context are numbered 1..n under the
@@ -135,7 +135,7 @@ export function recoverPathsDetailed(record: Pick<ExecutionRecord, 'roots' | 'op
   const paths = new Map<string, string>();
   const unresolved: { id: string; message: string }[] = [];
   let budget = MAX_HASHES;
-  const resolveGroup = (prefix: string, children: readonly RecordedOperation[]): void => {
+  const resolveGroup = (prefix: string, children: readonly RecordedOperation[], flat: boolean): void => {
     if (children.length === 0) return;
     const want = new Map<string, RecordedOperation>();
     for (const c of children) want.set(c.id, c);
@@ -150,9 +150,9 @@ export function recoverPathsDetailed(record: Pick<ExecutionRecord, 'roots' | 'op
         want.delete(id);
       }
     }
-    if (want.size > 0) {
-      // FLAT nesting: the unrecorded item context i sits between, so try P-i-k.
-      const kLimit = want.size + SLACK;
+    if (want.size > 0 && flat) {
+      // FLAT nesting (map and parallel only): the unrecorded item context i sits between, so try P-i-k.
+      const kLimit = Math.min(want.size, 192) + SLACK;
       for (let i = 1; i <= limit && want.size > 0 && budget > 0; i++) {
         for (let k = 1; k <= kLimit && want.size > 0 && budget > 0; k++) {
           const p = prefix ? `${prefix}-${i}-${k}` : `${i}-${k}`;
@@ -171,7 +171,7 @@ export function recoverPathsDetailed(record: Pick<ExecutionRecord, 'roots' | 'op
     }
     for (const c of children) {
       const p = paths.get(c.id);
-      if (p !== undefined) resolveGroup(p, c.children);
+      if (p !== undefined) resolveGroup(p, c.children, c.kind === 'map' || c.kind === 'parallel');
       else markUnresolved(c.children);
     }
   };
@@ -184,7 +184,7 @@ export function recoverPathsDetailed(record: Pick<ExecutionRecord, 'roots' | 'op
   // Roots whose ParentId names an operation missing from the history cannot be placed.
   const topLevel = record.roots.filter((r) => r.parentId === undefined);
   const orphans = record.roots.filter((r) => r.parentId !== undefined);
-  resolveGroup('', topLevel);
+  resolveGroup('', topLevel, false);
   for (const o of orphans) {
     unresolved.push({ id: o.id, message: `operation ${o.id}: its parent ${o.parentId} is not in the history` });
     markUnresolved(o.children);
