@@ -1,11 +1,14 @@
 // Bench (node): `node dist/cli.js history --arn … --endpoint … --format json` of a 10,000-event history served by the loopback Lambda server in pages of 1,000, as a whole process, against the bare SDK paging process of bench/historyPaging. Prints both medians, the ratio (target <= 1.5) and the CLI's peak RSS (target <= 150 MB).
 // Run: npx webpack --mode production --config-name cli, npx tsc -p tsconfig.json, then node out/bench/historyCli.js
+// (or DL_BENCH_CLI=.vscode-test/bench-cli/cli.js after npx webpack --mode production --config-name cli --output-path .vscode-test/bench-cli)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EVENTS, ROOT, RUNS, bareArgs, benchEnv, median, startBenchServer, timeProcess, type Run } from './historyPaging';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+// DL_BENCH_CLI: another build of the CLI (e.g. production into a private folder, since every production build
+// writes numbered chunks into dist/ that other bundles overwrite).
+const CLI = process.env.DL_BENCH_CLI ? path.resolve(process.env.DL_BENCH_CLI) : path.join(ROOT, 'dist', 'cli.js');
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) {
