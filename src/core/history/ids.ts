@@ -134,7 +134,8 @@ export function recoverPaths(record: Pick<ExecutionRecord, 'roots' | 'operations
 export function recoverPathsDetailed(record: Pick<ExecutionRecord, 'roots' | 'operations'>): RecoveredPaths {
   const paths = new Map<string, string>();
   const unresolved: { id: string; message: string }[] = [];
-  let budget = MAX_HASHES;
+  // Finding every recorded id costs about one hash each; the budget bounds only the searching for missing ones.
+  let budget = MAX_HASHES + 2 * record.operations.length;
   const resolveGroup = (prefix: string, children: readonly RecordedOperation[], flat: boolean): void => {
     if (children.length === 0) return;
     const want = new Map<string, RecordedOperation>();
