@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { generatedHistory } from '../../bench/executionView';
-import { acceptSaveDialog, copyWorkspace, extensionLog, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { acceptSaveDialog, copyWorkspace, extensionLog, reloadWindow, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /** The little of the DOM the page.evaluate callbacks use (this tsconfig has no DOM lib, on purpose). */
 interface PageElement {
@@ -210,5 +210,23 @@ describe('e2e: execution view in code-server (packaged .vsix)', function () {
     const events = await frame.$eval('#events', (e) => e.textContent ?? '');
     assert.ok(events.includes('<img src=x onerror'), 'event details as text');
     await vs!.screenshot('execution-5-hostile');
+  });
+
+  it('comes back after a window reload with the tab and collapsed nodes it had (saved state, serializer)', async function () {
+    const { page } = vs!;
+    let frame = await executionFrame(page, FILES.hostile);
+    // Collapse the child context, then leave the Events tab selected (as the previous test did).
+    await frame.locator('#tab-operations').click();
+    await frame.locator('#operations .vlist-row', { hasText: 'runInChildContext' }).locator('.twisty').click();
+    await waitUntil('the child context collapsed', async () => (await operationRows(frame)).length === 3, 10_000);
+    await frame.locator('#tab-events').click();
+    // The webview's state reaches the workbench when it saves editor state: give it a moment.
+    await page.waitForTimeout(1500);
+    await reloadWindow(page);
+    frame = await executionFrame(page, FILES.hostile, 120_000);
+    await waitUntil('the Events tab restored', async () => (await frame.getAttribute('#tab-events', 'aria-selected')) === 'true', 30_000);
+    await frame.locator('#tab-operations').click();
+    assert.strictEqual((await operationRows(frame)).length, 3, 'the child context is still collapsed');
+    await vs!.screenshot('execution-6-after-reload');
   });
 });
