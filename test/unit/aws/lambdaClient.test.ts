@@ -323,6 +323,24 @@ describe('DurableLambdaClient against the loopback Lambda server', function () {
     assert.strictEqual((await collect(c.getHistory(x.arn))).flat().length, 8);
   });
 
+  it('the server answers as AWS does on the wire: unsigned 403, typed error bodies, epoch-second timestamps', async () => {
+    const x = server.execution('hello-world')!;
+    const unsigned = await fetch(`${server.endpoint}/2025-12-01/durable-executions/${encodeURIComponent(x.arn)}`);
+    assert.strictEqual(unsigned.status, 403);
+    assert.strictEqual(unsigned.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
+    assert.deepStrictEqual(await unsigned.json(), { Type: 'User', message: 'Missing Authentication Token' });
+    // Signed by the SDK: the recorded request shows the shape of a real call.
+    await client().getExecution(x.arn, { includeExecutionData: false });
+    const rec = server.requests.at(-1)!;
+    assert.strictEqual(rec.operation, 'GetDurableExecution');
+    assert.deepStrictEqual(rec.query, { IncludeExecutionData: ['false'] });
+    assert.ok(rec.signed);
+    const e = await rejects(client().getExecution(x.arn.replace('hello-world', 'nope')));
+    assert.strictEqual(e.code, 'ResourceNotFoundException');
+    assert.strictEqual(e.httpStatus, 404);
+    assert.ok(e.requestId?.startsWith('req-'));
+  });
+
   it('stopping an execution that already ended is one invalid-input message', async () => {
     const e = await rejects(client().stopExecution(server.execution('hello-world')!.arn));
     assert.strictEqual(e.reason, 'invalidInput');
