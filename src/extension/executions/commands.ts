@@ -31,6 +31,8 @@ export interface CommandDeps {
   readonly tree: ExecutionsTree;
   readonly localRuns: LocalRuns;
   readonly view?: vscode.TreeView<Node>;
+  /** Registers the execution panel (serializer, payload documents) if that has not happened yet. */
+  readonly registerPanel?: () => void;
 }
 
 /** Options programmatic callers (tests, other commands) pass instead of answering prompts. */
@@ -57,6 +59,7 @@ export class ExecutionCommands {
   // ---- opening ----
 
   private showSource(source: ExecutionSource): unknown {
+    this.d.registerPanel?.();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const panel = require('./executionPanel') as typeof import('./executionPanel');
     return panel.showExecution(this.d.context, this.log, source);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ExecutionCommands, NoPromptOptions } from './commands';
 import { AwsConnection } from './connection';
+import { EXECUTION_VIEW_TYPE } from './executionProtocol';
 import { LocalRuns } from './localRuns';
 import { ExecutionsTree, type ExecutionFilter, type Node } from './tree';
 
@@ -20,6 +21,7 @@ export interface ExecutionsInternals {
 }
 
 export function registerExecutionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const t0 = performance.now();
   const connection = new AwsConnection(context, log);
   const localRuns = new LocalRuns(context, log);
   const tree = new ExecutionsTree(connection, localRuns, log);
@@ -29,7 +31,7 @@ export function registerExecutionFeatures(context: vscode.ExtensionContext, log:
   let commands: ExecutionCommands | undefined;
   const cmds = (): ExecutionCommands => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    commands ??= new (require('./commands') as typeof import('./commands')).ExecutionCommands({ context, log, connection, tree, localRuns, view });
+    commands ??= new (require('./commands') as typeof import('./commands')).ExecutionCommands({ context, log, connection, tree, localRuns, view, registerPanel });
     return commands;
   };
   /** Every command body runs guarded: a bug in one shows one message instead of an unhandled rejection. */
@@ -46,9 +48,30 @@ export function registerExecutionFeatures(context: vscode.ExtensionContext, log:
   const node = (a: unknown): Node | undefined => (a && typeof a === 'object' && 'type' in a ? (a as Node) : undefined);
   const opts = (a: unknown): NoPromptOptions => (a && typeof a === 'object' ? (a as NoPromptOptions) : {});
 
-  // The panel's serializer and payload documents must exist before a restored panel asks (no SDKs load here).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./executionPanel') as typeof import('./executionPanel')).registerExecutionPanel(context, log, { resolveSource: (key) => cmds().sourceForKey(key) });
+  // The panel module (history model, view model, webview host) costs ~10 ms to load: at activation only when an
+  // execution panel is about to be restored, else shortly after (VS Code keeps a restored panel until its
+  // serializer registers) or on the first open, whichever comes first.
+  const t1 = performance.now();
+  let panelRegistered = false;
+  const registerPanel = (): void => {
+    if (panelRegistered) return;
+    panelRegistered = true;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./executionPanel') as typeof import('./executionPanel')).registerExecutionPanel(context, log, { resolveSource: (key) => cmds().sourceForKey(key) });
+  };
+  const restoring = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(EXECUTION_VIEW_TYPE)));
+  if (restoring) registerPanel();
+  else {
+    const timer = setTimeout(() => {
+      try {
+        registerPanel();
+      } catch (err) {
+        log.error(`execution panel failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }, 3000);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+  const t2 = performance.now();
 
   context.subscriptions.push(
     connection,
@@ -81,4 +104,5 @@ export function registerExecutionFeatures(context: vscode.ExtensionContext, log:
     reg('durableLens.forgetExecution', (n?: unknown) => cmds().forgetArn(node(n) ?? view.selection[0])),
     vscode.commands.registerCommand(EXECUTIONS_INTERNALS_COMMAND, (): ExecutionsInternals => ({ tree, connection, localRuns, view, commands: cmds }))
   );
+  log.info(`executions: registered in ${(performance.now() - t0).toFixed(1)} ms (view and status bar ${(t1 - t0).toFixed(1)} ms, execution panel ${restoring ? `${(t2 - t1).toFixed(1)} ms` : 'deferred'})`);
 }
