@@ -211,6 +211,11 @@ export function toError(e: HistoryError | undefined): RecordedError | undefined 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A string field of untrusted details, or undefined when it is anything else. */
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
 function safeJson(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
@@ -254,12 +259,12 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
   let invocationStart = 0;
   const seenEventIds = new Set<number>();
   let lastEventId = -Infinity;
-  // Per operation: how many times each action was seen, for attempts and consistency checks.
+  // Operations that reached an outcome: a later event for one of them is reported.
   const finished = new Set<string>();
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    const where = new LazyText(() => `event ${i + 1} (EventId ${e.EventId}, ${e.EventType})`);
+    const where = new LazyText(() => `event ${i + 1} (EventId ${e.EventId}, ${clip(String(e.EventType), 40)})`);
     if (seenEventIds.has(e.EventId)) problems.push(`${where}: EventId ${e.EventId} appears more than once`);
     else if (e.EventId < lastEventId) problems.push(`${where}: out of order (after EventId ${lastEventId})`);
     seenEventIds.add(e.EventId);
@@ -296,9 +301,9 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
       const err = toError(d?.Error);
       const inv: Invocation = {
         index: invocations.length,
-        startedAt: d?.StartTimestamp,
-        endedAt: d?.EndTimestamp ?? (e.EventTimestamp || undefined),
-        requestId: d?.RequestId,
+        startedAt: str(d?.StartTimestamp),
+        endedAt: str(d?.EndTimestamp) ?? (e.EventTimestamp || undefined),
+        requestId: str(d?.RequestId),
         ...(err ? { error: err } : {}),
         firstEvent: invocationStart,
         lastEvent: i,
@@ -441,15 +446,19 @@ function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, prob
     if (op.type === 'WAIT') {
       const w = e.WaitStartedDetails;
       if (typeof w?.Duration === 'number') op.waitSeconds = w.Duration;
-      if (w?.ScheduledEndTimestamp) op.waitScheduledEnd = w.ScheduledEndTimestamp;
+      const end = str(w?.ScheduledEndTimestamp);
+      if (end) op.waitScheduledEnd = end;
     } else if (op.type === 'CALLBACK') {
       const c = e.CallbackStartedDetails;
-      if (c?.CallbackId) op.callbackId = c.CallbackId;
+      const callbackId = str(c?.CallbackId);
+      if (callbackId) op.callbackId = callbackId;
       else problems.push(`${where}: CallbackStarted without a CallbackId`);
     } else if (op.type === 'CHAINED_INVOKE') {
       const c = e.ChainedInvokeStartedDetails;
-      if (c?.FunctionName) op.invokedFunction = c.FunctionName;
-      if (c?.DurableExecutionArn) op.invokedExecutionArn = c.DurableExecutionArn;
+      const fn = str(c?.FunctionName);
+      if (fn) op.invokedFunction = fn;
+      const arn = str(c?.DurableExecutionArn);
+      if (arn) op.invokedExecutionArn = arn;
       const input = toPayload(c?.Input);
       if (input) op.input = input;
     }
