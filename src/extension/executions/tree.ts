@@ -18,7 +18,7 @@ export const FUNCTION_PAGE_SIZE = 50;
 /** How long the roots wait for AWS before showing without knowing whether it has anything. */
 const ROOTS_WAIT_MS = 1500;
 /** Executions shown flat under a function; older ones are grouped this many at a time. */
-export const GROUP_SIZE = 500;
+export const GROUP_SIZE = 200;
 
 export type AwsState = 'unknown' | 'loading' | 'ok' | 'noCredentials' | 'noFunctions' | 'noListApi' | 'error';
 
