@@ -282,6 +282,7 @@ export class ExecutionPanel implements vscode.Disposable {
   private onReady(): void {
     if (this.view) this.sendView();
     if (this.lastError) this.host.post({ type: 'loadError', message: this.lastError });
+    if (this.timerDue !== undefined) this.host.post({ type: 'refreshSchedule', nextInMs: Math.max(0, this.timerDue - Date.now()) });
     // A page shown again after being hidden: a running execution moved on meanwhile.
     if (this.running && this.loads > 0 && !this.loading) this.refresh('shown');
   }
