@@ -2,9 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseHistoryText, type HistoryEvent } from '../../../src/core/history/events';
+import { fixtureHistoriesDir } from '../../support/lambdaServer';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-export const SHARED_DIR = '/work/shared/fixtures/aws-example-histories';
+/** The 49 shared histories, found where the loopback server finds them (DL_FIXTURE_HISTORIES, the checkout, ../shared). */
+export const SHARED_DIR = fixtureHistoriesDir();
 export const OWN_DIR = path.join(ROOT, 'test', 'fixtures', 'history');
 
 export function historyFiles(dir: string): string[] {
