@@ -106,6 +106,14 @@ describe('local runs (testing SDK in a child process)', function () {
     assert.ok(eventSummary(loadRun(ws, res.id).events).includes('StepSucceeded:before-hang'));
   });
 
+  it('without time skipping a real wait longer than timeoutMs is not taken for a hang', async () => {
+    const started = Date.now();
+    const res = await run('realWait.ts', { workspaceRoot: ws, skipTime: false, timeoutMs: 1_500 }).done;
+    assert.strictEqual(res.status, 'succeeded', res.error?.message);
+    assert.strictEqual(res.result, 'waited');
+    assert.ok(Date.now() - started >= 3_000, 'the wait took real time');
+  });
+
   it('a waitForCallback completed with sendCallbackSuccess (heartbeat first) finishes with its value', async () => {
     const r = run('callback.ts', { workspaceRoot: ws, event: { orderId: 'o-2' } });
     await whenStatus(r, 'waiting');
