@@ -62,10 +62,104 @@ function semanticsText(tsm: TS, e: ts.Expression, sf: ts.SourceFile): string {
   return raw;
 }
 
-function retryText(tsm: TS, e: ts.Expression, sf: ts.SourceFile): string {
+/** The SDK's presets, as its documentation describes them (retry-presets.d.ts). */
+const RETRY_PRESETS: Record<string, string> = { default: 'exponential, 6 attempts', linear: 'linear, 6 attempts', noRetry: 'no retry' };
+/** The factories and their default attempt counts (the SDK's DEFAULT_CONFIG of each). */
+const RETRY_FACTORIES: Record<string, { kind: string; attempts: number }> = {
+  createRetryStrategy: { kind: 'exponential', attempts: 3 },
+  createLinearRetryStrategy: { kind: 'linear', attempts: 6 },
+  // waitForCondition's polling: exponential backoff too.
+  createWaitStrategy: { kind: 'exponential', attempts: 60 },
+};
+
+function calleeName(tsm: TS, e: ts.Expression): string | undefined {
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isIdentifier(x)) return x.text;
+  if (tsm.isPropertyAccessExpression(x)) return x.name.text;
+  return undefined;
+}
+
+/** A `const` of this name declared at the top level of the file (where retry strategies are usually shared). */
+function topLevelConst(tsm: TS, sf: ts.SourceFile, name: string): ts.Expression | undefined {
+  for (const st of sf.statements) {
+    if (!tsm.isVariableStatement(st) || !(st.declarationList.flags & tsm.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (tsm.isIdentifier(d.name) && d.name.text === name && d.initializer) return d.initializer;
+    }
+  }
+  return undefined;
+}
+
+/** A number literal as written, or undefined. */
+function numberText(tsm: TS, e: ts.Expression | undefined): string | undefined {
+  if (!e) return undefined;
+  const x = skipOuterExpressions(tsm, e);
+  return tsm.isNumericLiteral(x) ? x.text : undefined;
+}
+
+/**
+ * A retry strategy in words: `retryPresets.linear` → `linear, 6 attempts`; `createRetryStrategy({ maxAttempts: 4,
+ * initialDelay: { seconds: 1 } })` → `exponential, 4 attempts, from 1s`; a `const` of the file is looked through.
+ * Code the summary cannot read keeps its name (cut short), never a slice of a long call.
+ */
+function retryText(tsm: TS, e: ts.Expression, sf: ts.SourceFile, depth = 0): string {
   const x = skipOuterExpressions(tsm, e);
   if (tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isMethodDeclaration(x as ts.Node)) return 'custom function';
-  return src(x, sf);
+  if (tsm.isPropertyAccessExpression(x) && tsm.isIdentifier(x.expression) && x.expression.text === 'retryPresets') {
+    return RETRY_PRESETS[x.name.text] ?? `preset ${summarize(x.name.text, 40)}`;
+  }
+  if (tsm.isIdentifier(x)) {
+    const init = depth < 3 ? topLevelConst(tsm, sf, x.text) : undefined;
+    if (init) {
+      const inner = retryText(tsm, init, sf, depth + 1);
+      if (inner !== 'custom code') return inner;
+    }
+    return summarize(x.text, 40);
+  }
+  if (tsm.isCallExpression(x)) {
+    const factory = RETRY_FACTORIES[calleeName(tsm, x.expression) ?? ''];
+    if (!factory) return 'custom code';
+    const m = props(tsm, x.arguments[0]);
+    const attempts = numberText(tsm, m?.get('maxAttempts')) ?? (m?.has('maxAttempts') ? undefined : String(factory.attempts));
+    const parts = [factory.kind];
+    if (attempts !== undefined) parts.push(`${attempts} attempt${attempts === '1' ? '' : 's'}`);
+    const initial = m?.get('initialDelay');
+    if (initial) parts.push(`from ${durationText(tsm, initial, sf)}`);
+    // Increments and backoff rates stay in the code: the second line of a node is read at a glance.
+    return parts.join(', ');
+  }
+  return 'custom code';
+}
+
+/**
+ * A map or parallel `completionConfig` in words: `{ minSuccessful: 1 }` → `completes after 1 success`.
+ * (For the inference to put in the detail of map and parallel nodes.)
+ */
+export function completionText(tsm: TS, config: ts.Expression | undefined, sf: ts.SourceFile): string | undefined {
+  if (!config) return undefined;
+  const m = props(tsm, config);
+  if (!m) return 'custom completion';
+  const out: string[] = [];
+  const min = m.get('minSuccessful');
+  if (min) out.push(`completes after ${numberText(tsm, min) ?? summarize(src(min, sf), 30)} success${numberText(tsm, min) === '1' ? '' : 'es'}`);
+  const count = m.get('toleratedFailureCount');
+  if (count) out.push(`tolerates ${numberText(tsm, count) ?? summarize(src(count, sf), 30)} failure${numberText(tsm, count) === '1' ? '' : 's'}`);
+  const pct = m.get('toleratedFailurePercentage');
+  if (pct) out.push(`tolerates ${numberText(tsm, pct) ?? summarize(src(pct, sf), 30)}% failures`);
+  return out.length ? out.join(', ') : undefined;
+}
+
+/** Map, parallel (and batch) options: concurrency and completion, in words. */
+export function concurrencyOptionsText(tsm: TS, config: ts.Expression | undefined, sf: ts.SourceFile): string | undefined {
+  if (!config) return undefined;
+  const m = props(tsm, config);
+  if (!m) return undefined;
+  const out: string[] = [];
+  const conc = m.get('maxConcurrency');
+  if (conc) out.push(`at most ${numberText(tsm, conc) ?? summarize(src(conc, sf), 30)} at once`);
+  const done = completionText(tsm, m.get('completionConfig'), sf);
+  if (done) out.push(done);
+  return out.length ? out.join('; ') : undefined;
 }
 
 /** Step config: retry strategy and semantics (serdes just noted). */
