@@ -1,6 +1,7 @@
 // Unit tier (node): the pure md5 against RFC 1321's vectors and Node's crypto, the SDK's operation ids, and
 // path recovery over every recorded history (each id found, each path consistent with its parent's).
 import * as assert from 'assert';
+import * as path from 'path';
 import { createHash } from 'crypto';
 import { buildExecutionRecord } from '../../../src/core/history/record';
 import { md5Hex, operationIdForPath, recoverPaths, recoverPathsDetailed } from '../../../src/core/history/ids';
@@ -46,7 +47,12 @@ describe('history ids', () => {
         const p = paths.get(op.id);
         assert.ok(p, `${f}: ${op.id} has no path`);
         assert.strictEqual(operationIdForPath(p), op.id);
-        if (op.parent) assert.ok(p.startsWith(paths.get(op.parent.id)! + '-') && !p.slice(paths.get(op.parent.id)!.length + 1).includes('-'), `${f}: ${p} is directly under ${paths.get(op.parent.id)}`);
+        if (op.parent) {
+          const rest = p.startsWith(paths.get(op.parent.id)! + '-') ? p.slice(paths.get(op.parent.id)!.length + 1) : undefined;
+          // Directly under the parent, or (FLAT map/parallel: item contexts unrecorded) one level further.
+          const flat = op.parent.kind === 'map' || op.parent.kind === 'parallel';
+          assert.ok(rest !== undefined && (/^\d+$/.test(rest) || (flat && op.kind !== 'map.item' && op.kind !== 'parallel.branch' && /^\d+-\d+$/.test(rest))), `${f}: ${p} is under ${paths.get(op.parent.id)}`);
+        }
         else assert.ok(/^\d+$/.test(p), `${f}: top-level ${p}`);
         total++;
       }
@@ -58,6 +64,21 @@ describe('history ids', () => {
     const map = recoverPaths(buildExecutionRecord(loadEvents(sharedFile('map__basic__map-basic'))));
     const byPath = new Map([...map].map(([id, p]) => [p, id]));
     assert.deepStrictEqual([...byPath.keys()].sort(), ['1', '1-1', '1-1-1', '1-2', '1-2-1', '1-3', '1-3-1', '1-4', '1-4-1', '1-5', '1-5-1', '2'].sort());
+  });
+
+  it('a FLAT map (recorded): no item contexts, the steps sit at 1-i-1 under the map', () => {
+    const r = buildExecutionRecord(loadEvents(path.join(OWN_DIR, 'map-flat.history.json')));
+    const map = r.roots[0]!;
+    assert.deepStrictEqual([map.kind, map.name, map.children.map((c) => c.kind)], ['map', 'flat-orders', ['step', 'step', 'step']]);
+    const paths = recoverPaths(r);
+    assert.deepStrictEqual(
+      map.children.map((c) => [c.name, paths.get(c.id)]),
+      [
+        ['pack-x', '1-1-1'],
+        ['pack-y', '1-2-1'],
+        ['pack-z', '1-3-1'],
+      ]
+    );
   });
 
   it('finds the P-i-k children of item contexts a FLAT map does not record, and reports ids it cannot place', () => {
