@@ -30,7 +30,7 @@ class PackageError extends Error {
 
 function run(cmd, args, reason, quiet = false) {
   // vsce prints the whole file tree on success: keep its output for failures only.
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, DL_PACKAGING: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) {
     if (quiet) process.stderr.write(`${r.stdout || ''}${r.stderr || ''}`);
     throw new PackageError(reason, `${cmd} ${args.join(' ')} failed (exit ${r.status})`);
