@@ -29,7 +29,7 @@ describe('workflow summary: options in words', () => {
     ['the factory default attempts', `await ctx.step('s', fn, { retryStrategy: createRetryStrategy({}) });`, 'retry: exponential, 3 attempts'],
     ['a preset', `await ctx.step('s', fn, { retryStrategy: retryPresets.linear });`, 'retry: linear, 6 attempts'],
     ['no retry', `await ctx.step('s', fn, { retryStrategy: retryPresets.noRetry });`, 'retry: no retry'],
-    ['a shared const of the file', `const paymentRetry = createRetryStrategy({ maxAttempts: 5 });\nawait ctx.step('s', fn, { retryStrategy: paymentRetry, semantics: StepSemantics.AtMostOncePerRetry });`, 'retry: exponential, 5 attempts; semantics: at most once per retry'],
+    ['a shared strategy keeps its name', `const paymentRetry = createRetryStrategy({ maxAttempts: 5 });\nawait ctx.step('s', fn, { retryStrategy: paymentRetry, semantics: StepSemantics.AtMostOncePerRetry });`, 'retry: paymentRetry; semantics: at most once per retry'],
     ['a function', `await ctx.step('s', fn, { retryStrategy: (e, n) => ({ shouldRetry: n < 3 }) });`, 'retry: custom function'],
     ['an unknown call', `await ctx.step('s', fn, { retryStrategy: makeMyVeryOwnStrategyWithAVeryLongName({ tries: 3, delays: [1, 2, 3, 4, 5, 6, 7, 8] }) });`, 'retry: custom code'],
     ['a name it cannot follow', `await ctx.step('s', fn, { retryStrategy: imported });`, 'retry: imported'],
