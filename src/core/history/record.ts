@@ -264,15 +264,14 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    const where = new LazyText(() => `event ${i + 1} (EventId ${e.EventId}, ${clip(String(e.EventType), 40)})`);
-    if (seenEventIds.has(e.EventId)) problems.push(`${where}: EventId ${e.EventId} appears more than once`);
-    else if (e.EventId < lastEventId) problems.push(`${where}: out of order (after EventId ${lastEventId})`);
+    if (seenEventIds.has(e.EventId)) problems.push(`${whereOf(i, e)}: EventId ${e.EventId} appears more than once`);
+    else if (e.EventId < lastEventId) problems.push(`${whereOf(i, e)}: out of order (after EventId ${lastEventId})`);
     seenEventIds.add(e.EventId);
     if (e.EventId > lastEventId) lastEventId = e.EventId;
 
     if (e.EventType === 'ExecutionStarted') {
       eventOwners[i] = { kind: 'execution' };
-      if (execution.startedAt !== undefined) problems.push(`${where}: a second ExecutionStarted`);
+      if (execution.startedAt !== undefined) problems.push(`${whereOf(i, e)}: a second ExecutionStarted`);
       execution.startedAt = e.EventTimestamp || undefined;
       if (e.Id) execution.executionId = e.Id;
       const input = toPayload(e.ExecutionStartedDetails?.Input);
@@ -282,7 +281,7 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
     const terminal = EXECUTION_TERMINAL[e.EventType];
     if (terminal) {
       eventOwners[i] = { kind: 'execution' };
-      if (terminalSeen) problems.push(`${where}: the execution had already ended`);
+      if (terminalSeen) problems.push(`${whereOf(i, e)}: the execution had already ended`);
       terminalSeen = true;
       execution.status = terminal;
       execution.endedAt = e.EventTimestamp || undefined;
@@ -316,7 +315,7 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
     const t = operationTypeOf(e.EventType);
     if (!t || !e.Id) {
       eventOwners[i] = { kind: 'problem' };
-      problems.push(!t ? `${where}: not an event type this version knows; shown in the events only` : `${where}: no operation Id; shown in the events only`);
+      problems.push(!t ? `${whereOf(i, e)}: not an event type this version knows; shown in the events only` : `${whereOf(i, e)}: no operation Id; shown in the events only`);
       continue;
     }
     let op = byId.get(e.Id);
@@ -340,19 +339,19 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
       };
       byId.set(e.Id, op);
       operations.push(op);
-      if (t.action !== 'Started') problems.push(`${where}: operation ${e.Id} has no ${e.EventType.slice(0, -t.action.length)}Started before it`);
+      if (t.action !== 'Started') problems.push(`${whereOf(i, e)}: operation ${e.Id} has no ${e.EventType.slice(0, -t.action.length)}Started before it`);
     } else {
-      if (op.type !== t.type) problems.push(`${where}: operation ${e.Id} was a ${op.type} and this event is a ${t.type}`);
-      if (e.SubType !== undefined && op.subType !== undefined && e.SubType !== op.subType) problems.push(`${where}: operation ${e.Id} changes SubType from ${op.subType} to ${e.SubType}`);
-      if (e.ParentId !== op.parentId && e.ParentId !== undefined) problems.push(`${where}: operation ${e.Id} changes ParentId`);
+      if (op.type !== t.type) problems.push(`${whereOf(i, e)}: operation ${e.Id} was a ${op.type} and this event is a ${t.type}`);
+      if (e.SubType !== undefined && op.subType !== undefined && e.SubType !== op.subType) problems.push(`${whereOf(i, e)}: operation ${e.Id} changes SubType from ${op.subType} to ${e.SubType}`);
+      if (e.ParentId !== op.parentId && e.ParentId !== undefined) problems.push(`${whereOf(i, e)}: operation ${e.Id} changes ParentId`);
       if (op.name === undefined && e.Name !== undefined) op.name = e.Name;
       if (op.subType === undefined && e.SubType !== undefined) op.subType = e.SubType;
     }
     eventOwners[i] = { kind: 'operation', id: op.id };
     op.eventIndices.push(i);
-    if (!VALID_ACTIONS[op.type].includes(t.action)) problems.push(`${where}: ${t.action} is not an outcome of a ${op.type}`);
-    if (finished.has(op.id) && !(t.action === 'Started' && op.type === 'STEP')) problems.push(`${where}: operation ${op.id} had already finished`);
-    applyEvent(op, e, t.action, problems, where);
+    if (!VALID_ACTIONS[op.type].includes(t.action)) problems.push(`${whereOf(i, e)}: ${t.action} is not an outcome of a ${op.type}`);
+    if (finished.has(op.id) && !(t.action === 'Started' && op.type === 'STEP')) problems.push(`${whereOf(i, e)}: operation ${op.id} had already finished`);
+    applyEvent(op, e, t.action, problems, i);
     if (op.status !== 'STARTED' && op.status !== 'PENDING') finished.add(op.id);
     else finished.delete(op.id);
   }
@@ -415,13 +414,9 @@ export function buildExecutionRecord(events: readonly HistoryEvent[], summary?: 
   return { execution, events, operations, roots, byId, invocations, pendingCallbacks, eventOwners, problems };
 }
 
-/** A message prefix built only when a problem is reported (most events have none). */
-class LazyText {
-  private text?: string;
-  constructor(private readonly make: () => string) {}
-  toString(): string {
-    return (this.text ??= this.make());
-  }
+/** How a problem names its event (built only when there is a problem to report). */
+function whereOf(i: number, e: HistoryEvent): string {
+  return `event ${i + 1} (EventId ${e.EventId}, ${clip(String(e.EventType), 40)})`;
 }
 
 function clip(s: string, max = 60): string {
@@ -433,7 +428,7 @@ function isAncestor(candidate: RecordedOperation, of: RecordedOperation): boolea
   return false;
 }
 
-function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], where: LazyText): void {
+function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, problems: string[], i: number): void {
   const ts = e.EventTimestamp || undefined;
   const d = (e as unknown as Record<string, Record<string, unknown> | undefined>)[DETAILS_KEYS[e.EventType] ?? `${e.EventType}Details`];
   if (action === 'Started') {
@@ -452,7 +447,7 @@ function applyEvent(op: RecordedOperation, e: HistoryEvent, action: string, prob
       const c = e.CallbackStartedDetails;
       const callbackId = str(c?.CallbackId);
       if (callbackId) op.callbackId = callbackId;
-      else problems.push(`${where}: CallbackStarted without a CallbackId`);
+      else problems.push(`${whereOf(i, e)}: CallbackStarted without a CallbackId`);
     } else if (op.type === 'CHAINED_INVOKE') {
       const c = e.ChainedInvokeStartedDetails;
       const fn = str(c?.FunctionName);
