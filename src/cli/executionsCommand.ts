@@ -193,16 +193,8 @@ export async function runExecutionsCommand(argv: readonly string[], io: CliIo): 
       }
     }
   } catch (e) {
-    if (isAwsFailure(e)) {
-      if (e.reason === 'unsupported') {
-        io.err(
-          `durable-lens executions: the endpoint ${args.aws.endpoint ?? ''} has no list API (ListDurableExecutionsByFunction), like \`sam local start-lambda\`. ` +
-            `Open one execution by its ARN instead: durable-lens history --arn ARN${args.aws.endpoint ? ` --endpoint ${args.aws.endpoint}` : ''}\n`
-        );
-        return 2;
-      }
-      return reportAwsFailure('executions', e, io, args.verbose, warnings);
-    }
+    // An endpoint without the list API (SAM local) gets its own message there, pointing to `history --arn`.
+    if (isAwsFailure(e)) return reportAwsFailure('executions', e, io, args.verbose, warnings);
     throw e;
   } finally {
     client.dispose();

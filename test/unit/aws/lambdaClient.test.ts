@@ -1,5 +1,7 @@
 // Unit tier (node): DurableLambdaClient with the real AWS SDK client and credential chain against the loopback Lambda server: paging, filters, retries, typed errors, stop and callback requests, SAM-local mode.
 import * as assert from 'assert';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import { AwsError } from '../../../src/aws/errors';
 import { DurableLambdaClient, type ExecutionSummary } from '../../../src/aws/lambdaClient';
 import { setAwsEnv, staticKeysEnv } from '../../support/lambdaEnv';
@@ -339,6 +341,23 @@ describe('DurableLambdaClient against the loopback Lambda server', function () {
     assert.strictEqual(e.code, 'ResourceNotFoundException');
     assert.strictEqual(e.httpStatus, 404);
     assert.ok(e.requestId?.startsWith('req-'));
+  });
+
+  it('an endpoint that is not the Lambda API (an HTML page) is one message without its body', async () => {
+    const web = http.createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>secret intranet page</body></html>');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', () => resolve()));
+    const endpoint = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    try {
+      const e = await rejects(collect(client({ endpoint, maxAttempts: 1 }).listExecutions('orders')));
+      assert.strictEqual(e.reason, 'unsupported');
+      assert.strictEqual(e.message, `The endpoint ${endpoint} answered ListDurableExecutionsByFunction with something that is not the Lambda API (HTTP 404, not JSON). Check that the endpoint is a Lambda API (e.g. \`sam local start-lambda\`) and its port.`);
+      assert.ok(!(e.detail ?? '').includes('intranet'));
+    } finally {
+      web.close();
+    }
   });
 
   it('stopping an execution that already ended is one invalid-input message', async () => {
