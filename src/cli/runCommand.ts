@@ -9,12 +9,13 @@ import { renderText, terminalSafe } from '../core/history/format';
 import { buildExecutionRecord } from '../core/history/record';
 import { startLocalRun } from '../local/localRunner';
 import { exportHistory } from '../local/runStore';
+import type { InvokeTargetSpec } from '../local/protocol';
 import type { LocalRunResult } from '../local/types';
 import type { CliIo } from './io';
 
 const RUN_USAGE =
   'Usage: durable-lens run FILE [--handler NAME] [--event JSON | --event-file F] [--out HISTORY.json] [--no-skip-time]\n' +
-  '                        [--callback-result JSON] [--timeout SECONDS] [--verbose]\n';
+  '                        [--callback-result JSON] [--invoke-targets JSON] [--timeout SECONDS] [--verbose]\n';
 
 export class RunUsageError extends Error {
   readonly reason = 'usage' as const;
@@ -29,7 +30,24 @@ export interface RunArgs {
   /** Sent as the success result of every callback the run waits on; without it a waiting run ends. */
   readonly callbackResult: string | undefined;
   readonly timeoutMs: number;
+  /** Same shape as the setting durableLens.local.invokeTargets; files relative to the project folder. */
+  readonly invokeTargets: Readonly<Record<string, InvokeTargetSpec>> | undefined;
   readonly verbose: boolean;
+}
+
+function parseInvokeTargets(text: string): Record<string, InvokeTargetSpec> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new RunUsageError(`--invoke-targets is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new RunUsageError('--invoke-targets must be an object: {"name": "file.ts#export" | {"response": …}}');
+  for (const [name, spec] of Object.entries(v as Record<string, unknown>)) {
+    const ok = typeof spec === 'string' ? spec.trim() !== '' : !!spec && typeof spec === 'object' && !Array.isArray(spec) && 'response' in spec;
+    if (!ok) throw new RunUsageError(`--invoke-targets: "${name}" must be "file.ts#export" or {"response": …}`);
+  }
+  return v as Record<string, InvokeTargetSpec>;
 }
 
 export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs {
@@ -41,6 +59,7 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs {
   let skipTime = true;
   let callbackResult: string | undefined;
   let timeoutMs = 300_000;
+  let invokeTargets: Record<string, InvokeTargetSpec> | undefined;
   let verbose = false;
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
@@ -79,6 +98,9 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs {
         timeoutMs = Math.round(t * 1000);
         break;
       }
+      case '--invoke-targets':
+        invokeTargets = parseInvokeTargets(value(i++, a));
+        break;
       case '--verbose':
         verbose = true;
         break;
@@ -110,7 +132,7 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs {
       throw new RunUsageError(`--event-file ${f} is not valid JSON: ${(e as Error).message}`);
     }
   }
-  return { file: path.resolve(cwd, files[0]!), handler, event, out: out === undefined ? undefined : path.resolve(cwd, out), skipTime, callbackResult, timeoutMs, verbose };
+  return { file: path.resolve(cwd, files[0]!), handler, event, out: out === undefined ? undefined : path.resolve(cwd, out), skipTime, callbackResult, timeoutMs, invokeTargets, verbose };
 }
 
 /** The folder of the nearest package.json above the file (the user's project), else the file's folder. */
@@ -173,6 +195,7 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
     handlerExport: args.handler,
     event: args.event,
     skipTime: args.skipTime,
+    invokeTargets: args.invokeTargets,
     typescriptPath,
     workspaceRoot: root,
     timeoutMs: args.timeoutMs,

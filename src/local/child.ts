@@ -214,7 +214,18 @@ async function start(message: StartMessage): Promise<void> {
   try {
     result = await runner!.run({ payload: message.event });
   } catch (e) {
-    await fatal({ reason: 'runner-failed', ...errorText(e) });
+    const t = errorText(e);
+    // An invoke of a function nobody registered: say where targets come from, not the SDK's API.
+    const missing = /No function found for function name (.+?)\.(\s|$)/.exec(t.message);
+    if (missing) {
+      await fatal({
+        reason: 'bad-invoke-target',
+        message: `the handler invokes "${missing[1]}", which is not an invoke target: add it to durableLens.local.invokeTargets (CLI: --invoke-targets)`,
+        stack: t.stack,
+      });
+      return;
+    }
+    await fatal({ reason: 'runner-failed', ...t });
     return;
   }
   const events = sortEvents(toPlainEvents(result.getHistoryEvents()));

@@ -76,6 +76,16 @@ describe('cli run', function () {
     assert.match(c.err, /the run timed out: the handler made no progress for 3 s/);
   });
 
+  it('--invoke-targets registers targets (files relative to the project folder); a missing one is named', async () => {
+    const targets = JSON.stringify({ doubler: 'test/fixtures/local/doubler.ts#doubler', pricing: { response: { cents: 7 } } });
+    const ok = await cli(['invoke.ts', '--event', '{"n":2}', '--invoke-targets', targets]);
+    assert.strictEqual(ok.code, 0, ok.err);
+    assert.match(ok.out, /Result\s+\{"value":4,"cents":7\}/);
+    const missing = await cli(['invoke.ts', '--event', '{"n":2}']);
+    assert.strictEqual(missing.code, 2);
+    assert.match(missing.err, /invokes "doubler", which is not an invoke target: add it to durableLens\.local\.invokeTargets/);
+  });
+
   it('bad usage: exit 2 with one message each', async () => {
     const cases: [string[], RegExp][] = [
       [[], /run needs a handler FILE/],
@@ -86,6 +96,8 @@ describe('cli run', function () {
       [['success.ts', '--callback-result', 'nope'], /--callback-result is not valid JSON/],
       [['success.ts', '--timeout', '-1'], /--timeout needs a number/],
       [['success.ts', '--frobnicate'], /unknown option --frobnicate/],
+      [['success.ts', '--invoke-targets', '[1]'], /--invoke-targets must be an object/],
+      [['success.ts', '--invoke-targets', '{"a":3}'], /"a" must be "file.ts#export" or \{"response": …\}/],
       [['missing.ts'], /handler file not found/],
       [['twoHandlers.ts'], /several durable handlers/],
     ];
