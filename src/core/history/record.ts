@@ -224,8 +224,22 @@ function safeJson(v: unknown): string {
   }
 }
 
+/** Milliseconds of an ISO timestamp; the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ` form without Date.parse (the hot path). */
 function ms(iso: string | undefined): number | undefined {
   if (!iso) return undefined;
+  if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46 /* . */) {
+    const d = (at: number, n: number): number => {
+      let v = 0;
+      for (let k = at; k < at + n; k++) {
+        const c = iso.charCodeAt(k) - 48;
+        if (c < 0 || c > 9) return NaN;
+        v = v * 10 + c;
+      }
+      return v;
+    };
+    const t = Date.UTC(d(0, 4), d(5, 2) - 1, d(8, 2), d(11, 2), d(14, 2), d(17, 2), d(20, 3));
+    if (!Number.isNaN(t)) return t;
+  }
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : t;
 }
@@ -543,7 +557,14 @@ function inferCombinators(operations: readonly RecordedOperation[], roots: reado
     return keys.get(s);
   };
   for (const siblings of groups) {
+    // Over the siblings before i: the latest last event and how many never finished. When the latest ended
+    // before op started and all finished, nothing was still running: no window scan for the common case.
+    let maxEnd = -1;
+    let unfinished = 0;
     for (let i = 1; i < siblings.length; i++) {
+      const prev = siblings[i - 1]!;
+      maxEnd = Math.max(maxEnd, prev.eventIndices[prev.eventIndices.length - 1] ?? -1);
+      if (prev.status === 'STARTED' || prev.status === 'PENDING') unfinished++;
       const op = siblings[i]!;
       if (op.children.length > 0 || (op.kind !== 'step' && op.kind !== 'runInChildContext')) continue;
       const succeeded = op.status === 'SUCCEEDED' && op.result?.raw !== undefined && !op.result.truncated;
@@ -553,7 +574,7 @@ function inferCombinators(operations: readonly RecordedOperation[], roots: reado
       // A combinator joins promises made shortly before it: look back a bounded window, not the whole history.
       const lo = Math.max(0, i - COMBINATOR_WINDOW);
       const open: RecordedOperation[] = [];
-      for (let j = lo; j < i; j++) {
+      if (maxEnd > firstEvent || unfinished > 0) for (let j = lo; j < i; j++) {
         const s = siblings[j]!;
         if (s.status === 'STARTED' || s.status === 'PENDING' || s.eventIndices[s.eventIndices.length - 1]! > firstEvent) open.push(s);
       }
