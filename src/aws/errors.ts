@@ -301,10 +301,11 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     return make('invalidInput', `Lambda rejected ${what}: ${message || type}.`);
   }
   // Something answered, but not the Lambda API (a web server, a proxy page, the wrong port): its body is not shown.
+  // `network`, not `unsupported`: the fix is the endpoint setting, not opening by ARN.
   if (type === 'SyntaxError' || /Deserialization error|is not valid JSON/.test(rawMessage)) {
     const httpStatus = status ?? (typeof (e.$response as { statusCode?: unknown } | undefined)?.statusCode === 'number' ? (e.$response as { statusCode: number }).statusCode : undefined);
     return new AwsError(
-      'unsupported',
+      'network',
       `${context.endpoint ? `The endpoint ${context.endpoint}` : 'The AWS Lambda endpoint of the region'} answered ${op} with something that is not the Lambda API (${httpStatus ? `HTTP ${httpStatus}, ` : ''}not JSON). Check that the endpoint is a Lambda API (e.g. \`sam local start-lambda\`) and its port.`,
       { ...base, detail: type ?? 'SyntaxError', httpStatus, action: 'Check that the endpoint is a Lambda API (e.g. `sam local start-lambda`) and its port.' }
     );

@@ -352,7 +352,7 @@ describe('DurableLambdaClient against the loopback Lambda server', function () {
     const endpoint = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     try {
       const e = await rejects(collect(client({ endpoint, maxAttempts: 1 }).listExecutions('orders')));
-      assert.strictEqual(e.reason, 'unsupported');
+      assert.strictEqual(e.reason, 'network');
       assert.strictEqual(e.message, `The endpoint ${endpoint} answered ListDurableExecutionsByFunction with something that is not the Lambda API (HTTP 404, not JSON). Check that the endpoint is a Lambda API (e.g. \`sam local start-lambda\`) and its port.`);
       assert.ok(!(e.detail ?? '').includes('intranet'));
     } finally {
