@@ -181,6 +181,14 @@ describe('local runs (testing SDK in a child process)', function () {
     assert.match(res.error?.message ?? '', /invoke target "doubler": handler file not found/);
   });
 
+  it('an invoke of a function that is not a target fails naming it', async () => {
+    const res = await run('invoke.ts', { workspaceRoot: ws, event: { n: 1 } }).done;
+    assert.strictEqual(res.status, 'failed');
+    assert.strictEqual(res.error?.reason, 'bad-invoke-target');
+    assert.match(res.error?.message ?? '', /invokes "doubler", which is not an invoke target/);
+    assert.ok(eventSummary(res.events).includes('ChainedInvokeStarted:call-doubler'));
+  });
+
   it('an ES module source (.mjs) is transpiled; the only withDurableExecution export is chosen', async () => {
     const r = run('esm.mjs', { workspaceRoot: ws, event: { v: 'hi' } });
     const res = await r.done;
