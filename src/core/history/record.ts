@@ -583,8 +583,9 @@ function inferCombinators(operations: readonly RecordedOperation[], roots: reado
         const parsed = parseJson(op.result!.raw);
         if (!parsed.ok) continue;
         value = parsed.value;
-        // Only an array (all, allSettled) can be told without a sibling still running.
-        if (!Array.isArray(value) && open.length === 0) continue;
+        // A step (1.x) is read as a combinator only alongside a sibling still running; an empty child context
+        // (2.x) starts at the combinator's first await, which may come after its promises settled.
+        if (!Array.isArray(value) && open.length === 0 && op.type !== 'CONTEXT') continue;
       } else if (op.error!.type !== 'AggregateError' && op.error!.message === undefined) continue;
       const guess = guessCombinator(op, value, open, siblings.slice(lo, i), key);
       if (!guess) continue;
@@ -629,7 +630,8 @@ function guessCombinator(
 ): { kind: OperationKind; candidates: OperationKind[] } | undefined {
   if (op.status === 'SUCCEEDED') {
     if (Array.isArray(value) && value.length > 0 && value.length <= earlier.length && value.every(isSettledEntry)) return { kind: 'promise.allSettled', candidates: ['promise.allSettled'] };
-    if (Array.isArray(value) && value.length > 0 && value.length <= earlier.length && open.length > 0) {
+    const contextShape = op.type === 'CONTEXT';
+    if (Array.isArray(value) && value.length > 0 && value.length <= earlier.length && (open.length > 0 || contextShape)) {
       const pool = new Map<string, number>();
       for (const s of earlier) {
         const k = key(s);
@@ -645,7 +647,7 @@ function guessCombinator(
       if (all) return { kind: 'promise.all', candidates: ['promise.all'] };
     }
     const mine = JSON.stringify(value);
-    if (open.some((s) => key(s) === mine)) {
+    if ((contextShape ? earlier : open).some((s) => key(s) === mine)) {
       // race and any both give the first result; any skips failures, race does not.
       const failed = earlier.some((s) => s.status === 'FAILED' || s.retries.length > 0);
       return failed ? { kind: 'promise.any', candidates: ['promise.any', 'promise.race'] } : { kind: 'promise.race', candidates: ['promise.race', 'promise.any'] };

@@ -268,6 +268,19 @@ describe('history record', () => {
     assert.strictEqual(op(r, 'all-12').id, 'a87ff679a2f3e71d');
   });
 
+  it('a 2.x combinator awaited after a later step (recorded): numbered at its first await, read from its result', () => {
+    const r = record(ownFile('combinator-late-await'));
+    assert.deepStrictEqual(
+      r.operations.map((o) => [o.name, o.id, o.kind]),
+      [
+        ['s1', 'c4ca4238a0b92382', 'step'],
+        ['s2', 'c81e728d9d4c2f63', 'step'],
+        ['d', 'eccbc87e4b5ce2fe', 'step'],
+        ['both', 'a87ff679a2f3e71d', 'promise.all'],
+      ]
+    );
+  });
+
   it('stays a step when a later step merely runs alongside others (no result built from theirs)', () => {
     const r = record(sharedFile('promise__all-wait__promise-all-wait'));
     assert.strictEqual(op(r, 'wait-3').kind, 'step');
