@@ -39,7 +39,15 @@ module.exports = (_env, argv) => {
     mode,
     target: 'node20',
     entry: { [name]: entry },
-    output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+    output: {
+      path: path.join(__dirname, 'dist'),
+      filename: '[name].js',
+      libraryTarget: 'commonjs2',
+      // Lazily loaded chunks (the AWS SDK's credential providers) in a folder per bundle: with plain `[id].js`
+      // every node bundle wrote its own 1.js, 39.js… into dist/ and the last build overwrote the others' chunks.
+      chunkFilename: `${name}-chunks/[id].js`,
+      clean: { keep: (asset) => !asset.startsWith(`${name}-chunks/`) },
+    },
     resolve: { extensions: ['.ts', '.js'] },
     module: { rules: [tsRule(path.join(__dirname, 'tsconfig.json'))] },
     devtool: 'nosources-source-map',
