@@ -268,3 +268,139 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
     assert.ok(!texts.includes('step: audit'), 'the stale full draw did not replace the newer picture');
   });
 });
+
+/** A long handler (the size of the order saga and more): start, `steps` steps with retry details, end. */
+function long(name: string, steps: number): WorkflowHandler {
+  const ids = Array.from({ length: steps }, (_, i) => `step:${name}-${i}`);
+  const nodes: WorkflowNode[] = [
+    node('start', 'start', null, 1),
+    ...ids.map((id, i) => ({ ...node(id, 'step', `${name}-${i}`, 2 + i), detail: i % 3 === 0 ? 'retry: linear, 3 attempts' : undefined })),
+    node('end', 'end', null, steps + 2),
+  ];
+  const chain = ['start', ...ids, 'end'];
+  return { name, file: FILE, line: 1, nodes, edges: chain.slice(1).map((to, i) => ({ from: chain[i]!, to, label: null })) };
+}
+
+interface DrawnView {
+  zoom: number;
+  labelPx: number;
+  /** Font size x on-screen scale of the first label, measured from the page's layout (what a person sees). */
+  screenPx: number;
+  viewport: { top: number; bottom: number; left: number; right: number };
+}
+
+function drawnView(page: RenderPage): Promise<DrawnView> {
+  return page.page.evaluate(() => {
+    const w = globalThis as unknown as {
+      __durableLensWorkflow: { snapshot(): { zoom: number; labelPx: number } };
+      getComputedStyle(e: unknown): { fontSize: string };
+    };
+    const label = document.querySelector('#canvas svg g.node .nodeLabel') as unknown as { offsetHeight: number; getBoundingClientRect(): { height: number } };
+    const scale = label.getBoundingClientRect().height / label.offsetHeight;
+    const vp = (document.querySelector('#viewport') as unknown as { getBoundingClientRect(): { top: number; bottom: number; left: number; right: number } }).getBoundingClientRect();
+    const snap = w.__durableLensWorkflow.snapshot();
+    return { zoom: snap.zoom, labelPx: snap.labelPx, screenPx: parseFloat(w.getComputedStyle(label).fontSize) * scale, viewport: { top: vp.top, bottom: vp.bottom, left: vp.left, right: vp.right } };
+  });
+}
+
+/** The on-screen box of the vertex whose text contains `needle`. */
+function vertexBox(page: RenderPage, needle: string) {
+  return page.page.evaluate((needle) => {
+    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes(needle)) as unknown as { getBoundingClientRect(): { top: number; bottom: number; left: number; right: number } };
+    const r = g.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+  }, needle);
+}
+
+describe('e2e: workflow webview default view is readable (zoom, scroll, per-handler views, rings in exports)', function () {
+  this.timeout(180_000);
+  let page: RenderPage;
+  const LONG_URI = `file://${FILE}?readable`;
+  function longParams(name: string, steps: number, extra: Partial<RenderParams> = {}): RenderParams {
+    const h = long(name, steps);
+    return { ...params(h, extra), documentUri: LONG_URI, handlers: [{ name: 'alpha', line: 1 }, { name: 'beta', line: 1 }], ...extra };
+  }
+
+  before(async () => {
+    page = await openRenderPage('vscode-light');
+  });
+  after(async () => {
+    await page?.close();
+  });
+
+  it('a long handler opens at a readable size (labels >= 11 px on screen), scrolled, not shrunk to fit', async () => {
+    await page.render(longParams('alpha', 40), 120_000);
+    const v = await drawnView(page);
+    assert.ok(v.labelPx * v.zoom >= 11, `labels ${v.labelPx} px x zoom ${v.zoom.toFixed(2)} = ${(v.labelPx * v.zoom).toFixed(1)} px`);
+    assert.ok(v.screenPx >= 11, `measured on screen: ${v.screenPx.toFixed(1)} px`);
+    // It starts at the top: the start node is in view, the end is below (scroll to reach it).
+    const start = await vertexBox(page, 'alpha-0');
+    assert.ok(start.top >= v.viewport.top && start.bottom <= v.viewport.bottom, `the first step is in view: ${JSON.stringify(start)} in ${JSON.stringify(v.viewport)}`);
+  });
+
+  it('plain wheel scrolls, Ctrl+wheel zooms (as in the editor)', async () => {
+    const v = await drawnView(page);
+    const before = await vertexBox(page, 'alpha-0');
+    await page.page.mouse.move((v.viewport.left + v.viewport.right) / 2, (v.viewport.top + v.viewport.bottom) / 2);
+    await page.page.mouse.wheel(0, 300);
+    await page.page.waitForTimeout(100);
+    const scrolled = await drawnView(page);
+    const after = await vertexBox(page, 'alpha-0');
+    assert.strictEqual(scrolled.zoom, v.zoom, 'the wheel did not zoom');
+    assert.ok(Math.abs(before.top - after.top - 300) < 2, `scrolled up by 300 px: ${before.top} -> ${after.top}`);
+    await page.page.keyboard.down('Control');
+    await page.page.mouse.wheel(0, -100);
+    await page.page.keyboard.up('Control');
+    await page.page.waitForTimeout(100);
+    const zoomed = await drawnView(page);
+    assert.ok(zoomed.zoom > v.zoom * 1.1, `Ctrl+wheel zoomed in: ${v.zoom.toFixed(2)} -> ${zoomed.zoom.toFixed(2)}`);
+  });
+
+  it('the zoom stays with its handler: another handler opens at its default view, the first gets its zoom back', async () => {
+    const alphaZoom = (await drawnView(page)).zoom;
+    await page.render(longParams('beta', 12, { handler: 'beta' }), 120_000);
+    const beta = await drawnView(page);
+    assert.notStrictEqual(beta.zoom, alphaZoom, 'the zoom of alpha was not carried to beta');
+    assert.ok(beta.labelPx * beta.zoom >= 11);
+    await page.page.waitForTimeout(300);
+    await page.render(longParams('alpha', 40), 120_000);
+    assert.strictEqual((await drawnView(page)).zoom, alphaZoom, 'alpha has its zoom back');
+  });
+
+  it('left-to-right keeps labels readable too (scrolls sideways rather than a thin strip)', async () => {
+    await page.page.click('#toolbar #fit');
+    await page.page.click('#toolbar #direction');
+    await page.page.waitForFunction(() => (document.querySelector('#canvas svg') as unknown as { viewBox: { baseVal: { width: number; height: number } } } | null)?.viewBox.baseVal.width! > 2000, undefined, { timeout: 60_000 });
+    const v = await drawnView(page);
+    assert.ok(v.labelPx * v.zoom >= 11 && v.screenPx >= 11, `LR labels ${v.screenPx.toFixed(1)} px`);
+    const first = await vertexBox(page, 'alpha-0');
+    assert.ok(first.bottom - first.top >= 30, `nodes are not a thin strip: ${(first.bottom - first.top).toFixed(0)} px tall`);
+    await page.page.click('#toolbar #direction');
+    await page.page.waitForFunction(() => (document.querySelector('#canvas svg') as unknown as { viewBox: { baseVal: { width: number; height: number } } } | null)?.viewBox.baseVal.height! > 2000, undefined, { timeout: 60_000 });
+  });
+
+  it('the node under the cursor is scrolled into view', async () => {
+    await page.page.evaluate(() => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'highlight', nodeId: 'step:alpha-39', reveal: true }, '*'));
+    await page.page.waitForTimeout(200);
+    const v = await drawnView(page);
+    const box = await vertexBox(page, 'alpha-39');
+    assert.ok(box.top >= v.viewport.top && box.bottom <= v.viewport.bottom, `the last step is in view: ${JSON.stringify(box)} in ${JSON.stringify(v.viewport)}`);
+  });
+
+  it('an exported SVG keeps the diagnostic rings (as SVG filters in the theme colour)', async () => {
+    await page.render(longParams('alpha', 40, { marks: [{ nodeId: 'step:alpha-2', severity: 'error', messages: ['Date.now() in the handler body'] }] }), 120_000);
+    const svg = await page.page.evaluate(() => (globalThis as unknown as { __durableLensWorkflow: { exportSvg(): Promise<string> } }).__durableLensWorkflow.exportSvg());
+    assert.match(svg, /<filter id="[^"]*-ring-error"[^>]*>.*feMorphology.*flood-color="[^"]+"/s);
+    assert.match(svg, /data-dl-mark="error"/);
+    assert.match(svg, /filter="url\(#[^"]*-ring-error\)"/);
+    assert.strictEqual((svg.match(/filter="url\(#/g) ?? []).length, 1, 'only the marked node has a ring');
+  });
+
+  it('the parse banner says "partial" when there was no good diagram yet', async () => {
+    await page.page.evaluate(() => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'parseError', message: 'The code does not parse (line 9): ")" expected.', partial: true }, '*'));
+    await page.page.waitForTimeout(100);
+    const note = await page.page.evaluate(() => document.querySelector('#note')?.textContent ?? '');
+    assert.match(note, /line 9.*partial/);
+    assert.doesNotMatch(note, /last good/);
+  });
+});

@@ -23,6 +23,7 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
     el.removeAttribute('tabindex');
     el.removeAttribute('role');
   }
+  keepMarks(svg, copy);
   for (const el of Array.from(copy.querySelectorAll('.dl-highlight'))) el.classList.remove('dl-highlight');
   const vb = svg.viewBox?.baseVal;
   const bg = document.createElementNS(SVG_NS, 'rect');
@@ -33,6 +34,55 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
   bg.setAttribute('fill', background);
   copy.insertBefore(bg, copy.firstChild);
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
+}
+
+const SEVERITIES = ['error', 'warning', 'info'] as const;
+
+/**
+ * The diagnostic rings are drawn by the panel's stylesheet, which a standalone file does not have: write them into
+ * the copy as SVG filters (a dilated outline in the ring's colour, which any SVG viewer draws) and the dash patterns
+ * as attributes. Colours are read from the page as they are on screen; the cursor's ring is not exported.
+ */
+function keepMarks(svg: SVGSVGElement, copy: SVGSVGElement): void {
+  const shapes = (root: Element, severity: string) =>
+    Array.from(root.querySelectorAll(`.dl-node.dl-mark-${severity} > .label-container, .dl-node.dl-mark-${severity}.cluster > rect`));
+  let defs: SVGDefsElement | undefined;
+  for (const severity of SEVERITIES) {
+    const originals = shapes(svg, severity);
+    const copies = shapes(copy, severity);
+    if (originals.length === 0 || originals.length !== copies.length) continue;
+    const node = originals[0]!.parentElement!;
+    const colour = getComputedStyle(node).getPropertyValue('--dl-ring').trim() || (severity === 'error' ? '#e51400' : severity === 'warning' ? '#bf8803' : '#1a85ff');
+    if (!defs) {
+      defs = document.createElementNS(SVG_NS, 'defs');
+      copy.insertBefore(defs, copy.firstChild);
+    }
+    const id = `${copy.id || 'dl'}-ring-${severity}`;
+    const filter = document.createElementNS(SVG_NS, 'filter');
+    filter.setAttribute('id', id);
+    for (const [k, v] of [['x', '-20%'], ['y', '-20%'], ['width', '140%'], ['height', '140%']]) filter.setAttribute(k!, v!);
+    const grow = document.createElementNS(SVG_NS, 'feMorphology');
+    for (const [k, v] of [['in', 'SourceAlpha'], ['operator', 'dilate'], ['radius', '2.5'], ['result', 'grown']]) grow.setAttribute(k!, v!);
+    const flood = document.createElementNS(SVG_NS, 'feFlood');
+    flood.setAttribute('flood-color', colour);
+    const ring = document.createElementNS(SVG_NS, 'feComposite');
+    for (const [k, v] of [['in2', 'grown'], ['operator', 'in'], ['result', 'ring']]) ring.setAttribute(k!, v!);
+    const merge = document.createElementNS(SVG_NS, 'feMerge');
+    for (const input of ['ring', 'SourceGraphic']) {
+      const m = document.createElementNS(SVG_NS, 'feMergeNode');
+      m.setAttribute('in', input);
+      merge.append(m);
+    }
+    filter.append(grow, flood, ring, merge);
+    defs.append(filter);
+    const dash = severity === 'info' ? '2 2' : '6 3';
+    copies.forEach((c) => {
+      (c as SVGElement).style.removeProperty('filter');
+      c.setAttribute('filter', `url(#${id})`);
+      for (const part of [c, ...Array.from(c.querySelectorAll('path'))]) part.setAttribute('stroke-dasharray', dash);
+      c.parentElement?.setAttribute('data-dl-mark', severity);
+    });
+  }
 }
 
 /** Rasterises standalone SVG text at `scale` and returns the PNG as base64 (no data: prefix). */

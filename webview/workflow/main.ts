@@ -12,12 +12,13 @@ import type {
   HostRequests,
   NodeInfo,
   RenderParams,
+  SavedView,
   ViewSnapshot,
   WebviewNotification,
   WebviewRequests,
   WorkflowViewState,
 } from '../../src/extension/workflow/protocol';
-import { ELK_THRESHOLD } from '../../src/extension/workflow/protocol';
+import { ELK_THRESHOLD, READABLE_LABEL_PX, SAVED_VIEWS_MAX } from '../../src/extension/workflow/protocol';
 import { HostChannel } from '../shared/host';
 import { Viewport } from './viewport';
 import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
@@ -37,10 +38,36 @@ let viewState: WorkflowViewState = {
   layout: saved.layout === 'dagre' || saved.layout === 'elk' ? saved.layout : 'auto',
   documentUri: saved.documentUri,
   handler: saved.handler,
-  zoom: saved.zoom,
-  panX: saved.panX,
-  panY: saved.panY,
+  views: savedViews(saved.views),
 };
+
+/** The saved per-handler views that are well formed (the state may come from an older version). */
+function savedViews(raw: unknown): Record<string, SavedView> {
+  const out: Record<string, SavedView> = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const t = v as Partial<SavedView> | null;
+    if (t && typeof t.zoom === 'number' && typeof t.panX === 'number' && typeof t.panY === 'number') out[k] = { zoom: t.zoom, panX: t.panX, panY: t.panY };
+  }
+  return out;
+}
+
+/** A handler in one direction (a top-down pan means nothing left-to-right). */
+function viewKey(p: { documentUri: string; handler: string | null }): string {
+  return `${p.documentUri}\u0000${p.handler ?? ''}\u0000${viewState.direction ?? 'TD'}`;
+}
+
+/** Remembers the user's zoom and pan for the handler on screen (most recent last, the oldest dropped). */
+function rememberView(t: SavedView): void {
+  if (!shown || shown.handler === null) return;
+  const key = viewKey(shown);
+  const views = { ...(viewState.views ?? {}) };
+  delete views[key];
+  views[key] = { zoom: t.zoom, panX: t.panX, panY: t.panY };
+  const keys = Object.keys(views);
+  for (const k of keys.slice(0, Math.max(0, keys.length - SAVED_VIEWS_MAX))) delete views[k];
+  saveState({ views });
+}
 
 // ---- DOM (built here so the host's HTML holds no data and the bench page needs nothing else) ----
 
@@ -75,7 +102,7 @@ viewportEl.append(canvas);
 const renderHost = el('div', { id: 'render-host', 'aria-hidden': 'true' });
 document.body.append(toolbar, note, message, viewportEl, renderHost);
 
-const viewport = new Viewport(viewportEl, canvas, (t) => saveState({ zoom: t.zoom, panX: t.panX, panY: t.panY }));
+const viewport = new Viewport(viewportEl, canvas, (t) => rememberView(t));
 
 // ---- state ----
 
@@ -217,14 +244,14 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   bindNodes();
   marks = params.marks;
   applyMarks();
-  applyHighlight(params.highlight, false);
   if (!sameView) {
-    const restore =
-      viewState.documentUri === params.documentUri && viewState.handler === params.handler && typeof viewState.zoom === 'number' && typeof viewState.panX === 'number';
-    if (restore && !shownBefore) viewport.set({ zoom: viewState.zoom!, panX: viewState.panX!, panY: viewState.panY ?? 0 });
+    // Each handler keeps the zoom the user gave it; one never seen gets the default (readable) view.
+    const remembered = viewState.views?.[viewKey(params)];
+    if (remembered) viewport.set(remembered, false);
     else fit();
   }
-  shownBefore = true;
+  // A new graph (or direction) may put the cursor's node off screen: bring it into view.
+  applyHighlight(params.highlight, !sameView);
   saveState({ documentUri: params.documentUri, handler: params.handler });
   if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
   const done = performance.now();
@@ -238,17 +265,30 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
     phases: { parse: parsed - started, render: drawn - parsed, bind: done - drawn },
   });
 }
-let shownBefore = false;
 
 function currentSvg(): SVGSVGElement | null {
   return canvas.querySelector('svg');
 }
 
+/** The default view: fits the graph, but never shrinks labels below READABLE_LABEL_PX (it scrolls instead). */
 function fit(): void {
   const svg = currentSvg();
   if (!svg) return;
   const { width, height } = svgSize(svg);
-  viewport.fit(width, height);
+  viewport.fit(width, height, READABLE_LABEL_PX / labelPx());
+  // Fit is the user's "back to the default": the handler forgets its zoom.
+  if (shown && viewState.views?.[viewKey(shown)]) {
+    const views = { ...viewState.views };
+    delete views[viewKey(shown)];
+    saveState({ views });
+  }
+}
+
+/** The labels' font size as mermaid drew them (CSS px, before the zoom); 16 when nothing is drawn yet. */
+function labelPx(): number {
+  const label = canvas.querySelector('svg g.node .nodeLabel') ?? canvas.querySelector('svg g.node foreignObject div') ?? canvas.querySelector('svg g.node text');
+  const px = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
+  return Number.isFinite(px) && px > 0 ? px : 16;
 }
 
 // ---- nodes: clicks, keys, marks, highlight ----
@@ -543,6 +583,7 @@ function snapshot(): ViewSnapshot {
       .filter(([, g]) => /dl-mark-/.test(g.getAttribute('class') ?? ''))
       .map(([id]) => id),
     zoom: viewport.transform.zoom,
+    labelPx: labelPx(),
     direction: viewState.direction ?? 'TD',
     note: noteText,
   };
@@ -578,8 +619,13 @@ channel.onMessage((msg) => {
       applyMarks();
       break;
     case 'parseError':
-      // The host keeps the last good graph; we keep its drawing and say why it is not current.
-      setNote(msg.message === null ? null : `${msg.message}${shown ? ' \u2014 showing the last good diagram.' : ''}`);
+      // The host keeps the last good graph; we keep its drawing and say why it is not current. With no good
+      // graph yet, what is drawn comes from the code that parses: say it is partial.
+      setNote(
+        msg.message === null
+          ? null
+          : `${msg.message}${msg.partial ? ' \u2014 the diagram is partial (drawn from the code that parses).' : shown ? ' \u2014 showing the last good diagram.' : ''}`
+      );
       break;
   }
 });
@@ -615,7 +661,8 @@ async function warmUp(): Promise<void> {
 drawing = warmUp();
 
 // Exposed for the e2e tests and the render benchmark only (read-only view of what is drawn).
-(window as unknown as { __durableLensWorkflow?: { snapshot(): ViewSnapshot; text(): string } }).__durableLensWorkflow = {
+(window as unknown as { __durableLensWorkflow?: { snapshot(): ViewSnapshot; text(): string; exportSvg(): Promise<string> } }).__durableLensWorkflow = {
   snapshot,
   text: () => shownText,
+  exportSvg: async () => (await produceExport('svg')).data,
 };

@@ -1,4 +1,5 @@
-// Runs in the workflow webview: zoom (wheel, buttons, keys), pan (drag) and fit for the diagram canvas.
+// Runs in the workflow webview: zoom (Ctrl/Cmd+wheel, pinch, buttons, keys), pan (wheel, drag) and the default view
+// (fit, but never below a readable text size) for the diagram canvas.
 
 export interface ViewTransform {
   zoom: number;
@@ -62,16 +63,32 @@ export class Viewport {
     this.set({ zoom, panX: cx - (cx - this.t.panX) * k, panY: cy - (cy - this.t.panY) * k });
   }
 
-  /** Scales the content (natural size w x h) to fit the viewport, never above 1.5x, and centres it. */
-  fit(w: number, h: number): void {
+  /**
+   * The default view: the content (natural size w x h) scaled to fit, never above 1.5x and never below
+   * `minZoom` (the zoom at which labels stay readable). Content that is still larger than the viewport is
+   * scrolled, not shrunk: it starts at its top (and left edge, when wider), centred on any axis that fits.
+   */
+  fit(w: number, h: number, minZoom = MIN_ZOOM): void {
     const rect = this.outer.getBoundingClientRect();
     if (w <= 0 || h <= 0 || rect.width <= 0 || rect.height <= 0) {
       this.set({ zoom: 1, panX: 0, panY: 0 });
       return;
     }
     const margin = 16;
-    const zoom = clamp(Math.min((rect.width - 2 * margin) / w, (rect.height - 2 * margin) / h, 1.5), MIN_ZOOM, MAX_ZOOM);
-    this.set({ zoom, panX: (rect.width - w * zoom) / 2, panY: Math.max(margin, (rect.height - h * zoom) / 2) });
+    const whole = Math.min((rect.width - 2 * margin) / w, (rect.height - 2 * margin) / h, 1.5);
+    const zoom = clamp(Math.max(whole, Math.min(minZoom, 1.5)), MIN_ZOOM, MAX_ZOOM);
+    const sw = w * zoom;
+    const sh = h * zoom;
+    // Not reported as a change: only a view the user chose is remembered (the default is recomputed for the
+    // panel's size each time).
+    this.set(
+      {
+        zoom,
+        panX: sw + 2 * margin <= rect.width ? (rect.width - sw) / 2 : margin,
+        panY: sh + 2 * margin <= rect.height ? (rect.height - sh) / 2 : margin,
+      },
+      false
+    );
   }
 
   /** Pans the least needed so that the box (in content coordinates) is visible. */
@@ -90,12 +107,28 @@ export class Viewport {
     if (dx !== 0 || dy !== 0) this.set({ zoom, panX: panX + dx, panY: panY + dy });
   }
 
+  /**
+   * The editor's habits: the wheel (and a two-finger swipe) scrolls, Shift+wheel scrolls sideways, Ctrl/Cmd+wheel
+   * zooms about the pointer; a trackpad pinch arrives as a wheel event with ctrlKey set, so it zooms too.
+   */
   private onWheel(e: WheelEvent): void {
     e.preventDefault();
     const rect = this.outer.getBoundingClientRect();
-    // Pixel deltas from trackpads are small and frequent; line deltas from wheels are coarse.
-    const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
-    this.zoomBy(Math.exp(-delta * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+    // Line deltas (mouse wheels in some browsers) are coarse; pixel deltas (trackpads) small and frequent.
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? rect.height : 1;
+    if (e.ctrlKey || e.metaKey) {
+      // One wheel notch (~100 px) is about one zoom step; a pinch sends many small deltas that add up the same way.
+      const d = clamp(e.deltaY * unit, -120, 120);
+      this.zoomBy(Math.exp(-d * 0.002), e.clientX - rect.left, e.clientY - rect.top);
+      return;
+    }
+    let dx = e.deltaX * unit;
+    let dy = e.deltaY * unit;
+    if (e.shiftKey && dx === 0) {
+      dx = dy;
+      dy = 0;
+    }
+    this.set({ zoom: this.t.zoom, panX: this.t.panX - dx, panY: this.t.panY - dy });
   }
 
   private onPointerDown(e: PointerEvent): void {

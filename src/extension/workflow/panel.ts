@@ -30,6 +30,8 @@ const DIAGNOSTIC_SOURCE = 'durable-lens';
 // is relabelled in place by the webview, so an update mostly costs a cheap re-inference on the host. The
 // first keystroke after a pause is not delayed at all (see onDocumentChanged).
 const EDIT_DEBOUNCE_MS = 60;
+/** A file without handlers is looked at again for a new handler once typing pauses this long. */
+const FOLLOW_TYPING_MS = 300;
 const LAST_TARGET_KEY = 'durableLens.workflow.lastTarget';
 interface RememberedTarget {
   readonly documentUri: string;
@@ -86,6 +88,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private disposed = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private lastEditUpdate = -Infinity;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
   private documentUri: vscode.Uri | undefined;
   private handlerName: string | null;
   private programs: { ts: TS; programs: LightPrograms; key: string } | undefined;
@@ -347,6 +350,17 @@ export class WorkflowPanel implements vscode.Disposable {
   private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
     const isOurs = e.document.uri.toString() === this.documentUri?.toString();
+    if (!isOurs && this.isActiveScript(e.document)) {
+      // The active editor had no handler when it was opened (so the panel did not follow it): one may appear
+      // while typing. Checked once typing pauses, so a file without handlers costs one inference per pause.
+      if (this.followTimer) clearTimeout(this.followTimer);
+      this.followTimer = setTimeout(() => {
+        this.followTimer = undefined;
+        const editor = vscode.window.activeTextEditor;
+        if (editor && editor.document === e.document) this.onActiveEditor(editor);
+      }, FOLLOW_TYPING_MS);
+      return;
+    }
     // Helpers in other files count too: an edit to any file of the Program can change the diagram.
     if (!isOurs && !(e.document.uri.scheme === 'file' && this.programs?.programs.includes(e.document.uri.fsPath))) return;
     this.dirty = true;
@@ -362,6 +376,10 @@ export class WorkflowPanel implements vscode.Disposable {
       },
       quiet ? 0 : EDIT_DEBOUNCE_MS
     );
+  }
+
+  private isActiveScript(doc: vscode.TextDocument): boolean {
+    return vscode.window.activeTextEditor?.document === doc && isScriptDocument(doc);
   }
 
   private onActiveEditor(editor: vscode.TextEditor | undefined): void {
@@ -516,14 +534,16 @@ export class WorkflowPanel implements vscode.Disposable {
     if (reason === 'edit' && previous && sameDrawing(previous, params)) {
       // Most keystrokes (inside a step body, a comment) leave the diagram as it is: no redraw, only
       // what may have moved — the highlight, the marks, the parse note.
-      if (previous.highlight !== params.highlight) this.post({ type: 'highlight', nodeId: params.highlight, reveal: false });
+      // Typing moves the cursor: its node is scrolled into view like a cursor move does.
+      if (previous.highlight !== params.highlight) this.post({ type: 'highlight', nodeId: params.highlight, reveal: true });
       if (JSON.stringify(previous.marks) !== JSON.stringify(params.marks)) this.post({ type: 'marks', marks: params.marks });
       this.post({ type: 'parseError', message: syntaxError });
       WorkflowPanel.changeEmitter.fire(this.state);
       return true;
     }
     this.post({ type: 'render', seq: ++this.seq, ...params });
-    if (syntaxError) this.post({ type: 'parseError', message: syntaxError });
+    // No good diagram of this file existed: what is drawn comes from the code that parses (partial).
+    if (syntaxError) this.post({ type: 'parseError', message: syntaxError, partial: true });
     this.log.trace(`workflow: ${reason}: inferred ${handler.nodes.length} nodes of ${handler.name} in ${(performance.now() - t0).toFixed(1)} ms`);
     return true;
   }
@@ -568,6 +588,7 @@ export class WorkflowPanel implements vscode.Disposable {
     this.disposed = true;
     if (WorkflowPanel.current === this) WorkflowPanel.current = undefined;
     if (this.debounce) clearTimeout(this.debounce);
+    if (this.followTimer) clearTimeout(this.followTimer);
     // The host rejects pending requests ('disposed') and disposes the panel.
     this.host.dispose();
     while (this.disposables.length) {

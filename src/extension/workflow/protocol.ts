@@ -64,8 +64,11 @@ export type HostNotification =
   | ({ readonly type: 'render' } & RenderParams)
   | { readonly type: 'highlight'; readonly nodeId: string | null; readonly reveal: boolean }
   | { readonly type: 'marks'; readonly marks: readonly DiagnosticMark[] }
-  /** The code does not parse: keep the last good diagram and show this note. `null` clears it. */
-  | { readonly type: 'parseError'; readonly message: string | null; readonly line?: number };
+  /**
+   * The code does not parse: keep the last good diagram and show this note. `null` clears it. `partial`: there
+   * was no good diagram of this file yet, so the one drawn comes from the code that parses and may miss operations.
+   */
+  | { readonly type: 'parseError'; readonly message: string | null; readonly line?: number; readonly partial?: boolean };
 
 /** Notifications webview -> host. */
 export type WebviewNotification =
@@ -115,8 +118,17 @@ export interface ViewSnapshot {
   readonly highlighted: string | null;
   readonly marked: readonly string[];
   readonly zoom: number;
+  /** The labels' font size in CSS px as drawn (before the zoom): on screen it is `labelPx * zoom`. */
+  readonly labelPx: number;
   readonly direction: Direction;
   readonly note: string | null;
+}
+
+/** Zoom and pan the user chose for one handler (the default view is recomputed, never stored). */
+export interface SavedView {
+  readonly zoom: number;
+  readonly panX: number;
+  readonly panY: number;
 }
 
 /** A request as it travels (the shared IPC shape). */
@@ -132,9 +144,8 @@ export type WebviewToHost = WebviewNotification | RequestMessage<WebviewRequests
 export interface WorkflowViewState {
   readonly documentUri?: string;
   readonly handler?: string | null;
-  readonly zoom?: number;
-  readonly panX?: number;
-  readonly panY?: number;
+  /** Per handler (`documentUri` NUL handler name): a zoom is not carried to another graph. Most recent last. */
+  readonly views?: Readonly<Record<string, SavedView>>;
   readonly direction?: Direction;
   /** 'auto' picks ELK above a node count; the user can force either. */
   readonly layout?: 'auto' | 'dagre' | 'elk';
@@ -148,3 +159,9 @@ export interface WorkflowViewState {
  * can force either.
  */
 export const ELK_THRESHOLD = 80;
+
+/** The smallest label size (CSS px on screen) the default view may show; the e2e tests assert at least 11. */
+export const READABLE_LABEL_PX = 12;
+
+/** How many handlers' zoom the panel remembers. */
+export const SAVED_VIEWS_MAX = 40;
