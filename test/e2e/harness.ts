@@ -89,6 +89,8 @@ export interface StartOptions {
   extension?: 'vsix' | 'dev';
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
+  /** Extra environment for code-server and its extension host (e.g. static AWS test credentials). */
+  env?: Record<string, string>;
 }
 
 /** Starts code-server with Durable Lens, opens the workspace in Chromium and waits for the workbench. */
@@ -97,7 +99,7 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCodeSes
   const workspace = options.workspace ?? copyWorkspace();
   const mode = options.extension ?? 'vsix';
   const vsix = mode === 'vsix' ? (await packagedVsix()).vsix : undefined;
-  const server = await vscodeEnv.startCodeServer({ smokeTestDriver: mode === 'dev', installVsix: vsix, settings: options.settings, log });
+  const server = await vscodeEnv.startCodeServer({ smokeTestDriver: mode === 'dev', installVsix: vsix, settings: options.settings, log, env: options.env });
   let browser: Browser | undefined;
   try {
     browser = await vscodeEnv.launchChromium();
@@ -401,6 +403,52 @@ export async function notificationToasts(page: Page): Promise<NotificationToast[
       const icon = el.querySelector('.notification-list-item-icon')?.getAttribute('class') ?? '';
       const severity = /codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning' : /codicon-info/.test(icon) ? 'info' : 'unknown';
       return { severity, message: (el.querySelector('.notification-list-item-message')?.textContent ?? '').trim() } as const;
+    }),
+  );
+}
+
+// ---- open dialog, activity bar, tree views (additive helpers for the executions e2e files) ----
+
+/**
+ * Types an absolute path into VS Code's open dialog (the simple file dialog) once it has filled in its starting
+ * folder, and accepts it. The dialog may write its folder over the typed text once more: then it is typed again.
+ */
+export async function acceptOpenDialog(page: Page, absolutePath: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  let last = '';
+  await waitUntil('the open dialog with its starting folder', async () => {
+    const value = (await input.isVisible()) ? await input.inputValue() : '';
+    const settled = value.startsWith('/') && value === last;
+    last = value;
+    return settled;
+  }, 30_000);
+  try {
+    await acceptSaveDialog(page, absolutePath);
+  } catch (err) {
+    if (!/changed the typed path/.test(String(err))) throw err;
+    await acceptSaveDialog(page, absolutePath);
+  }
+}
+
+/** Clicks an activity bar entry by its title (e.g. 'Durable Functions') unless its container is already shown. */
+export async function showActivity(page: Page, title: string): Promise<void> {
+  const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item .action-label[aria-label^="${title}"]`).first();
+  await item.waitFor({ state: 'visible', timeout: 60_000 });
+  const checked = await item.evaluate((e) => (e as unknown as MiniElement).getAttribute('aria-checked') ?? '').catch(() => '');
+  const parentChecked = await page.locator('.activitybar .action-item.checked', { has: item }).count();
+  if (checked !== 'true' && parentChecked === 0) await item.click();
+}
+
+/** The rows of the side bar's tree views as a person reads them: label, description and the row's icon classes. */
+export async function sideBarRows(page: Page): Promise<{ label: string; text: string; icon: string }[]> {
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => {
+      const el = r as unknown as MiniElement;
+      return {
+        label: el.getAttribute('aria-label') ?? '',
+        text: el.innerText.replace(/\s+/g, ' ').trim(),
+        icon: el.querySelector('.custom-view-tree-node-item-icon')?.getAttribute('class') ?? '',
+      };
     }),
   );
 }
