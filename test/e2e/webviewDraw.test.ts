@@ -379,6 +379,27 @@ describe('e2e: workflow webview default view is readable (zoom, scroll, per-hand
     await page.page.waitForFunction(() => (document.querySelector('#canvas svg') as unknown as { viewBox: { baseVal: { width: number; height: number } } } | null)?.viewBox.baseVal.height! > 2000, undefined, { timeout: 60_000 });
   });
 
+  it('a graph wider than the panel opens on its start node, not on its left edge', async () => {
+    const branches = Array.from({ length: 24 }, (_, i) => node(`step:wide-${i}`, 'step', `wide-branch-${i}`, 3 + i, 'decision:2'));
+    const wide: WorkflowHandler = {
+      name: 'alpha',
+      file: FILE,
+      line: 1,
+      nodes: [node('start', 'start', null, 1), node('decision:2', 'decision', 'switch on kind', 2), ...branches, node('end', 'end', null, 40)],
+      edges: [
+        { from: 'start', to: 'decision:2', label: null },
+        ...branches.map((b, i) => ({ from: 'decision:2', to: b.id, label: `case ${i}` })),
+        ...branches.map((b) => ({ from: b.id, to: 'end', label: null })),
+      ],
+    };
+    await page.render({ ...params(wide), documentUri: `${LONG_URI}&wide` }, 120_000);
+    const v = await drawnView(page);
+    assert.ok(v.labelPx * v.zoom >= 11);
+    const start = await vertexBox(page, 'start');
+    assert.ok(start.left >= v.viewport.left && start.right <= v.viewport.right && start.top >= v.viewport.top, `the start node is in view: ${JSON.stringify(start)} in ${JSON.stringify(v.viewport)}`);
+    await page.render(longParams('alpha', 40), 120_000);
+  });
+
   it('the node under the cursor is scrolled into view', async () => {
     await page.page.evaluate(() => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'highlight', nodeId: 'step:alpha-39', reveal: true }, '*'));
     await page.page.waitForTimeout(200);

@@ -276,6 +276,10 @@ function fit(): void {
   if (!svg) return;
   const { width, height } = svgSize(svg);
   viewport.fit(width, height, READABLE_LABEL_PX / labelPx());
+  // A graph wider than the panel would open on its left edge, which may be a side path: open it on the start.
+  const start = shown?.nodes.find((n) => n.kind === 'start');
+  const g = start ? elementsByNodeId.get(start.id) : undefined;
+  if (g) viewport.centreOn(contentBox(g), width, height);
   // Fit is the user's "back to the default": the handler forgets its zoom.
   if (shown && viewState.views?.[viewKey(shown)]) {
     const views = { ...viewState.views };
@@ -435,17 +439,17 @@ function applyHighlight(nodeId: string | null, revealInView: boolean): void {
   if (revealInView) {
     const svg = currentSvg();
     if (!svg) return;
-    // getBBox is in the node's user space; mermaid translates node groups, so use screen rects instead.
-    const nodeRect = g.getBoundingClientRect();
-    const canvasRect = canvas.getBoundingClientRect();
-    const { zoom } = viewport.transform;
-    viewport.ensureVisible({
-      x: (nodeRect.left - canvasRect.left) / zoom,
-      y: (nodeRect.top - canvasRect.top) / zoom,
-      width: nodeRect.width / zoom,
-      height: nodeRect.height / zoom,
-    });
+    viewport.ensureVisible(contentBox(g));
   }
+}
+
+/** A drawn element's box in content (unzoomed canvas) coordinates. */
+function contentBox(g: Element): { x: number; y: number; width: number; height: number } {
+  // getBBox is in the node's user space; mermaid translates node groups, so use screen rects instead.
+  const nodeRect = g.getBoundingClientRect();
+  const canvasRect = canvas.getBoundingClientRect();
+  const { zoom } = viewport.transform;
+  return { x: (nodeRect.left - canvasRect.left) / zoom, y: (nodeRect.top - canvasRect.top) / zoom, width: nodeRect.width / zoom, height: nodeRect.height / zoom };
 }
 
 // ---- notes and messages (text only) ----

@@ -91,6 +91,21 @@ export class Viewport {
     );
   }
 
+  /**
+   * After fit: when the content (natural size w x h) overflows the viewport, pans so that `box` (content
+   * coordinates, e.g. the start node) is centred on the overflowing axis, without pulling an edge of the
+   * content further in than the margin.
+   */
+  centreOn(box: { x: number; y: number; width: number; height: number }, w: number, h: number): void {
+    const rect = this.outer.getBoundingClientRect();
+    const { zoom } = this.t;
+    const margin = 16;
+    let { panX, panY } = this.t;
+    if (w * zoom + 2 * margin > rect.width) panX = clamp(rect.width / 2 - (box.x + box.width / 2) * zoom, rect.width - margin - w * zoom, margin);
+    if (h * zoom + 2 * margin > rect.height) panY = clamp(rect.height / 2 - (box.y + box.height / 2) * zoom, rect.height - margin - h * zoom, margin);
+    this.set({ zoom, panX, panY }, false);
+  }
+
   /** Pans the least needed so that the box (in content coordinates) is visible. */
   ensureVisible(box: { x: number; y: number; width: number; height: number }): void {
     const rect = this.outer.getBoundingClientRect();

@@ -1,0 +1,79 @@
+// Runs in node (e2e tier): the workflow diagram's default view of every sample in a real VS Code (code-server,
+// packaged .vsix, headless Chromium): labels at least 11 px on screen (font size x the current scale, measured in
+// the panel), the panel following the active editor from one sample to the next, and a screenshot of each
+// (test-results/screenshots/readability-<sample>.png) for a person to look at.
+import * as assert from 'assert';
+import type { Frame } from 'playwright-core';
+import { findWebviewFrame, focusEditor, openFile, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+
+/** What the page.evaluate callback below touches (this tsconfig has no DOM lib on purpose). */
+interface LabelEl {
+  readonly offsetHeight: number;
+  getBoundingClientRect(): { readonly top: number; readonly bottom: number; readonly height: number };
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<LabelEl>; querySelector(selector: string): LabelEl | null };
+declare function getComputedStyle(e: LabelEl): { readonly fontSize: string };
+
+/** The samples in the order the panel is led through them; `needle` is a label only that sample draws. */
+const SAMPLES: ReadonlyArray<{ name: string; file: string; needle: RegExp }> = [
+  { name: 'order-saga', file: 'order-saga/src/handler.ts', needle: /cancellation-window/ },
+  { name: 'fan-out', file: 'fan-out/src/handler.ts', needle: /load-manifest/ },
+  { name: 'genai-agent', file: 'genai-agent/src/handler.ts', needle: /search-docs/ },
+  { name: 'split-handler', file: 'split-handler/src/handler.ts', needle: /./ },
+];
+
+function labels(frame: Frame): Promise<string[]> {
+  return frame.$$eval('#canvas svg g.node', (nodes) => nodes.map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+/** Label font sizes as seen: computed font size x the on-screen scale of each label (the zoom and any other). */
+function labelScreenPx(frame: Frame): Promise<number[]> {
+  return frame.evaluate(() =>
+    Array.from(document.querySelectorAll('#canvas svg g.node .nodeLabel'))
+      .filter((l) => l.offsetHeight > 0)
+      .map((l) => parseFloat(getComputedStyle(l).fontSize) * (l.getBoundingClientRect().height / l.offsetHeight))
+  );
+}
+
+describe('e2e: the workflow diagram is readable at its default view, for every sample (code-server)', function () {
+  this.timeout(600_000);
+  let vs: VsCodeSession | undefined;
+
+  before(async function () {
+    vs = await startVsCode({});
+  });
+  after(async function () {
+    await vs?.close();
+  });
+
+  it('each sample opens with labels of at least 11 px; the panel follows the active editor to the next sample', async function () {
+    const { page } = vs!;
+    let frame: Frame | undefined;
+    let previous = '';
+    const measured: string[] = [];
+    for (const sample of SAMPLES) {
+      if (frame) await focusEditor(page);
+      await openFile(page, sample.file);
+      // The first sample opens the panel; after that it follows the active editor by itself.
+      if (!frame) {
+        await runCommand(page, 'Durable Lens: Show Workflow');
+        frame = await findWebviewFrame(page, '#canvas svg g.node', 90_000);
+      }
+      const f = frame;
+      await waitUntil(`the ${sample.name} diagram`, async () => {
+        const shown = await labels(f);
+        return shown.length > 2 && shown.join('\n') !== previous && shown.some((l) => sample.needle.test(l));
+      }, 90_000, async () => JSON.stringify(await labels(f)));
+      // The default view is set once the draw is on screen; let the next frame paint.
+      await page.waitForTimeout(500);
+      previous = (await labels(f)).join('\n');
+      const sizes = await labelScreenPx(f);
+      assert.ok(sizes.length > 0, `${sample.name}: labels measured`);
+      const smallest = Math.min(...sizes);
+      measured.push(`${sample.name} ${smallest.toFixed(1)} px`);
+      await vs!.screenshot(`readability-${sample.name}`);
+      assert.ok(smallest >= 11, `${sample.name}: the smallest label is ${smallest.toFixed(1)} px on screen`);
+    }
+    console.log(`      smallest label on screen: ${measured.join(', ')}`);
+  });
+});
