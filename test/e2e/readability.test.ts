@@ -1,10 +1,13 @@
 // Runs in node (e2e tier): the workflow diagram's default view of every sample in a real VS Code (code-server,
 // packaged .vsix, headless Chromium): labels at least 11 px on screen (font size x the current scale, measured in
 // the panel), the panel following the active editor from one sample to the next, and a screenshot of each
-// (test-results/screenshots/readability-<sample>.png) for a person to look at.
+// (test-results/screenshots/readability-<sample>.png) for a person to look at; then a handler typed into a file
+// that had none: the panel follows it, says "partial" while the code does not parse yet, and draws it.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Frame } from 'playwright-core';
-import { findWebviewFrame, focusEditor, openFile, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { copyWorkspace, findWebviewFrame, focusEditor, openFile, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /** What the page.evaluate callback below touches (this tsconfig has no DOM lib on purpose). */
 interface LabelEl {
@@ -38,12 +41,21 @@ function labelScreenPx(frame: Frame): Promise<number[]> {
 describe('e2e: the workflow diagram is readable at its default view, for every sample (code-server)', function () {
   this.timeout(600_000);
   let vs: VsCodeSession | undefined;
+  let workspace: string;
+  const SCRATCH = 'scratch-handler.ts';
 
   before(async function () {
-    vs = await startVsCode({});
+    workspace = copyWorkspace();
+    // A file with the SDK imported but no handler yet (in the throwaway copy only).
+    fs.writeFileSync(path.join(workspace, SCRATCH), "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n\n");
+    vs = await startVsCode({
+      workspace,
+      settings: { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never', 'editor.autoIndent': 'none', 'editor.formatOnType': false },
+    });
   });
   after(async function () {
     await vs?.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('each sample opens with labels of at least 11 px; the panel follows the active editor to the next sample', async function () {
@@ -75,5 +87,25 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
       assert.ok(smallest >= 11, `${sample.name}: the smallest label is ${smallest.toFixed(1)} px on screen`);
     }
     console.log(`      smallest label on screen: ${measured.join(', ')}`);
+  });
+
+  it('a handler typed into a file that had none: the panel follows it, partial while it does not parse, then drawn', async function () {
+    const { page } = vs!;
+    const frame = await findWebviewFrame(page, '#canvas svg g.node', 30_000);
+    const before = (await labels(frame)).join('\n');
+    await focusEditor(page);
+    await openFile(page, SCRATCH);
+    await page.waitForTimeout(1500);
+    assert.strictEqual((await labels(frame)).join('\n'), before, 'a file without a handler leaves the diagram as it was');
+    await focusEditor(page);
+    await page.keyboard.press('Control+End');
+    // The body is left open: the code does not parse yet.
+    await page.keyboard.type("export const handler = withDurableExecution(async (event: unknown, context: any) => {\n  await context.step('typed-handler-step', async () => 1);\n", { delay: 5 });
+    const note = () => frame.evaluate(() => (document.querySelector('#note') as unknown as { textContent: string | null } | null)?.textContent ?? '');
+    await waitUntil('the typed handler drawn, partial', async () => (await labels(frame)).includes('step: typed-handler-step') && /partial/.test(await note()), 30_000, async () => `${JSON.stringify(await labels(frame))} note=${JSON.stringify(await note())}`);
+    await vs!.screenshot('readability-typed-handler-partial');
+    await page.keyboard.type('});\n', { delay: 5 });
+    await waitUntil('the note cleared once the code parses', async () => (await note()) === '', 30_000, note);
+    assert.ok((await labels(frame)).includes('step: typed-handler-step'));
   });
 });

@@ -89,6 +89,8 @@ export class WorkflowPanel implements vscode.Disposable {
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private lastEditUpdate = -Infinity;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The diagram on screen was inferred from code that did not parse (no good diagram of the file existed). */
+  private shownPartial = false;
   private documentUri: vscode.Uri | undefined;
   private handlerName: string | null;
   private programs: { ts: TS; programs: LightPrograms; key: string } | undefined;
@@ -477,6 +479,7 @@ export class WorkflowPanel implements vscode.Disposable {
     }
     let graph: WorkflowGraph;
     let syntaxError: string | null = null;
+    let keep = false;
     try {
       const { ts, programs } = this.programsFor(doc);
       const fileName = doc.uri.fsPath;
@@ -487,7 +490,10 @@ export class WorkflowPanel implements vscode.Disposable {
         const line = first.start !== undefined ? sourceFile.getLineAndCharacterOfPosition(first.start).line + 1 : undefined;
         syntaxError = `The code does not parse${line ? ` (line ${line})` : ''}: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`;
       }
-      graph = syntaxError && this.shown && this.shown.params.documentUri === doc.uri.toString() ? this.shown.graph : inferWorkflow(ts, sourceFile, program);
+      // A good diagram of this file is kept while the code does not parse; a partial one is inferred again, as
+      // that is all there is.
+      keep = syntaxError !== null && !this.shownPartial && this.shown !== undefined && this.shown.params.documentUri === doc.uri.toString();
+      graph = keep ? this.shown!.graph : inferWorkflow(ts, sourceFile, program);
     } catch (err) {
       this.log.error(`workflow: inference failed for ${doc.uri.toString()}: ${errorText(err)}`);
       if (onlyIfHandlers) return false;
@@ -495,10 +501,11 @@ export class WorkflowPanel implements vscode.Disposable {
       return true;
     }
     if (onlyIfHandlers && graph.handlers.length === 0) return false;
-    if (syntaxError && this.shown && this.shown.params.documentUri === doc.uri.toString()) {
+    if (keep) {
       // Keep the last good diagram: a half-typed line must not make the view jump or go blank.
       this.parseError = syntaxError;
-      this.post({ type: 'parseError', message: syntaxError });
+      // The diagram kept may itself be the partial one drawn before the file ever parsed.
+      this.post({ type: 'parseError', message: syntaxError, partial: this.shownPartial });
       WorkflowPanel.changeEmitter.fire(this.state);
       return true;
     }
@@ -537,10 +544,12 @@ export class WorkflowPanel implements vscode.Disposable {
       // Typing moves the cursor: its node is scrolled into view like a cursor move does.
       if (previous.highlight !== params.highlight) this.post({ type: 'highlight', nodeId: params.highlight, reveal: true });
       if (JSON.stringify(previous.marks) !== JSON.stringify(params.marks)) this.post({ type: 'marks', marks: params.marks });
-      this.post({ type: 'parseError', message: syntaxError });
+      if (!syntaxError) this.shownPartial = false;
+      this.post({ type: 'parseError', message: syntaxError, partial: this.shownPartial });
       WorkflowPanel.changeEmitter.fire(this.state);
       return true;
     }
+    this.shownPartial = syntaxError !== null;
     this.post({ type: 'render', seq: ++this.seq, ...params });
     // No good diagram of this file existed: what is drawn comes from the code that parses (partial).
     if (syntaxError) this.post({ type: 'parseError', message: syntaxError, partial: true });
