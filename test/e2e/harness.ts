@@ -452,3 +452,14 @@ export async function sideBarRows(page: Page): Promise<{ label: string; text: st
     }),
   );
 }
+
+/** Drags the side bar's edge so it is `width` CSS pixels wide (long tree labels and descriptions fit). */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) throw new Error('no side bar is shown');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptOpenDialog, copyWorkspace, extensionLog, openFile, showActivity, sideBarRows, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { acceptOpenDialog, copyWorkspace, extensionLog, goToLine, openFile, setSideBarWidth, showActivity, sideBarRows, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 const HANDLER = 'expense-approval/src/handler.ts';
 
@@ -55,6 +55,9 @@ describe('e2e: a first local run in code-server (packaged .vsix, no AWS, no netw
   it('Run locally → waiting on manager-approval → Send Callback Success → succeeded → opened in the execution view', async function () {
     const { page } = vs!;
     await openFile(page, HANDLER);
+    // The handler sits below the first screen of the file: bring it into view as a person would scroll to it.
+    const handlerLine = fs.readFileSync(path.join(workspace, HANDLER), 'utf8').split('\n').findIndex((l) => l.startsWith('export const handler')) + 1;
+    await goToLine(page, handlerLine);
 
     // The CodeLens above the handler (it appears once the extension has read the file).
     const lens = page.locator('.part.editor .codelens-decoration a', { hasText: 'Run locally' }).first();
@@ -70,9 +73,13 @@ describe('e2e: a first local run in code-server (packaged .vsix, no AWS, no netw
     await acceptOpenDialog(page, path.join(workspace, 'expense-approval', 'events', 'claim.json'));
 
     await showActivity(page, 'Durable Functions');
+    await setSideBarWidth(page, 460);
     await waitUntil('the run under Local runs, waiting on manager-approval', async () => /waiting on manager-approval/.test(await rowText(page)), 120_000, async () => JSON.stringify({ offered, rows: await sideBarRows(page) }, null, 1));
     const waitingRow = (await sideBarRows(page)).find((r) => r.text.includes('handler.ts#handler'))!;
     assert.match(waitingRow.icon, /codicon-bell/, `a waiting run shows the bell: ${JSON.stringify(waitingRow)}`);
+    // The side bar cuts a long description at its end: what the run waits on must come first to be seen.
+    const description = (await runRow(page).locator('.label-description').innerText()).trim();
+    assert.match(description, /^waiting on manager-approval/, description);
     await vs!.screenshot('localrun-1-waiting');
 
     // Complete the callback from the tree's context menu, typing the manager's answer as JSON.
@@ -99,7 +106,7 @@ describe('e2e: a first local run in code-server (packaged .vsix, no AWS, no netw
     const runsDir = path.join(workspace, '.durable-lens', 'runs');
     const saved = fs.readdirSync(runsDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8')) as { status: string; result?: unknown });
     assert.strictEqual(saved.length, 1, JSON.stringify(saved.map((s) => s.status)));
-    assert.strictEqual(saved[0]!.status, 'SUCCEEDED');
+    assert.strictEqual(saved[0]!.status, 'succeeded');
     assert.match(JSON.stringify(saved[0]!.result), /"status":"paid".*"approver":"e2e-manager"/);
 
     // Open it: the execution view shows the operations and the status.

@@ -518,7 +518,8 @@ function localRunItem(node: Node & { type: 'localRun' }): vscode.TreeItem {
   item.id = `localRun:${node.id}`;
   const d = formatDuration(durationMs(startedAt, endedAt));
   const waiting = live?.waitingOn.length ? `waiting on ${live.waitingOn.length === 1 ? labelText(live.waitingOn[0].name ?? 'a callback', 40) : `${live.waitingOn.length} callbacks`}` : undefined;
-  item.description = [formatTime(startedAt), interrupted ? 'interrupted' : d, waiting].filter(Boolean).join(' · ');
+  // What the run waits on comes first: a narrow side bar cuts the description's end, and it is what to act on.
+  item.description = [waiting, formatTime(startedAt), interrupted ? 'interrupted' : d].filter(Boolean).join(' · ');
   item.iconPath = statusIcon(status);
   item.contextValue = `localRun.${isLive(status) && live ? (status === 'WAITING' ? 'waiting' : 'running') : 'ended'}`;
   item.tooltip = markdown((md) => {
