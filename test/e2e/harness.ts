@@ -453,13 +453,22 @@ export async function sideBarRows(page: Page): Promise<{ label: string; text: st
   );
 }
 
-/** Drags the side bar's edge so it is `width` CSS pixels wide (long tree labels and descriptions fit). */
+/** Drags the sash at the side bar's edge so the side bar is `width` CSS pixels wide (long tree rows fit). */
 export async function setSideBarWidth(page: Page, width: number): Promise<void> {
   const box = await page.locator('.part.sidebar').boundingBox();
   if (!box) throw new Error('no side bar is shown');
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
+  const edge = box.x + box.width;
+  let best: { x: number; y: number; d: number } | undefined;
+  for (const sash of await page.locator('.monaco-sash.vertical').all()) {
+    const b = await sash.boundingBox().catch(() => null);
+    if (!b || b.height < box.height / 2) continue;
+    const d = Math.abs(b.x + b.width / 2 - edge);
+    if (!best || d < best.d) best = { x: b.x + b.width / 2, y: b.y + b.height / 2, d };
+  }
+  if (!best || best.d > 8) throw new Error(`no sash at the side bar's edge (x ${edge})`);
+  await page.mouse.move(best.x, best.y);
   await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.move(best.x + (width - box.width), best.y, { steps: 8 });
   await page.mouse.up();
+  await waitUntil(`the side bar ${width} px wide`, async () => Math.abs(((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) < 12, 5_000);
 }
