@@ -575,6 +575,9 @@ function actionCommand(e: Partial<AwsError>): vscode.Command | undefined {
 }
 
 export function errorText(err: unknown): string {
+  const e = err as Partial<AwsError> | undefined;
+  // The client's wording is the CLI's ("Pass --region"); in VS Code the region comes from the status bar picker.
+  if (e?.reason === 'invalidInput' && /region/i.test(e.message ?? '')) return 'No AWS region selected: click to pick a profile and region (or set AWS_REGION, or a region in ~/.aws/config).';
   return err instanceof Error ? err.message : String(err);
 }
 
