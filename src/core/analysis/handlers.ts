@@ -4,9 +4,7 @@ import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
 import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
-
-/** Methods whose function arguments are callbacks the SDK calls (so those are not helpers of their own). */
-const CALLBACK_METHODS = new Set(['step', 'runInChildContext', 'map', 'parallel', 'waitForCallback', 'waitForCondition']);
+import { CALLBACK_METHOD_NAMES } from './operations/kinds';
 
 interface FileEntry {
   plain?: Map<ts.Node, DurableFunction>;
@@ -49,6 +47,12 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
     if (!entry.plain) entry.plain = compute(tsm, sourceFile, undefined);
     return entry.plain;
   }
+  let seen = filesByChecker.get(checker);
+  if (!seen) {
+    seen = new Set();
+    filesByChecker.set(checker, seen);
+  }
+  seen.add(sourceFile);
   if (!entry.byChecker) entry.byChecker = new WeakMap();
   let m = entry.byChecker.get(checker);
   if (!m) {
@@ -56,6 +60,16 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
     entry.byChecker.set(checker, m);
   }
   return m;
+}
+
+const filesByChecker = new WeakMap<ts.TypeChecker, Set<ts.SourceFile>>();
+
+/**
+ * The files scanned for durable functions with this checker (the Program's files that may hold durable
+ * code, once the replay model or a walker has looked): where the callers of a helper in another file are.
+ */
+export function filesAnalysedWith(checker: ts.TypeChecker): Iterable<ts.SourceFile> {
+  return filesByChecker.get(checker) ?? [];
 }
 
 const propertyCallsCache = new WeakMap<ts.SourceFile, readonly ts.CallExpression[]>();
@@ -103,7 +117,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
     const visit = (node: ts.Node): void => {
-      if (tsm.isCallExpression(node) && tsm.isPropertyAccessExpression(node.expression)) calls.push(node);
+      if (tsm.isCallExpression(node) && (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression))) calls.push(node);
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
@@ -197,12 +211,15 @@ export function callbackHost(tsm: TS, fn: ts.Node): ts.CallExpression | undefine
   }
   if (tsm.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
     const m = methodName(tsm, p);
-    if (m && CALLBACK_METHODS.has(m)) return p;
+    if (m && CALLBACK_METHOD_NAMES.has(m)) return p;
   }
   return undefined;
 }
 
 function methodName(tsm: TS, call: ts.CallExpression): string | undefined {
   const callee = call.expression;
-  return tsm.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (tsm.isPropertyAccessExpression(callee)) return callee.name.text;
+  // `ctx["step"](…)`
+  if (tsm.isElementAccessExpression(callee) && (tsm.isStringLiteral(callee.argumentExpression) || tsm.isNoSubstitutionTemplateLiteral(callee.argumentExpression))) return callee.argumentExpression.text;
+  return undefined;
 }
