@@ -8,6 +8,7 @@ import { createReplayIndex } from '../core/analysis/replay';
 import { describeAnalysisError, type AnalysisError } from '../core/errors';
 import { findContextInScope } from '../core/analysis/operations';
 import { getQuickFixes } from '../core/fixes/quickFixes';
+import { tsFixName } from '../core/fixes/fixModel';
 import { effectiveSeverities } from '../core/config/projectConfig';
 
 /** Fixed `source` of every diagnostic we add (users filter on it; tests assert it). */
@@ -177,10 +178,12 @@ export function decorateLanguageService(
         if (!wanted.includes(RULE_CATALOG[f.rule].code)) continue;
         // The editor asks for the range of the diagnostic (or the cursor): any overlap counts.
         if (f.end < start || f.start > end) continue;
-        const fixes = getQuickFixes(tsm, result.sf, f, (node) => findContextInScope(tsm, node, checker), (e) => log(`quick fix for ${f.rule}`, e));
+        // The user's quote and newline preferences, and the checker: types prove more fixes safe.
+        const fixOptions = { checker, quotePreference: preferences?.quotePreference, newLineCharacter: formatOptions?.newLineCharacter };
+        const fixes = getQuickFixes(tsm, result.sf, f, (node) => findContextInScope(tsm, node, checker), (e) => log(`quick fix for ${f.rule}`, e), fixOptions);
         for (const fix of fixes) {
           ours.push({
-            fixName: fix.fixName,
+            fixName: tsFixName(fix),
             description: fix.description,
             changes: [{ fileName, textChanges: fix.edits.map((e) => ({ span: { start: e.start, length: e.length }, newText: e.newText })) }],
           });

@@ -34,7 +34,7 @@ export function useOwnContextFix(ts: TS, sf: ts.SourceFile, node: ts.Node): Quic
     edits.push({ start, length: outer.end - start, newText: own });
     return {
       fixName: USE_OWN_CONTEXT,
-      description: `Use the callback's own context '${own}' instead of '${outer.text}'`,
+      description: `Use ${own} instead of ${outer.text}`,
       edits,
     };
   }
@@ -70,7 +70,7 @@ export function addAwaitFix(ts: TS, sf: ts.SourceFile, node: ts.Node): QuickFix 
   const edits = needsParensForAwait(ts, call)
     ? [{ start, length: 0, newText: '(await ' }, { start: call.end, length: 0, newText: ')' }]
     : [{ start, length: 0, newText: 'await ' }];
-  return { fixName: ADD_AWAIT, description: 'Add the missing await (a durable promise only runs when awaited)', edits };
+  return { fixName: ADD_AWAIT, description: 'Add await', edits };
 }
 
 const LOGGER_LEVEL: Readonly<Record<string, string>> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
@@ -87,7 +87,7 @@ export function consoleToLoggerFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx
   const start = callee.getStart(sf);
   return {
     fixName: CONSOLE_TO_LOGGER,
-    description: `Use ${ctx}.logger.${level} (replay-aware) instead of console.${method}`,
+    description: `Use ${ctx}.logger.${level}`,
     edits: [{ start, length: callee.end - start, newText: `${ctx}.logger.${level}` }],
   };
 }
