@@ -382,6 +382,8 @@ function callableName(tsm: TS, fn: ts.SignatureDeclaration): { key: string; decl
   if (tsm.isFunctionDeclaration(fn) && fn.name) return { key: fn.name.text, decl: fn, method: false };
   if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && fn.parent && tsm.isVariableDeclaration(fn.parent) && tsm.isIdentifier(fn.parent.name)) return { key: fn.parent.name.text, decl: fn.parent, method: false };
   if (tsm.isMethodDeclaration(fn) && tsm.isIdentifier(fn.name)) return { key: fn.name.text, decl: fn, method: true };
+  // JavaScript `exports.notify = async function (…) {…}`: callers name the property.
+  if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && fn.parent && tsm.isBinaryExpression(fn.parent) && fn.parent.right === fn && tsm.isPropertyAccessExpression(fn.parent.left)) return { key: fn.parent.left.name.text, decl: fn.parent.left, method: false };
   if (tsm.isConstructorDeclaration(fn) && fn.parent && tsm.isClassDeclaration(fn.parent) && fn.parent.name) return { key: 'new ' + fn.parent.name.text, decl: fn.parent, method: false };
   return undefined;
 }

@@ -1,0 +1,605 @@
+// Core (pure): the operation tree of one durable handler — only its durable operations, each with kind, name,
+// the context it runs in, the enclosing operation or control structure, its span and its place in the SDK's
+// numbering order within its context. Rules, the diagram and the history mapping all read this one model.
+import type * as ts from 'typescript';
+import type { DurableFunction, TS } from './model';
+import { resolveLocalFunction } from './handlers';
+import { getDurableOperationCall, learnContextArguments, operationNameText, operationNameValue, type DurableOperationCall } from './operations';
+import { contextPropertiesOf, isContextExpression, memberName } from './operations/contexts';
+import { COMBINATOR_KINDS, mayBeOperationMethod, type OperationKind } from './operations/kinds';
+import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+
+/** root: the handler's context; child: runInChildContext; item: one map item; branch: one parallel branch;
+ * callback: a function the SDK runs as checkpointed code (a waitForCallback submitter, a step function). */
+export type ContextKind = 'root' | 'child' | 'item' | 'branch' | 'callback';
+
+export interface OperationContextNode {
+  readonly kind: ContextKind;
+  /** The operation that opened this context (null for the root). */
+  readonly owner: OperationNode | null;
+  /** The function whose body runs in the context (the handler, a child/item/branch/callback function). */
+  readonly fn: ts.FunctionLikeDeclaration | undefined;
+  /** parallel: the branch's index (0-based) and its name when written (`{ name, func }`). */
+  readonly index?: number;
+  readonly name?: string | null;
+  /** map items: one context per item at run time. */
+  readonly repeatable: boolean;
+  /** Operations started in this context, in call order (the order the SDK numbers them). */
+  readonly operations: OperationNode[];
+}
+
+/** A control structure around operations, within one context. */
+export interface StructureNode {
+  readonly kind: 'branch' | 'loop' | 'try' | 'catch' | 'finally';
+  /** `if x`, `switch s`, `x ?`, `x &&`, `for … of …`, `items.forEach`, `try`, `catch (e)`. */
+  readonly label: string;
+  /** branch: which way (`yes`, `no`, `case 'a'`, `default`). */
+  readonly path?: string;
+  readonly node: ts.Node;
+  readonly parent: Enclosing | null;
+  /** loop: an array callback whose promises nobody awaits (`items.forEach(async …)`): the bodies run concurrently. */
+  readonly floating?: boolean;
+}
+
+export type Enclosing = StructureNode | OperationNode;
+
+export interface OperationNode {
+  readonly type: 'operation';
+  readonly kind: OperationKind;
+  /** The name as written (a template literal without its backticks), or null when unnamed. */
+  readonly name: string | null;
+  /** The name's value when it is a constant (`step(NAME, fn)` with `const NAME = 'charge'`). */
+  readonly nameValue?: string;
+  readonly call: ts.CallExpression;
+  readonly op: DurableOperationCall;
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+  readonly context: OperationContextNode;
+  /** The innermost enclosing structure or operation in the same context; null at the context's top. */
+  readonly parent: Enclosing | null;
+  /**
+   * 1-based position in the context's call order; the SDK's number when every operation before it in the
+   * context ran exactly once. Undefined for a combinator that is never awaited (it never runs).
+   */
+  readonly order: number | undefined;
+  /** The SDK's number, when it does not depend on run-time choices (no branch, loop or catch before or around). */
+  readonly sdkNumber: number | undefined;
+  /** Inside a loop of its context: one call site, several numbers at run time. */
+  readonly repeatable: boolean;
+  /** Helpers between the context's function and the call site (`['chargeCard']`). */
+  readonly via: readonly string[];
+  /** The contexts this operation opens (child body, map item, parallel branches, waitForCallback submitter, step function). */
+  readonly children: OperationContextNode[];
+  /** Not reached from the handler's flow (in a function that is never called): kept so it is never lost. */
+  readonly unreached?: boolean;
+}
+
+export interface OperationTree {
+  readonly handler: DurableFunction;
+  readonly root: OperationContextNode;
+  /** Every operation, in walk order (pre-order over contexts). */
+  readonly operations: readonly OperationNode[];
+  /** Operation nodes by call site (a helper expanded twice has two nodes for one call). */
+  readonly byCall: ReadonlyMap<ts.CallExpression, readonly OperationNode[]>;
+  /** Calls the walk followed into a helper, with the helper. */
+  readonly helperCalls: ReadonlyMap<ts.CallExpression | ts.NewExpression, ts.FunctionLikeDeclaration>;
+}
+
+interface Frame {
+  readonly context: Ctx;
+  readonly parent: Enclosing | null;
+  readonly repeatable: boolean;
+  /** On a path taken only sometimes (a branch, a loop, a catch): later numbers in the context are not definite. */
+  readonly conditional: boolean;
+  readonly via: readonly string[];
+  readonly stack: readonly ts.Node[];
+}
+
+interface Ctx extends OperationContextNode {
+  definite: boolean;
+  counter: number;
+}
+
+const ARRAY_ITERATORS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
+const MAX_HELPER_DEPTH = 12;
+
+const cache = new WeakMap<ts.Node, WeakMap<object, OperationTree>>();
+const noChecker = {};
+
+/** The operation tree of a handler (or durable helper). Memoised per (function, checker). Never throws. */
+export function operationTree(tsm: TS, handler: DurableFunction, checker?: ts.TypeChecker): OperationTree {
+  let m = cache.get(handler.node);
+  if (!m) {
+    m = new WeakMap();
+    cache.set(handler.node, m);
+  }
+  const key = checker ?? noChecker;
+  let t = m.get(key);
+  if (!t) {
+    t = new TreeWalker(tsm, checker).run(handler);
+    m.set(key, t);
+  }
+  return t;
+}
+
+/** Every operation of the tree in the SDK's numbering order within each context, depth first (how histories are matched). */
+export function* walkInNumberingOrder(ctx: OperationContextNode): Generator<OperationNode> {
+  const ops = ctx.operations.filter((o) => o.order !== undefined).sort((a, b) => a.order! - b.order!);
+  for (const o of ops) {
+    yield o;
+    for (const c of o.children) yield* walkInNumberingOrder(c);
+  }
+}
+
+class TreeWalker {
+  private readonly all: OperationNode[] = [];
+  private readonly byCall = new Map<ts.CallExpression, OperationNode[]>();
+  private readonly helperCalls = new Map<ts.CallExpression | ts.NewExpression, ts.FunctionLikeDeclaration>();
+  /** Combinators stored in a variable: numbered at their first await. */
+  private readonly pending = new Map<ts.Node, { node: OperationNode; frame: Frame }>();
+  private readonly candidates = new WeakMap<ts.Node, boolean>();
+
+  constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined) {}
+
+  run(handler: DurableFunction): OperationTree {
+    const root = newCtx('root', null, handler.node, false);
+    const frame: Frame = { context: root, parent: null, repeatable: false, conditional: false, via: [], stack: [handler.node] };
+    try {
+      this.body(handler.node, frame);
+    } catch {
+      // odd code: keep what was found
+    }
+    try {
+      this.safetyNet(handler.node, frame);
+    } catch {
+      // keep what was found
+    }
+    return { handler, root, operations: this.all, byCall: this.byCall, helperCalls: this.helperCalls };
+  }
+
+  private body(fn: ts.FunctionLikeDeclaration, f: Frame): void {
+    if (!fn.body) return;
+    if (this.ts.isBlock(fn.body)) for (const st of fn.body.statements) this.visit(st, f);
+    else this.visit(fn.body, f);
+  }
+
+  private visit(n: ts.Node, f: Frame): void {
+    const t = this.ts;
+    const k = n.kind;
+    if (k === t.SyntaxKind.Identifier || k === t.SyntaxKind.StringLiteral || k === t.SyntaxKind.NumericLiteral || (k >= t.SyntaxKind.FirstTypeNode && k <= t.SyntaxKind.LastTypeNode)) return;
+    if (t.isFunctionDeclaration(n) || t.isClassDeclaration(n) || t.isInterfaceDeclaration(n) || t.isTypeAliasDeclaration(n) || t.isImportDeclaration(n)) return;
+    if (t.isVariableDeclaration(n) && n.initializer) {
+      const init = skipOuterExpressions(t, n.initializer);
+      // A function stored in a variable runs where it is called.
+      if (t.isArrowFunction(init) || t.isFunctionExpression(init)) return;
+      this.visit(n.initializer, f);
+      return;
+    }
+    if (t.isCallExpression(n)) return this.call(n, f);
+    if (t.isAwaitExpression(n)) {
+      this.visit(n.expression, f);
+      this.awaited(n.expression);
+      return;
+    }
+    if (t.isIfStatement(n)) {
+      this.visit(n.expression, f);
+      const cond = label(t, n.expression);
+      this.visit(n.thenStatement, this.structure(f, 'branch', `if ${cond}`, n, 'yes'));
+      if (n.elseStatement) this.visit(n.elseStatement, this.structure(f, 'branch', `if ${cond}`, n, 'no'));
+      return;
+    }
+    if (t.isConditionalExpression(n)) {
+      this.visit(n.condition, f);
+      const cond = label(t, n.condition);
+      this.visit(n.whenTrue, this.structure(f, 'branch', `${cond} ?`, n, 'yes'));
+      this.visit(n.whenFalse, this.structure(f, 'branch', `${cond} ?`, n, 'no'));
+      return;
+    }
+    if (t.isBinaryExpression(n)) {
+      const op = n.operatorToken.kind;
+      if (op === t.SyntaxKind.AmpersandAmpersandToken || op === t.SyntaxKind.BarBarToken || op === t.SyntaxKind.QuestionQuestionToken) {
+        this.visit(n.left, f);
+        const sym = op === t.SyntaxKind.AmpersandAmpersandToken ? '&&' : op === t.SyntaxKind.BarBarToken ? '||' : '??';
+        this.visit(n.right, this.structure(f, 'branch', `${label(t, n.left)} ${sym}`, n, sym === '&&' ? 'yes' : sym === '||' ? 'no' : 'nullish'));
+        return;
+      }
+    }
+    if (t.isSwitchStatement(n)) {
+      this.visit(n.expression, f);
+      const subject = label(t, n.expression);
+      for (const c of n.caseBlock.clauses) {
+        const path = t.isDefaultClause(c) ? 'default' : `case ${label(t, c.expression)}`;
+        const inner = this.structure(f, 'branch', `switch ${subject}`, n, path);
+        if (t.isCaseClause(c)) this.visit(c.expression, inner);
+        for (const st of c.statements) this.visit(st, inner);
+      }
+      return;
+    }
+    if (t.isForStatement(n) || t.isForOfStatement(n) || t.isForInStatement(n) || t.isWhileStatement(n) || t.isDoStatement(n)) {
+      if (t.isForOfStatement(n) || t.isForInStatement(n)) this.visit(n.expression, f);
+      if (t.isForStatement(n) && n.initializer) this.visit(n.initializer, f);
+      const inner = this.structure(f, 'loop', loopLabel(t, n), n);
+      if (t.isForStatement(n)) {
+        if (n.condition) this.visit(n.condition, inner);
+        this.visit(n.statement, inner);
+        if (n.incrementor) this.visit(n.incrementor, inner);
+      } else if (t.isWhileStatement(n)) {
+        this.visit(n.expression, inner);
+        this.visit(n.statement, inner);
+      } else if (t.isDoStatement(n)) {
+        this.visit(n.statement, inner);
+        this.visit(n.expression, inner);
+      } else {
+        this.visit(n.statement, inner);
+      }
+      return;
+    }
+    if (t.isTryStatement(n)) {
+      const tf: Frame = { ...f, parent: { kind: 'try', label: 'try', node: n, parent: f.parent } };
+      for (const st of n.tryBlock.statements) this.visit(st, tf);
+      if (n.catchClause) {
+        const name = n.catchClause.variableDeclaration ? `catch (${label(t, n.catchClause.variableDeclaration.name)})` : 'catch';
+        const cf = this.structure(f, 'catch', name, n.catchClause);
+        for (const st of n.catchClause.block.statements) this.visit(st, cf);
+      }
+      if (n.finallyBlock) {
+        const ff: Frame = { ...f, parent: { kind: 'finally', label: 'finally', node: n.finallyBlock, parent: f.parent } };
+        for (const st of n.finallyBlock.statements) this.visit(st, ff);
+      }
+      return;
+    }
+    if (t.isArrowFunction(n) || t.isFunctionExpression(n)) {
+      // A function value in an unknown place (an argument of some library call): its operations run in
+      // the current context when it is called; shown where it is written so they are never lost.
+      if (!f.stack.includes(n)) this.body(n, { ...f, stack: [...f.stack, n] });
+      return;
+    }
+    if (t.isClassExpression(n) || t.isMethodDeclaration(n)) return;
+    t.forEachChild(n, (c) => this.visit(c, f));
+  }
+
+  private structure(f: Frame, kind: StructureNode['kind'], text: string, node: ts.Node, path?: string, floating?: boolean): Frame {
+    const s: StructureNode = { kind, label: text, node, parent: f.parent, ...(path !== undefined ? { path } : {}), ...(floating ? { floating } : {}) };
+    return { ...f, parent: s, repeatable: f.repeatable || kind === 'loop', conditional: f.conditional || kind !== 'finally' };
+  }
+
+  // ---------- calls ----------
+
+  private call(call: ts.CallExpression, f: Frame): void {
+    const t = this.ts;
+    const op = getDurableOperationCall(t, call, this.checker);
+    if (op) return this.operation(op, f);
+    const callee = skipOuterExpressions(t, call.expression);
+    // `c.then(…)` on a stored combinator: numbered now.
+    if (t.isPropertyAccessExpression(callee) && callee.name.text === 'then') this.awaited(callee.expression);
+    // items.forEach(async (x) => …), items.map(x => ctx.step(…)): the callback runs once per element.
+    const iter = memberName(t, callee);
+    if (iter !== undefined && ARRAY_ITERATORS.has(iter) && t.isPropertyAccessExpression(callee)) {
+      const fnArg = call.arguments.find((a) => isFunctionWithBody(t, skipOuterExpressions(t, a)));
+      if (fnArg) {
+        this.visit(callee.expression, f);
+        for (const a of call.arguments) if (a !== fnArg) this.visit(a, f);
+        const fn = skipOuterExpressions(t, fnArg) as ts.FunctionLikeDeclaration;
+        const floating = iter === 'forEach' && isAsync(t, fn);
+        this.body(fn, this.structure(f, 'loop', `${label(t, callee.expression)}.${iter}`, call, undefined, floating));
+        return;
+      }
+    }
+    const target = this.helperTarget(call, f);
+    if (target) {
+      this.visit(call.expression, f);
+      for (const a of call.arguments) if (!isFunctionWithBody(t, skipOuterExpressions(t, a))) this.visit(a, f);
+      this.helperCalls.set(call, target);
+      learnContextArguments(t, call, target, this.checker);
+      this.body(target, { ...f, via: [...f.via, functionName(t, target)], stack: [...f.stack, target] });
+      return;
+    }
+    t.forEachChild(call, (c) => this.visit(c, f));
+  }
+
+  /** The user function a call runs, when it can start operations (given a context, or holding operation calls). */
+  private helperTarget(call: ts.CallExpression, f: Frame): ts.FunctionLikeDeclaration | undefined {
+    if (f.stack.length > MAX_HELPER_DEPTH) return undefined;
+    const t = this.ts;
+    const callee = skipOuterExpressions(t, call.expression);
+    const passes = call.arguments.some((a) => {
+      const x = skipOuterExpressions(t, a);
+      return isContextExpression(t, x, this.checker) || (t.isObjectLiteralExpression(x) && contextPropertiesOf(t, x, this.checker).length > 0);
+    });
+    const target = resolveCallee(t, callee, passes ? this.checker : undefined);
+    if (!target || !target.body || f.stack.includes(target)) return undefined;
+    return passes || this.hasCandidates(target, 0) ? target : undefined;
+  }
+
+  /** Syntactic: could running `fn` start an operation (an operation-named member call, or a local function that could)? */
+  private hasCandidates(fn: ts.FunctionLikeDeclaration, depth: number): boolean {
+    const known = this.candidates.get(fn);
+    if (known !== undefined) return known;
+    this.candidates.set(fn, false);
+    const t = this.ts;
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (t.isCallExpression(n)) {
+        const c = skipOuterExpressions(t, n.expression);
+        const name = memberName(t, c);
+        if (name !== undefined && mayBeOperationMethod(name)) found = true;
+        else if (depth < 4 && (t.isIdentifier(c) || t.isPropertyAccessExpression(c))) {
+          const target = resolveCallee(t, c, undefined);
+          if (target && target !== fn && this.hasCandidates(target, depth + 1)) found = true;
+        }
+      }
+      if (!found) t.forEachChild(n, visit);
+    };
+    if (fn.body) visit(fn.body);
+    this.candidates.set(fn, found);
+    return found;
+  }
+
+  // ---------- operations ----------
+
+  private operation(op: DurableOperationCall, f: Frame): void {
+    const t = this.ts;
+    const call = op.call;
+    // Arguments are evaluated before the call: operations inside them take their numbers first.
+    for (const a of call.arguments) {
+      if (a === op.callbackArg) continue;
+      if (isFunctionWithBody(t, skipOuterExpressions(t, a))) continue;
+      this.visit(a, f);
+    }
+    const deferred = COMBINATOR_KINDS.has(op.method) && storedIn(t, call) !== undefined;
+    const node = this.add(op, f, !deferred);
+    if (deferred) this.pending.set(storedIn(t, call)!, { node, frame: f });
+    const cb = op.callbackArg;
+    switch (op.method) {
+      case 'runInChildContext': {
+        const fn = cb ? this.functionArg(cb) : undefined;
+        this.openContext(node, 'child', fn, f, false);
+        break;
+      }
+      case 'map': {
+        const fn = cb ? this.functionArg(cb) : undefined;
+        this.openContext(node, 'item', fn, f, true);
+        break;
+      }
+      case 'parallel': {
+        const arr = cb ? skipOuterExpressions(t, cb) : undefined;
+        if (arr && t.isArrayLiteralExpression(arr)) {
+          arr.elements.forEach((el, i) => {
+            const x = skipOuterExpressions(t, el);
+            let fnExpr: ts.Node | undefined = x;
+            let bname: string | null = null;
+            if (t.isObjectLiteralExpression(x)) {
+              fnExpr = undefined;
+              for (const p of x.properties) {
+                if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'name') bname = operationNameText(t, p.initializer, p.getSourceFile());
+                else if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p.initializer;
+                else if (t.isShorthandPropertyAssignment(p) && p.name.text === 'func') fnExpr = p.name;
+                else if (t.isMethodDeclaration(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p;
+              }
+            }
+            const fn = fnExpr ? (t.isMethodDeclaration(fnExpr) ? fnExpr : this.functionArg(fnExpr as ts.Expression)) : undefined;
+            this.openContext(node, 'branch', fn, f, false, i, bname);
+          });
+        }
+        break;
+      }
+      case 'step':
+      case 'waitForCallback':
+      case 'waitForCondition': {
+        // Checkpointed code: the SDK rejects operations in it; found all the same so none is lost.
+        const fn = cb ? this.functionArg(cb) : undefined;
+        if (op.method === 'waitForCallback' || (fn && this.hasCandidates(fn, 0))) this.openContext(node, 'callback', fn, f, false);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private add(op: DurableOperationCall, f: Frame, numbered: boolean): OperationNode {
+    const t = this.ts;
+    const call = op.call;
+    const sf = call.getSourceFile();
+    const start = call.getStart(sf);
+    const lc = sf.getLineAndCharacterOfPosition(start);
+    const ctx = f.context;
+    const name = op.nameArg ? operationNameText(t, op.nameArg, sf) : null;
+    const value = op.nameArg ? operationNameValue(t, op.nameArg, this.checker) : undefined;
+    let order: number | undefined;
+    let sdkNumber: number | undefined;
+    if (numbered) {
+      order = ++ctx.counter;
+      if (f.conditional || f.repeatable) ctx.definite = false;
+      sdkNumber = ctx.definite ? order : undefined;
+    }
+    const node: OperationNode = {
+      type: 'operation',
+      kind: op.method,
+      name,
+      ...(value !== undefined && value !== name ? { nameValue: value } : {}),
+      call,
+      op,
+      file: sf.fileName,
+      start,
+      end: call.end,
+      line: lc.line + 1,
+      column: lc.character + 1,
+      context: ctx,
+      parent: f.parent,
+      order,
+      sdkNumber,
+      repeatable: f.repeatable,
+      via: f.via,
+      children: [],
+    };
+    if (numbered) ctx.operations.push(node);
+    this.all.push(node);
+    const list = this.byCall.get(call);
+    if (list) list.push(node);
+    else this.byCall.set(call, [node]);
+    return node;
+  }
+
+  /** A stored combinator awaited (or `.then`-ed) here takes its number now. */
+  private awaited(e: ts.Expression): void {
+    if (this.pending.size === 0) return;
+    const x = skipOuterExpressions(this.ts, e);
+    if (!this.ts.isIdentifier(x)) return;
+    for (const [decl, p] of this.pending) {
+      if (!this.ts.isVariableDeclaration(decl) || !this.ts.isIdentifier(decl.name) || decl.name.text !== x.text) continue;
+      this.pending.delete(decl);
+      const ctx = p.node.context as Ctx;
+      const order = ++ctx.counter;
+      if (p.frame.conditional || p.frame.repeatable) ctx.definite = false;
+      Object.assign(p.node, { order, sdkNumber: ctx.definite ? order : undefined });
+      ctx.operations.push(p.node);
+      return;
+    }
+  }
+
+  private openContext(owner: OperationNode, kind: ContextKind, fn: ts.FunctionLikeDeclaration | undefined, f: Frame, repeatable: boolean, index?: number, name?: string | null): void {
+    const ctx = newCtx(kind, owner, fn, repeatable, index, name);
+    owner.children.push(ctx);
+    if (!fn || f.stack.includes(fn)) return;
+    this.body(fn, { context: ctx, parent: null, repeatable: false, conditional: false, via: [], stack: [...f.stack, fn] });
+  }
+
+  private functionArg(e: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+    const t = this.ts;
+    const x = skipOuterExpressions(t, e);
+    if (isFunctionWithBody(t, x)) return x;
+    return resolveLocalFunction(t, x) ?? resolveCallee(t, x, this.checker);
+  }
+
+  /** Operations in the handler that the walk did not reach (in a function never called) are kept, unnumbered. */
+  private safetyNet(fn: ts.FunctionLikeDeclaration, f: Frame): void {
+    const t = this.ts;
+    const visit = (n: ts.Node): void => {
+      if (t.isCallExpression(n) && !this.byCall.has(n)) {
+        const op = getDurableOperationCall(t, n, this.checker);
+        if (op) {
+          const node = this.add(op, { ...f, conditional: true }, false);
+          Object.assign(node, { unreached: true });
+        }
+      }
+      t.forEachChild(n, visit);
+    };
+    if (fn.body) visit(fn.body);
+  }
+}
+
+function newCtx(kind: ContextKind, owner: OperationNode | null, fn: ts.FunctionLikeDeclaration | undefined, repeatable: boolean, index?: number, name?: string | null): Ctx {
+  return { kind, owner, fn, repeatable, operations: [], definite: true, counter: 0, ...(index !== undefined ? { index } : {}), ...(name !== undefined ? { name } : {}) };
+}
+
+/** The variable a call's value is stored in (`const c = ctx.promise.all(…)`), when it is not awaited at once. */
+function storedIn(tsm: TS, call: ts.CallExpression): ts.VariableDeclaration | undefined {
+  let n: ts.Node = call;
+  while (n.parent && (tsm.isParenthesizedExpression(n.parent) || tsm.isAsExpression(n.parent) || tsm.isNonNullExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  return p && tsm.isVariableDeclaration(p) && p.initializer === n && tsm.isIdentifier(p.name) ? p : undefined;
+}
+
+function isAsync(tsm: TS, fn: ts.FunctionLikeDeclaration): boolean {
+  return !!tsm.getModifiers?.(fn as ts.HasModifiers)?.some((m) => m.kind === tsm.SyntaxKind.AsyncKeyword);
+}
+
+/**
+ * The function a callee names: local declarations and closures, `this.method`, `obj.method` of a local
+ * object literal, `new Shipper(ctx).ship`, `shipper.ship` with `const shipper = new Shipper(ctx)`, and
+ * (with a checker) imports and other files. Declaration files are never followed (no body).
+ */
+export function resolveCallee(tsm: TS, callee: ts.Expression, checker: ts.TypeChecker | undefined): ts.FunctionLikeDeclaration | undefined {
+  const x = skipOuterExpressions(tsm, callee);
+  if (tsm.isIdentifier(x)) {
+    const local = resolveLocalFunction(tsm, x);
+    if (local) return local;
+  } else if (tsm.isPropertyAccessExpression(x)) {
+    const obj = skipOuterExpressions(tsm, x.expression);
+    const cls = classOf(tsm, obj);
+    if (cls) {
+      const m = cls.members.find((mem) => mem.name && tsm.isIdentifier(mem.name) && mem.name.text === x.name.text);
+      if (m && isFunctionWithBody(tsm, m)) return m;
+      if (m && tsm.isPropertyDeclaration(m) && m.initializer && isFunctionWithBody(tsm, skipOuterExpressions(tsm, m.initializer))) return skipOuterExpressions(tsm, m.initializer) as ts.FunctionLikeDeclaration;
+    } else if (tsm.isIdentifier(obj)) {
+      const decl = findBinding(tsm, obj);
+      if (decl && tsm.isVariableDeclaration(decl) && decl.initializer) {
+        const init = skipOuterExpressions(tsm, decl.initializer);
+        if (tsm.isObjectLiteralExpression(init)) {
+          const p = init.properties.find((pp) => pp.name && (tsm.isIdentifier(pp.name) || tsm.isStringLiteral(pp.name)) && pp.name.text === x.name.text);
+          if (p && isFunctionWithBody(tsm, p)) return p;
+          if (p && tsm.isPropertyAssignment(p) && isFunctionWithBody(tsm, skipOuterExpressions(tsm, p.initializer))) return skipOuterExpressions(tsm, p.initializer) as ts.FunctionLikeDeclaration;
+        }
+      }
+    }
+  } else {
+    return undefined;
+  }
+  if (!checker) return undefined;
+  try {
+    let sym = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(x) ? x.name : x);
+    if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
+    if (isFunctionWithBody(tsm, decl)) return decl;
+    // JavaScript `exports.notify = async function (…) {…}` / `module.exports.notify = …`
+    const assigned = tsm.isPropertyAccessExpression(decl) && decl.parent && tsm.isBinaryExpression(decl.parent) ? decl.parent : tsm.isBinaryExpression(decl) ? decl : undefined;
+    if (assigned && assigned.operatorToken.kind === tsm.SyntaxKind.EqualsToken) {
+      const right = skipOuterExpressions(tsm, assigned.right);
+      if (isFunctionWithBody(tsm, right)) return right;
+    }
+    if ((tsm.isVariableDeclaration(decl) || tsm.isPropertyAssignment(decl) || tsm.isPropertyDeclaration(decl)) && decl.initializer) {
+      const init = skipOuterExpressions(tsm, decl.initializer);
+      if (isFunctionWithBody(tsm, init)) return init;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The class of `this` (in a method), of `new C(…)`, or of a local `const c = new C(…)`. */
+function classOf(tsm: TS, obj: ts.Expression): ts.ClassLikeDeclaration | undefined {
+  if (obj.kind === tsm.SyntaxKind.ThisKeyword) {
+    let n: ts.Node | undefined = obj.parent;
+    while (n) {
+      if (tsm.isClassLike(n)) return n;
+      if (tsm.isFunctionDeclaration(n) || tsm.isFunctionExpression(n)) return undefined;
+      n = n.parent;
+    }
+    return undefined;
+  }
+  let ne: ts.Expression | undefined = obj;
+  if (tsm.isIdentifier(obj)) {
+    const d = findBinding(tsm, obj);
+    ne = d && tsm.isVariableDeclaration(d) && d.initializer ? skipOuterExpressions(tsm, d.initializer) : undefined;
+    if (ne && tsm.isAwaitExpression(ne)) ne = undefined;
+  }
+  if (ne && tsm.isNewExpression(ne) && tsm.isIdentifier(ne.expression)) {
+    const d = findBinding(tsm, ne.expression);
+    if (d && tsm.isClassDeclaration(d)) return d;
+  }
+  return undefined;
+}
+
+function label(tsm: TS, n: ts.Node | undefined): string {
+  if (!n) return '';
+  try {
+    const s = n.getText().replace(/\s+/g, ' ');
+    return s.length > 60 ? s.slice(0, 59) + '…' : s;
+  } catch {
+    return '?';
+  }
+}
+
+function loopLabel(tsm: TS, st: ts.IterationStatement): string {
+  if (tsm.isForOfStatement(st) || tsm.isForInStatement(st)) return `for ${tsm.isForOfStatement(st) && st.awaitModifier ? 'await ' : ''}${label(tsm, st.initializer)} ${tsm.isForOfStatement(st) ? 'of' : 'in'} ${label(tsm, st.expression)}`;
+  if (tsm.isForStatement(st)) return `for ${st.condition ? label(tsm, st.condition) : 'ever'}`;
+  if (tsm.isWhileStatement(st)) return `while ${label(tsm, st.expression)}`;
+  return `do … while ${label(tsm, (st as ts.DoStatement).expression)}`;
+}
