@@ -110,17 +110,21 @@ const MAX_HELPER_DEPTH = 12;
 const cache = new WeakMap<ts.Node, WeakMap<object, OperationTree>>();
 const noChecker = {};
 
-/** The operation tree of a handler (or durable helper). Memoised per (function, checker). Never throws. */
-export function operationTree(tsm: TS, handler: DurableFunction, checker?: ts.TypeChecker): OperationTree {
+/**
+ * The operation tree of a handler (or durable helper). `checker` answers type questions (contexts by type,
+ * invoke overloads); `followWith`, when there is no such checker, gives one only to follow calls into other
+ * files (symbols, not types: the CLI's Program without the SDK). Memoised per (function, checker). Never throws.
+ */
+export function operationTree(tsm: TS, handler: DurableFunction, checker?: ts.TypeChecker, followWith?: () => ts.TypeChecker | undefined): OperationTree {
   let m = cache.get(handler.node);
   if (!m) {
     m = new WeakMap();
     cache.set(handler.node, m);
   }
-  const key = checker ?? noChecker;
+  const key = checker ?? followWith ?? noChecker;
   let t = m.get(key);
   if (!t) {
-    t = new TreeWalker(tsm, checker).run(handler);
+    t = new TreeWalker(tsm, checker, followWith).run(handler);
     m.set(key, t);
   }
   return t;
@@ -143,7 +147,17 @@ class TreeWalker {
   private readonly pending = new Map<ts.Node, { node: OperationNode; frame: Frame }>();
   private readonly candidates = new WeakMap<ts.Node, boolean>();
 
-  constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined) {}
+  constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined, private readonly followWith: (() => ts.TypeChecker | undefined) | undefined) {}
+
+  /** The checker for following calls into other files (symbols only). */
+  private follower(): ts.TypeChecker | undefined {
+    if (this.checker) return this.checker;
+    try {
+      return this.followWith?.();
+    } catch {
+      return undefined;
+    }
+  }
 
   run(handler: DurableFunction): OperationTree {
     const root = newCtx('root', null, handler.node, false);
@@ -310,7 +324,7 @@ class TreeWalker {
       const x = skipOuterExpressions(t, a);
       return isContextExpression(t, x, this.checker) || (t.isObjectLiteralExpression(x) && contextPropertiesOf(t, x, this.checker).length > 0);
     });
-    const target = resolveCallee(t, callee, passes ? this.checker : undefined);
+    const target = resolveCallee(t, callee, passes ? this.follower() : undefined);
     if (!target || !target.body || f.stack.includes(target)) return undefined;
     return passes || this.hasCandidates(target, 0) ? target : undefined;
   }
@@ -473,7 +487,7 @@ class TreeWalker {
     const t = this.ts;
     const x = skipOuterExpressions(t, e);
     if (isFunctionWithBody(t, x)) return x;
-    return resolveLocalFunction(t, x) ?? resolveCallee(t, x, this.checker);
+    return resolveLocalFunction(t, x) ?? resolveCallee(t, x, this.follower());
   }
 
   /** Operations in the handler that the walk did not reach (in a function never called) are kept, unnumbered. */

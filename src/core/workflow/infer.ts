@@ -2,8 +2,11 @@
 // decisions, loops, catch regions, child contexts, parallel branches, map items, helpers expanded in place.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from '../analysis/model';
-import { findDurableFunctions, propertyCalls, resolveLocalFunction } from '../analysis/handlers';
-import { getDurableOperationCall, type DurableOperationCall, type DurableOperationMethod } from '../analysis/operations';
+import { findDurableFunctions, resolveLocalFunction } from '../analysis/handlers';
+import { getDurableOperationCall, isContextExpression, operationNameText, type DurableOperationCall } from '../analysis/operations';
+import { operationTree, resolveCallee, type OperationTree } from '../analysis/operationTree';
+import { memberName } from '../analysis/operations/contexts';
+import { mayBeOperationMethod, PROMISE_METHODS } from '../analysis/operations/kinds';
 import { functionName, isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
 import type { NodeKind, WorkflowEdge, WorkflowGraph, WorkflowHandler, WorkflowNode } from './graph';
 import { durationText, invokeTargetText, stepOptionsText, summarize, waitForCallbackOptionsText, waitForConditionOptionsText } from './summary';
@@ -68,8 +71,6 @@ interface FnCtx {
   readonly sf: ts.SourceFile;
   readonly isHandler: boolean;
   readonly body: ts.Node | undefined;
-  /** Names bound to a DurableContext in this body (besides what operations.ts recognises by itself). */
-  readonly contexts: ReadonlySet<string>;
   /** Exits of `return` statements (not the handler: those go to the end). */
   readonly returns: Exit[];
   readonly jumps: JumpFrame[];
@@ -132,15 +133,12 @@ class Builder {
   private readonly visited = new Set<ts.CallExpression>();
   /** Bumped whenever something observable is recorded outside nodes/edges (jumps, returns). */
   private effects = 0;
-  /**
-   * Pre-check results per statement: -1 for interesting, else the number of known context names when it
-   * was found plain (the answer can change once a child context's name is learnt, so it is then re-asked).
-   */
-  private readonly memo = new Map<ts.Node, number>();
+  /** Pre-check results per statement (interesting or not). */
+  private readonly memo = new Map<ts.Node, boolean>();
   private readonly counterLog: Array<[Map<string, number>, string]> = [];
   private readonly interestingChild = (c: ts.Node): true | undefined => (this.interesting(c) ? true : undefined);
-  /** Every name bound to a durable context so far (for the pre-check only). */
-  private readonly contextNames = new Set<string>();
+  /** The handler's operations and the helper calls that start them: what the diagram draws. */
+  private tree!: OperationTree;
 
   constructor(
     private readonly ts: TS,
@@ -162,12 +160,15 @@ class Builder {
     this.ids.add(START);
     this.ids.add(END);
     const scope: Scope = { path: '', parent: null, counters: new Map() };
-    if (fn.contextParam) this.contextNames.add(fn.contextParam);
+    try {
+      this.tree = operationTree(this.ts, fn, this.checker, this.lazyChecker);
+    } catch {
+      this.tree = { handler: fn, root: { kind: 'root', owner: null, fn: fn.node, repeatable: false, operations: [] }, operations: [], byCall: new Map(), helperCalls: new Map() };
+    }
     const ctx: FnCtx = {
       sf,
       isHandler: true,
       body: fn.node.body,
-      contexts: new Set(fn.contextParam ? [fn.contextParam] : []),
       returns: [],
       jumps: [],
       catchTarget: undefined,
@@ -331,28 +332,18 @@ class Builder {
     const memoise = k === t.SyntaxKind.Block || (k >= t.SyntaxKind.FirstStatement && k <= t.SyntaxKind.LastStatement) || k === t.SyntaxKind.CaseBlock;
     if (memoise) {
       const known = this.memo.get(n);
-      if (known === -1) return true;
-      if (known === this.contextNames.size) return false;
+      if (known !== undefined) return known;
     }
     let result = false;
     if (t.isReturnStatement(n) || t.isThrowStatement(n) || t.isBreakStatement(n) || t.isContinueStatement(n)) result = true;
     else if (t.isCallExpression(n)) {
       const c = skipOuterExpressions(t, n.expression);
       if (t.isIdentifier(c) || t.isElementAccessExpression(c)) result = true;
-      else if (t.isPropertyAccessExpression(c)) {
-        const m = c.name.text;
-        result =
-          OPERATION_METHODS.has(m) ||
-          PROMISE_METHODS.has(m) ||
-          n.arguments.some(
-            (a) =>
-              (t.isIdentifier(a) && this.contextNames.has(a.text)) ||
-              (t.isObjectLiteralExpression(a) && a.properties.some((p) => (t.isShorthandPropertyAssignment(p) && this.contextNames.has(p.name.text)) || (t.isPropertyAssignment(p) && t.isIdentifier(p.initializer) && this.contextNames.has(p.initializer.text))))
-          );
-      }
+      else if (t.isPropertyAccessExpression(c))
+        result = mayBeOperationMethod(c.name.text) || this.tree.helperCalls.has(n) || this.tree.byCall.has(n) || n.arguments.some((a) => (t.isIdentifier(a) || t.isObjectLiteralExpression(a)) && this.isContextArg(a));
     } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
     if (!result) result = t.forEachChild(n, this.interestingChild) === true;
-    if (memoise) this.memo.set(n, result ? -1 : this.contextNames.size);
+    if (memoise) this.memo.set(n, result);
     return result;
   }
 
@@ -434,7 +425,7 @@ class Builder {
         const first = d.name.elements[0];
         const call = this.unwrapCall(init);
         if (first && t.isBindingElement(first) && t.isIdentifier(first.name) && call) {
-          const op = this.opOf(call, ctx);
+          const op = this.opOf(call);
           if (op?.method === 'createCallback') {
             const node = this.nodes.slice(before).find((n) => n.kind === 'createCallback' && n.start === call.getStart(ctx.sf));
             if (node) ctx.callbacks.set(first.name.text, node.id);
@@ -762,22 +753,20 @@ class Builder {
     if (t.isArrowFunction(e) || t.isFunctionExpression(e)) {
       // A function value in an unknown place (an argument of some library call, an object property):
       // shown inline so that its operations are never lost.
-      return this.walkCallback(e, fr, scope, ctx, ctx.contexts);
+      return this.walkCallback(e, fr, scope, ctx);
     }
     if (t.isFunctionDeclaration(e) || t.isClassDeclaration(e) || t.isClassExpression(e) || t.isMethodDeclaration(e)) return fr;
     return this.walkChildren(e, fr, scope, ctx);
   }
 
   /** The body of a function run in the current flow (callbacks): its returns become its exits. */
-  private walkCallback(fn: ts.FunctionLikeDeclaration, fr: Exit[], scope: Scope, ctx: FnCtx, contexts: ReadonlySet<string>, extra: Partial<FnCtx> = {}): Exit[] {
-    for (const c of contexts) this.contextNames.add(c);
+  private walkCallback(fn: ts.FunctionLikeDeclaration, fr: Exit[], scope: Scope, ctx: FnCtx, extra: Partial<FnCtx> = {}): Exit[] {
     // Its returns end the callback (or helper), not the caller's try: a finally there is not on their path.
     // `extra` overrides (sf, stack, callbacks, checkpointed); one fixed-shape literal, no spreads.
     const inner: FnCtx = {
       sf: 'sf' in extra ? extra.sf! : ctx.sf,
       isHandler: 'isHandler' in extra ? extra.isHandler! : false,
       body: 'body' in extra ? extra.body : fn.body,
-      contexts: 'contexts' in extra ? extra.contexts! : contexts,
       returns: 'returns' in extra ? extra.returns! : [],
       jumps: 'jumps' in extra ? extra.jumps! : [],
       catchTarget: 'catchTarget' in extra ? extra.catchTarget : ctx.catchTarget,
@@ -789,77 +778,28 @@ class Builder {
     return this.walkFunctionBody(fn, fr, scope, inner);
   }
 
-  private opOf(call: ts.CallExpression, ctx: FnCtx): DurableOperationCall | undefined {
-    if (!mayBeOperation(this.ts, call)) return undefined;
-    const found = getDurableOperationCall(this.ts, call, this.checker);
-    if (found) return found;
-    // Context names this walk knows and operations.ts cannot (untyped helper parameters bound at a call).
-    const callee = skipOuterExpressions(this.ts, call.expression);
-    if (!this.ts.isPropertyAccessExpression(callee)) return undefined;
-    let recv = skipOuterExpressions(this.ts, callee.expression);
-    const m = callee.name.text;
-    let method: string | undefined;
-    if (m === 'all' || m === 'allSettled' || m === 'any' || m === 'race') {
-      if (this.ts.isPropertyAccessExpression(recv) && recv.name.text === 'promise') {
-        recv = skipOuterExpressions(this.ts, recv.expression);
-        method = 'promise.' + m;
-      }
-    } else if (OPERATION_METHODS.has(m)) method = m;
-    if (!method) return undefined;
-    // A plain name (`c.step`), or a context reached through a parameter object (`deps.ctx.step`).
-    const known = this.ts.isIdentifier(recv)
-      ? ctx.contexts.has(recv.text)
-      : this.ts.isPropertyAccessExpression(recv) && this.ts.isIdentifier(recv.expression) && ctx.contexts.has(`${recv.expression.text}.${recv.name.text}`);
-    if (!known) return undefined;
-    return fallbackSplit(this.ts, method as DurableOperationMethod, call, recv);
+  /** The operation a call is: as the operation tree found it, else as the one recogniser says. */
+  private opOf(call: ts.CallExpression): DurableOperationCall | undefined {
+    const known = this.tree.byCall.get(call);
+    if (known && known.length > 0) return known[0]!.op;
+    return getDurableOperationCall(this.ts, call, this.checker);
   }
 
-  private isContextArg(e: ts.Expression, ctx: FnCtx): boolean {
-    const x = skipOuterExpressions(this.ts, e);
-    if (this.ts.isIdentifier(x)) return ctx.contexts.has(x.text);
-    // `helper({ ctx, order })`: the context handed over inside an object.
-    return this.ts.isObjectLiteralExpression(x) && this.contextProperties(x, ctx).length > 0;
-  }
-
-  /** Property names under which an object literal carries a durable context. */
-  private contextProperties(o: ts.ObjectLiteralExpression, ctx: FnCtx): string[] {
+  /** Is `e` a durable context, or an object literal carrying one (`helper({ ctx })`)? */
+  private isContextArg(e: ts.Expression): boolean {
     const t = this.ts;
-    const out: string[] = [];
-    for (const p of o.properties) {
-      if (t.isShorthandPropertyAssignment(p) && ctx.contexts.has(p.name.text)) out.push(p.name.text);
-      else if (t.isPropertyAssignment(p) && (t.isIdentifier(p.name) || t.isStringLiteral(p.name))) {
-        const v = skipOuterExpressions(t, p.initializer);
-        if (t.isIdentifier(v) && ctx.contexts.has(v.text)) out.push(p.name.text);
-      }
-    }
-    return out;
-  }
-
-  /** The names a helper parameter gives to the contexts passed in `arg`: `c`, `{ ctx }`, `deps` (as `deps.ctx`). */
-  private contextNamesInParameter(p: ts.ParameterDeclaration, arg: ts.Expression, ctx: FnCtx): string[] {
-    const t = this.ts;
-    const x = skipOuterExpressions(t, arg);
-    if (t.isIdentifier(x)) return ctx.contexts.has(x.text) && t.isIdentifier(p.name) ? [p.name.text] : [];
-    if (!t.isObjectLiteralExpression(x)) return [];
-    const props = this.contextProperties(x, ctx);
-    if (t.isIdentifier(p.name)) return props.map((prop) => `${(p.name as ts.Identifier).text}.${prop}`);
-    const out: string[] = [];
-    if (t.isObjectBindingPattern(p.name)) {
-      for (const el of p.name.elements) {
-        const prop = el.propertyName && (t.isIdentifier(el.propertyName) || t.isStringLiteral(el.propertyName)) ? el.propertyName.text : t.isIdentifier(el.name) ? el.name.text : undefined;
-        if (prop && props.includes(prop) && t.isIdentifier(el.name)) out.push(el.name.text);
-      }
-    }
-    return out;
+    const x = skipOuterExpressions(t, e);
+    if (isContextExpression(t, x, this.checker)) return true;
+    return t.isObjectLiteralExpression(x) && x.properties.some((p) => (t.isShorthandPropertyAssignment(p) && isContextExpression(t, p.name, this.checker)) || (t.isPropertyAssignment(p) && isContextExpression(t, p.initializer, this.checker)));
   }
 
   private walkCall(call: ts.CallExpression, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const t = this.ts;
-    const op = this.opOf(call, ctx);
+    const op = this.opOf(call);
     if (op) return this.walkOperation(op, fr, scope, ctx);
     const callee = skipOuterExpressions(t, call.expression);
     // ctx['step'](...) and friends: a durable call the walk cannot read.
-    if (t.isElementAccessExpression(callee) && this.isContextArg(callee.expression, ctx)) {
+    if (t.isElementAccessExpression(callee) && memberName(t, callee) === undefined && this.isContextArg(callee.expression)) {
       fr = this.walkArgs(call, fr, scope, ctx);
       const id = this.add(scope, 'dynamic', text(t, callee, ctx.sf), call, ctx, 'dynamic', 'operation chosen at run time');
       this.visited.add(call);
@@ -874,8 +814,18 @@ class Builder {
         for (const a of call.arguments) if (a !== fnArg) fr = this.walkExpr(a, fr, scope, ctx);
         if (!fn.body || !this.interesting(fn.body)) return fr;
         const header = `${text(t, callee.expression, ctx.sf)}.${callee.name.text}`;
+        if (callee.name.text === 'forEach' && isAsyncFunction(t, fn)) {
+          // forEach drops the promises its async callback returns: the bodies start together and nothing
+          // waits for them, so this is no sequence (floating-durable-promise reports it).
+          const tn = this.tentative(scope, 'loop', `${header} (not awaited)`, call, ctx, `loop:${header}`, fr);
+          this.walkCallback(fn, [{ from: tn.id, label: 'each, not awaited' }], this.sub(scope, tn.id), ctx);
+          if (this.settle(tn)) return fr;
+          const node = this.nodes.find((nd) => nd.id === tn.id);
+          if (node) node.detail = 'promises dropped: the bodies run concurrently and nothing waits for them';
+          return [{ from: tn.id, label: null }];
+        }
         const tn = this.tentative(scope, 'loop', header, call, ctx, `loop:${header}`, fr);
-        const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(scope, tn.id), ctx, ctx.contexts);
+        const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(scope, tn.id), ctx);
         if (this.settle(tn)) return fr;
         this.connectBack(body, tn.id);
         return [{ from: tn.id, label: 'done' }];
@@ -896,21 +846,29 @@ class Builder {
         return out.length ? out : fr;
       }
     }
-    // A durable helper or a local closure: expanded where it is called.
-    const ctxArgs = call.arguments.map((a) => this.isContextArg(a, ctx));
-    const passesContext = ctxArgs.some(Boolean);
-    // Only a call given the context (a durable helper) or a local closure can start operations: resolve
-    // the callee (through the checker, for imports) only then.
-    const target = passesContext ? this.resolveCallee(callee) : t.isIdentifier(callee) ? resolveLocalFunction(t, callee) : undefined;
-    if (target && target.body && (passesContext || this.isLocalClosure(target, ctx))) {
+    // A helper the operation tree follows (given the context, or holding operations: a local closure, a
+    // class method, an import) is expanded where it is called.
+    const target = this.tree.helperCalls.get(call);
+    if (target && target.body) {
       fr = this.walkArgs(call, fr, scope, ctx, true);
-      return this.expandHelper(call, target, ctxArgs, fr, scope, ctx);
+      return this.expandHelper(call, target, fr, scope, ctx);
     }
     fr = this.walkExpr(call.expression, fr, scope, ctx);
     fr = this.walkArgs(call, fr, scope, ctx);
-    // Handing the context itself (not inside an object) to code the walk cannot see; logging it is harmless.
-    const handsContext = call.arguments.some((a) => { const x = skipOuterExpressions(t, a); return t.isIdentifier(x) && ctx.contexts.has(x.text); });
-    if (handsContext && !(target && !target.body) && !/^(console\.|JSON\.|String$|Object\.)/.test(callee.getText(ctx.sf))) {
+    // The context itself (not inside an object) handed to code the walk cannot see; logging it is harmless.
+    const handsContext = call.arguments.some((a) => isContextExpression(t, skipOuterExpressions(t, a), this.checker));
+    if (handsContext && !/^(console\.|JSON\.|String$|Object\.)/.test(callee.getText(ctx.sf))) {
+      const resolved = t.isIdentifier(callee) || t.isPropertyAccessExpression(callee) ? resolveCallee(t, callee, this.lazyChecker()) : undefined;
+      if (resolved && ctx.stack.includes(resolved)) {
+        const name = functionName(t, resolved);
+        const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${name}()`, `recursive call to ${name}: cut off here`);
+        return this.connect(fr, id);
+      }
+      if (resolved && ctx.stack.length > this.maxDepth) {
+        const name = functionName(t, resolved);
+        const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${name}()`, `helpers nested too deep: ${name} not expanded`);
+        return this.connect(fr, id);
+      }
       // The context handed to code the walk cannot see: show it rather than silently dropping what it does.
       const name = text(t, callee, ctx.sf);
       const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${name}`, `durable context passed to ${name}, not followed`);
@@ -927,62 +885,15 @@ class Builder {
     return fr;
   }
 
-  private isLocalClosure(fn: ts.FunctionLikeDeclaration, ctx: FnCtx): boolean {
-    const body = ctx.stack[0] as ts.FunctionLikeDeclaration | undefined;
-    if (!body) return false;
-    // Declared inside the handler (or the helper being expanded): it sees the same context by closure.
-    for (const outer of ctx.stack) if (fn.pos >= outer.pos && fn.end <= outer.end && fn.getSourceFile() === outer.getSourceFile() && fn !== outer) return true;
-    return false;
-  }
-
-  private resolveCallee(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
-    const t = this.ts;
-    if (t.isIdentifier(callee)) {
-      const local = resolveLocalFunction(t, callee);
-      if (local) return local;
-    }
-    if (!(t.isIdentifier(callee) || t.isPropertyAccessExpression(callee))) return undefined;
-    // Following an import needs symbols, not types: the checker is used even when not type-aware.
-    const checker = this.lazyChecker();
-    if (!checker) return undefined;
-    try {
-      let sym = checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
-      if (sym && sym.flags & t.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-      const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
-      if (!decl) return undefined;
-      if (decl.getSourceFile().isDeclarationFile) return undefined;
-      if (isFunctionWithBody(t, decl)) return decl;
-      if (t.isVariableDeclaration(decl) && decl.initializer) {
-        const init = skipOuterExpressions(t, decl.initializer);
-        if (isFunctionWithBody(t, init)) return init;
-      }
-    } catch {
-      return undefined;
-    }
-    return undefined;
-  }
-
-  private expandHelper(call: ts.CallExpression, target: ts.FunctionLikeDeclaration, ctxArgs: boolean[], fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
-    const t = this.ts;
-    const name = functionName(t, target);
+  private expandHelper(call: ts.CallExpression, target: ts.FunctionLikeDeclaration, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
+    const name = functionName(this.ts, target);
     const key = `${name}()`;
-    if (ctx.stack.includes(target) || ctx.stack.length > this.maxDepth) {
-      const recursive = ctx.stack.includes(target);
-      const id = this.add(scope, 'dynamic', name, call, ctx, `dynamic:${key}`, recursive ? `recursive call to ${name}: cut off here` : `helpers nested too deep: ${name} not expanded`);
-      return this.connect(fr, id);
-    }
     const n = this.bump(scope, key);
     const hScope: Scope = this.child(scope, key + (n > 0 ? '#' + n : ''), scope.parent);
-    // The helper's own context parameters, by position; closures keep the caller's names too.
-    const contexts = new Set<string>();
-    target.parameters.forEach((p, i) => {
-      const arg = call.arguments[i];
-      if (ctxArgs[i] && arg) for (const name of this.contextNamesInParameter(p, arg, ctx)) contexts.add(name);
-    });
-    const local = this.isLocalClosure(target, ctx);
-    if (local) for (const c of ctx.contexts) contexts.add(c);
+    // A closure declared inside the code being walked sees its createCallback promises too.
+    const local = ctx.stack.some((outer) => target !== outer && target.pos >= outer.pos && target.end <= outer.end && target.getSourceFile() === outer.getSourceFile());
     const sf = target.getSourceFile();
-    return this.walkCallback(target, fr, hScope, ctx, contexts, { sf, stack: [...ctx.stack, target], callbacks: local ? copyMap(ctx.callbacks) : new Map() });
+    return this.walkCallback(target, fr, hScope, ctx, { sf, stack: [...ctx.stack, target], callbacks: local ? copyMap(ctx.callbacks) : new Map() });
   }
 
   private errorEdge(id: string, ctx: FnCtx): void {
@@ -993,12 +904,11 @@ class Builder {
 
   private walkOperation(op: DurableOperationCall, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const t = this.ts;
-    op = refineInvoke(t, op, this.checker);
     const call = op.call;
     this.visited.add(call);
     const kind = op.method;
     const args = call.arguments;
-    const name = op.nameArg ? nameText(t, op.nameArg, ctx.sf) : null;
+    const name = op.nameArg ? operationNameText(t, op.nameArg, ctx.sf) : null;
     // Arguments evaluated before the call (items, invoke input, names with operations inside) come first.
     for (const a of args) {
       if (a === op.callbackArg || (a === op.itemsArg && kind.startsWith('promise.'))) continue;
@@ -1055,13 +965,13 @@ class Builder {
       case 'waitForCondition': {
         // Checkpointed code: operations in it are mistakes, still shown (inside the operation) rather than lost.
         const fn = cb ? this.resolveFunctionArg(cb) : undefined;
-        if (fn && fn.body && this.interesting(fn.body)) this.walkCallback(fn, [{ from: id, label: 'inside' }], inner, ctx, ctx.contexts, { checkpointed: true, sf: fn.getSourceFile() });
+        if (fn && fn.body && this.interesting(fn.body)) this.walkCallback(fn, [{ from: id, label: 'inside' }], inner, ctx, { checkpointed: true, sf: fn.getSourceFile() });
         return [{ from: id, label: null }];
       }
       case 'runInChildContext': {
         const fn = cb ? this.resolveFunctionArg(cb) : undefined;
         if (!fn) return this.dynamicChild(id, inner, call, ctx, cb ? `child function ${text(t, cb, ctx.sf)} not found` : 'no child function');
-        const out = this.walkCallback(fn, [{ from: id, label: null }], inner, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() });
+        const out = this.walkCallback(fn, [{ from: id, label: null }], inner, ctx, { sf: fn.getSourceFile() });
         return out;
       }
       case 'map': {
@@ -1070,7 +980,7 @@ class Builder {
         const fn = cb ? this.resolveFunctionArg(cb) : undefined;
         const bScope = this.under(branch);
         if (!fn) return this.dynamicChild(branch, bScope, cb ?? call, ctx, cb ? `item function ${text(t, cb, ctx.sf)} not found` : 'no item function');
-        return this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() });
+        return this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, { sf: fn.getSourceFile() });
       }
       case 'parallel':
         return this.walkParallel(id, inner, cb, call, ctx);
@@ -1084,20 +994,13 @@ class Builder {
     }
   }
 
-  private childContexts(fn: ts.FunctionLikeDeclaration, index: number, ctx: FnCtx): Set<string> {
-    // The callback's own context parameter; the outer names stay so misuse of the parent context still shows.
-    const s = new Set(ctx.contexts);
-    const p = fn.parameters[index];
-    if (p && this.ts.isIdentifier(p.name)) s.add(p.name.text);
-    return s;
-  }
-
   private resolveFunctionArg(e: ts.Expression): ts.FunctionLikeDeclaration | undefined {
     const x = skipOuterExpressions(this.ts, e);
     if (isFunctionWithBody(this.ts, x)) return x;
     const local = resolveLocalFunction(this.ts, x);
     if (local) return local;
-    return this.resolveCallee(x);
+    // Following an import needs symbols, not types: the checker is used even when not type-aware.
+    return resolveCallee(this.ts, x, this.lazyChecker());
   }
 
   private dynamicChild(parent: string, scope: Scope, at: ts.Node, ctx: FnCtx, why: string): Exit[] {
@@ -1120,7 +1023,7 @@ class Builder {
       if (t.isObjectLiteralExpression(x)) {
         fnExpr = undefined;
         for (const p of x.properties) {
-          if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'name') bname = nameText(t, p.initializer, ctx.sf);
+          if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'name') bname = operationNameText(t, p.initializer, ctx.sf);
           else if (t.isPropertyAssignment(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p.initializer;
           else if (t.isShorthandPropertyAssignment(p) && p.name.text === 'func') fnExpr = p.name;
           else if (t.isMethodDeclaration(p) && t.isIdentifier(p.name) && p.name.text === 'func') fnExpr = p as unknown as ts.Expression;
@@ -1139,7 +1042,7 @@ class Builder {
         out.push(...this.dynamicChild(branch, bScope, el, ctx, `branch function ${fnExpr ? text(t, fnExpr, ctx.sf) : '(missing)'} not found`));
         return;
       }
-      out.push(...this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, this.childContexts(fn, 0, ctx), { sf: fn.getSourceFile() }));
+      out.push(...this.walkCallback(fn, [{ from: branch, label: null }], bScope, ctx, { sf: fn.getSourceFile() }));
     });
     if (arr.elements.length === 0) out.push({ from: id, label: null });
     return out;
@@ -1172,44 +1075,19 @@ class Builder {
     return out.length ? out : entry;
   }
 
-  /** Every operation call in the handler that the structure walk did not reach is still shown. */
+  /** Every operation the tree has (or the handler holds) that the structure walk did not reach is still shown. */
   private safetyNet(fn: DurableFunction, scope: Scope, ctx: FnCtx): void {
-    const t = this.ts;
-    const missed: ts.CallExpression[] = [];
-    const visit = (n: ts.Node): void => {
-      if (t.isCallExpression(n) && !this.visited.has(n) && mayBeOperation(t, n)) {
-        const op = getDurableOperationCall(t, n, this.checker);
-        if (op) missed.push(n);
-      }
-      t.forEachChild(n, visit);
-    };
+    const missed: DurableOperationCall[] = [];
     try {
-      // The whole handler, not only what the walk stepped over: a shape it did not foresee must not hide
-      // an operation. The file's `x.name(…)` calls are already listed in tree order (by the walk that found
-      // the handler): those inside the parameters and body are the same calls, in the same order, as a walk
-      // of them would find, without walking every node again.
-      const listed = fn.sourceFile === fn.node.getSourceFile() ? propertyCalls(fn.sourceFile) : undefined;
-      if (listed) {
-        const params = fn.node.parameters;
-        const body = fn.node.body;
-        for (const n of listed) {
-          const inside = (n.pos >= params.pos && n.end <= params.end) || (body !== undefined && n.pos >= body.pos && n.end <= body.end);
-          if (inside && !this.visited.has(n) && mayBeOperation(t, n) && getDurableOperationCall(t, n, this.checker)) missed.push(n);
-        }
-      } else {
-        for (const p of fn.node.parameters) visit(p);
-        if (fn.node.body) visit(fn.node.body);
-      }
+      for (const o of this.tree.operations) if (!this.visited.has(o.call)) missed.push(o.op);
     } catch {
       return;
     }
     const unreached = this.child(scope, 'unreached', null);
-    for (const call of missed) {
-      if (this.visited.has(call)) continue;
-      const op = getDurableOperationCall(t, call, this.checker);
-      if (!op) continue;
+    for (const op of missed) {
+      if (this.visited.has(op.call)) continue;
       // Walk it as its own island so its insides are shown too.
-      const island: FnCtx = ctxWith(ctx, { returns: [], jumps: [], catchTarget: undefined });
+      const island: FnCtx = ctxWith(ctx, { returns: [], jumps: [], catchTarget: undefined, sf: op.call.getSourceFile() });
       const before = this.nodes.length;
       this.walkOperation(op, [], unreached, island);
       const node = this.nodes[before];
@@ -1232,7 +1110,6 @@ function ctxWith(ctx: FnCtx, c: Partial<FnCtx>): FnCtx {
     sf: 'sf' in c ? c.sf! : ctx.sf,
     isHandler: 'isHandler' in c ? c.isHandler! : ctx.isHandler,
     body: 'body' in c ? c.body : ctx.body,
-    contexts: 'contexts' in c ? c.contexts! : ctx.contexts,
     returns: 'returns' in c ? c.returns! : ctx.returns,
     jumps: 'jumps' in c ? c.jumps! : ctx.jumps,
     catchTarget: 'catchTarget' in c ? c.catchTarget : ctx.catchTarget,
@@ -1243,42 +1120,10 @@ function ctxWith(ctx: FnCtx, c: Partial<FnCtx>): FnCtx {
   };
 }
 
-const OPERATION_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
-const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
 const STRUCTURE_KINDS: ReadonlySet<string> = new Set(['decision', 'loop', 'catch', 'branch']);
 
-/** Syntactic pre-filter: `x.step(…)`, `x.promise.all(…)` and the like (the receiver is checked later). */
-function mayBeOperation(tsm: TS, call: ts.CallExpression): boolean {
-  const callee = call.expression;
-  if (!tsm.isPropertyAccessExpression(callee)) return false;
-  const m = callee.name.text;
-  return OPERATION_METHODS.has(m) || (PROMISE_METHODS.has(m) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise');
-}
-
-/**
- * `invoke(name, funcId, input?)` vs `invoke(funcId, input?)`: a string first argument followed by a
- * function id that is a variable (`ORDERS_FUNCTION`, `process.env.X`) is the name, not the target; an
- * object literal second argument is the input, so then the first is the target.
- */
-function refineInvoke(tsm: TS, op: DurableOperationCall, checker: ts.TypeChecker | undefined): DurableOperationCall {
-  if (op.method !== 'invoke' || op.nameArg) return op;
-  const [a0, a1] = op.call.arguments;
-  if (!a0 || !a1) return op;
-  if (checker) {
-    // With the SDK's types the overload chosen says it.
-    try {
-      const first = checker.getResolvedSignature(op.call)?.parameters[0]?.name;
-      if (first === 'name') return { ...op, nameArg: a0 };
-      if (first === 'funcId') return op;
-    } catch {
-      // fall back to the shape of the arguments
-    }
-  }
-  const x0 = skipOuterExpressions(tsm, a0);
-  const x1 = skipOuterExpressions(tsm, a1);
-  const stringish = tsm.isStringLiteral(x0) || tsm.isNoSubstitutionTemplateLiteral(x0) || tsm.isTemplateExpression(x0);
-  const idLike = tsm.isIdentifier(x1) || tsm.isPropertyAccessExpression(x1) || tsm.isElementAccessExpression(x1) || tsm.isStringLiteral(x1) || tsm.isNoSubstitutionTemplateLiteral(x1) || tsm.isTemplateExpression(x1);
-  return stringish && idLike && !(tsm.isIdentifier(x1) && x1.text === 'undefined') ? { ...op, nameArg: a0 } : op;
+function isAsyncFunction(tsm: TS, fn: ts.FunctionLikeDeclaration): boolean {
+  return !!tsm.getModifiers?.(fn as ts.HasModifiers)?.some((m) => m.kind === tsm.SyntaxKind.AsyncKeyword);
 }
 
 function baseName(file: string): string {
@@ -1310,49 +1155,5 @@ function text(tsm: TS, n: ts.Node | undefined, sf: ts.SourceFile): string {
     return '?';
   }
   return summarize(s);
-}
-
-/** An operation's name as written: a string's value, a template literal without its backticks, else the expression. */
-function nameText(tsm: TS, e: ts.Expression, sf: ts.SourceFile): string | null {
-  const x = skipOuterExpressions(tsm, e);
-  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x)) return x.text;
-  if (tsm.isTemplateExpression(x)) {
-    const raw = x.getText(sf);
-    return raw.slice(1, -1);
-  }
-  if (tsm.isIdentifier(x) && x.text === 'undefined') return null;
-  if (x.kind === tsm.SyntaxKind.NullKeyword) return null;
-  return x.getText(sf);
-}
-
-function fallbackSplit(tsm: TS, method: DurableOperationMethod, call: ts.CallExpression, recv: ts.Expression): DurableOperationCall {
-  const args = call.arguments;
-  const a0 = args[0];
-  const str = (e: ts.Expression | undefined): boolean => {
-    if (!e) return false;
-    const x = skipOuterExpressions(tsm, e);
-    return tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x) || tsm.isTemplateExpression(x);
-  };
-  const fnIdx = args.findIndex((a) => isFunctionWithBody(tsm, skipOuterExpressions(tsm, a)));
-  const base = { method, call, contextExpression: recv };
-  switch (method) {
-    case 'wait':
-      return args.length >= 2 ? { ...base, nameArg: a0 } : base;
-    case 'createCallback':
-      return str(a0) ? { ...base, nameArg: a0 } : base;
-    case 'invoke':
-      return args.length >= 2 && str(a0) && str(args[1]) ? { ...base, nameArg: a0 } : base;
-    case 'map':
-      return str(a0) || fnIdx === 2 ? { ...base, nameArg: a0, itemsArg: args[1], callbackArg: args[2] } : { ...base, itemsArg: a0, callbackArg: args[1] };
-    case 'parallel':
-      return str(a0) || args.length >= 2 ? { ...base, nameArg: a0, callbackArg: args[1] } : { ...base, callbackArg: a0 };
-    case 'promise.all':
-    case 'promise.allSettled':
-    case 'promise.any':
-    case 'promise.race':
-      return args.length >= 2 || str(a0) ? { ...base, nameArg: a0, itemsArg: args[1] } : { ...base, itemsArg: a0 };
-    default:
-      return str(a0) || fnIdx === 1 ? { ...base, nameArg: a0, callbackArg: args[1] } : { ...base, callbackArg: a0 };
-  }
 }
 
