@@ -292,8 +292,12 @@ export function classifyType(tsm: TS, checker: ts.TypeChecker, type: ts.Type, de
     }
     return undefined;
   }
-  if (name && isLibDeclared(symbol)) return undefined;
   if (type.getCallSignatures().length > 0 && type.getProperties().length === 0) return { kind: 'function', what: 'a function' };
+  // Other library types (a fetch Response, a stream): JSON keeps their data properties at most, never methods.
+  if (name && isLibDeclared(symbol)) {
+    const hasMethod = type.getProperties().some((p) => (p.flags & tsm.SymbolFlags.Method) !== 0);
+    return hasMethod ? { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` } : undefined;
+  }
   if (symbol && symbol.flags & tsm.SymbolFlags.Class) return classifyNewName(name ?? 'class');
   for (const prop of type.getProperties().slice(0, 40)) {
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
