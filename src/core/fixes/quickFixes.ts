@@ -55,7 +55,7 @@ export function getQuickFixes(
         if (ctx) fixes.push(safe(() => consoleToLoggerFix(ts, sf, node, ctx)));
         break;
       case 'native-promise-combinator':
-        if (ctx) fixes.push(safe(() => durableCombinatorFix(ts, sf, node, ctx)));
+        if (ctx) fixes.push(safe(() => durableCombinatorFix(ts, sf, node, ctx, checker)));
         break;
       case 'lossy-step-result':
         fixes.push(safe(() => carryJsonValueFix(ts, sf, node, checker)));

@@ -206,6 +206,16 @@ describe('quick fixes', () => {
   });
 
   describe('native combinators to ctx.promise (native-promise-combinator)', () => {
+    it('over a map whose callback returns the operation', () => {
+      const { result } = applied(handler('  const r = await [|Promise.all(event.items.map((i: number) => context.step(`s-${i}`, async () => i)))|];'), 'native-promise-combinator', 'durableLens.durableCombinator');
+      assert.ok(result.includes('  const r = await context.promise.all(event.items.map((i: number) => context.step(`s-${i}`, async () => i)));'), result);
+    });
+    it('not offered for Promise.any (its AggregateError.errors would be lost) or for plain promises from an async callback', () => {
+      const any = fixesFor(handler('  await [|Promise.any([context.step(async () => 1), context.step(async () => 2)])|];'), 'native-promise-combinator');
+      assert.deepStrictEqual(any.fixes.map((f) => f.fixName), ['durableLens.suppress']);
+      const asyncCb = fixesFor(handler('  await [|Promise.all(event.items.map(async (i: number) => { await context.step(async () => i); return new Date(); }))|];'), 'native-promise-combinator');
+      assert.deepStrictEqual(asyncCb.fixes.map((f) => f.fixName), ['durableLens.suppress']);
+    });
     it('Promise.all', () => {
       const { result } = applied(handler('  await [|Promise.all([context.step(async () => 1), context.step(async () => 2)])|];'), 'native-promise-combinator', 'durableLens.durableCombinator');
       assert.ok(result.includes('  await context.promise.all([context.step(async () => 1), context.step(async () => 2)]);'), result);

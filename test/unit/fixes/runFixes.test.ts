@@ -197,6 +197,7 @@ const CASES: readonly RunCase[] = [
     },
   },
   { fixture: 'consoleLog.ts', rule: 'replayed-side-effect-log', fixName: 'durableLens.consoleToLogger', payload: { n: 7 }, writes: "context.logger.info('order', n);", check: sameResult({ n: 7 }) },
+  { fixture: 'promiseAllSettled.ts', rule: 'native-promise-combinator', fixName: 'durableLens.durableCombinator', writes: 'await context.promise.allSettled([', check: sameResult([{ value: 1 }, { message: 'card declined' }]) },
   { fixture: 'promiseAll.ts', rule: 'native-promise-combinator', fixName: 'durableLens.durableCombinator', payload: { items: [1, 2, 3] }, writes: 'await context.promise.all(', check: sameResult({ results: [10, 20, 30] }) },
   {
     fixture: 'lossyDate.ts',
