@@ -63,10 +63,14 @@ function methodName(ts: TS, call: ts.CallExpression): string | undefined {
   return ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
 }
 
-/** Adds `await` before a durable operation whose promise is never awaited. */
-export function addAwaitFix(ts: TS, sf: ts.SourceFile, node: ts.Node): QuickFix | undefined {
+/**
+ * Adds `await` before a durable operation whose promise is never awaited. Only before the operation call
+ * itself: an `await` before something that is not a promise (`items.forEach(async …)`) would fix nothing.
+ */
+export function addAwaitFix(ts: TS, sf: ts.SourceFile, node: ts.Node, checker?: ts.TypeChecker): QuickFix | undefined {
   const call = climbToCall(ts, node) ?? (ts.isCallExpression(node) ? node : undefined);
   if (!call || !ts.isCallExpression(call) || !canAwaitAt(ts, call)) return undefined;
+  if (!getDurableOperationCall(ts, call, checker)) return undefined;
   if (call.parent && ts.isAwaitExpression(call.parent)) return undefined;
   const start = call.getStart(sf);
   const edits = needsParensForAwait(ts, call)

@@ -49,7 +49,7 @@ export function getQuickFixes(
         fixes.push(safe(() => useOwnContextFix(ts, sf, node)));
         break;
       case 'floating-durable-promise':
-        fixes.push(safe(() => addAwaitFix(ts, sf, node)));
+        fixes.push(safe(() => addAwaitFix(ts, sf, node, checker)));
         break;
       case 'replayed-side-effect-log':
         if (ctx) fixes.push(safe(() => consoleToLoggerFix(ts, sf, node, ctx)));

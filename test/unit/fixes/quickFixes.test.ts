@@ -186,6 +186,10 @@ describe('quick fixes', () => {
   });
 
   describe('add the missing await (floating-durable-promise)', () => {
+    it('not before a call that is not an operation (awaiting forEach would fix nothing)', () => {
+      const { fixes } = fixesFor(handler('  [|event.items.forEach(async (i: number) => { await context.step(async () => i); })|];'), 'floating-durable-promise');
+      assert.deepStrictEqual(fixes.map((f) => f.fixName), ['durableLens.suppress']);
+    });
     it('a statement', () => {
       const { result } = applied(handler('  [|context.step("x", async () => 1)|];'), 'floating-durable-promise', 'durableLens.addAwait');
       assert.ok(result.includes('  await context.step("x", async () => 1);'), result);
