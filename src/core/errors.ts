@@ -36,8 +36,11 @@ export function toAnalysisError(e: unknown, rule: string, file: string | undefin
 
 /** One line for a person: `rule nondeterministic-call failed on src/a.ts: x is undefined`. */
 export function describeAnalysisError(error: AnalysisError, displayFile: (f: string) => string = (f) => f): string {
+  if (error.reason === 'too-deep') {
+    const inFile = error.file !== undefined ? ` in ${displayFile(error.file)}` : '';
+    return `${error.rule}: the code${inFile} nests too deeply to analyse (${error.message})`;
+  }
   const where = error.file !== undefined ? ` on ${displayFile(error.file)}` : '';
-  if (error.reason === 'too-deep') return `${error.rule}: the code${where} nests too deeply to analyse (${error.message})`;
   return `${error.rule} failed${where}: ${error.message}`;
 }
 
