@@ -295,7 +295,12 @@ export function classifyType(tsm: TS, checker: ts.TypeChecker, type: ts.Type, de
   if (type.getCallSignatures().length > 0 && type.getProperties().length === 0) return { kind: 'function', what: 'a function' };
   // Other library types (a fetch Response, a stream): JSON keeps their data properties at most, never methods.
   if (name && isLibDeclared(symbol)) {
-    const hasMethod = type.getProperties().some((p) => (p.flags & tsm.SymbolFlags.Method) !== 0);
+    const hasMethod = type.getProperties().some((p) => {
+      if (p.flags & tsm.SymbolFlags.Method) return true;
+      // undici's Response (Node's fetch) declares its methods as function-valued properties.
+      const decl = p.valueDeclaration ?? p.declarations?.[0];
+      return !!decl && checker.getTypeOfSymbolAtLocation(p, decl).getCallSignatures().length > 0;
+    });
     return hasMethod ? { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` } : undefined;
   }
   if (symbol && symbol.flags & tsm.SymbolFlags.Class) return classifyNewName(name ?? 'class');

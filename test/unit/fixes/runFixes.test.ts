@@ -283,7 +283,11 @@ describe('quick fixes verified by running the fixed code (LocalDurableTestRunner
     assert.throws(() => replayStable(['iso'])(before, broken));
   });
 
-  it('a fix the checker proves unsafe is not offered: a fetch Response through a step', () => {
+  it('a fix the checker proves unsafe is not offered: a fetch Response through a step (DOM lib and Node-only lib)', () => {
+    for (const lib of [undefined, ['lib.es2022.d.ts']]) assertFetchNotWrapped(lib);
+  });
+
+  function assertFetchNotWrapped(lib: string[] | undefined): void {
     const text = "import { withDurableExecution, type DurableContext } from '@aws/durable-execution-sdk-js';\nexport const handler = withDurableExecution(async (event: { url: string }, context: DurableContext) => {\n  const res = await fetch(event.url);\n  return res.status;\n});\n";
     const file = path.join(FIXTURES, '__fetch.ts');
     const host = ts.createCompilerHost(compilerOptions);
@@ -291,12 +295,12 @@ describe('quick fixes verified by running the fixed code (LocalDurableTestRunner
     host.getSourceFile = (name, v, ...rest) => (name === file ? ts.createSourceFile(name, text, v, true) : getSourceFile(name, v, ...rest));
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (name) => name === file || fileExists(name);
-    const prog = ts.createProgram([file], compilerOptions, host, fixtureProgram());
+    const prog = ts.createProgram([file], { ...compilerOptions, ...(lib ? { lib } : {}) }, host);
     const sf = prog.getSourceFile(file)!;
     const checker = prog.getTypeChecker();
     const f = checkSourceFile(ts, prog, sf).find((x) => x.rule === 'io-outside-step');
     assert.ok(f, 'fetch is flagged');
     const fixes = getQuickFixes(ts, sf, f, (node) => findContextInScope(ts, node, checker), undefined, { checker });
-    assert.deepStrictEqual(fixes.map((x) => x.fixName), ['durableLens.suppress']);
-  });
+    assert.deepStrictEqual(fixes.map((x) => x.fixName), ['durableLens.suppress'], `lib ${lib ?? 'default (with DOM)'}`);
+  }
 });
