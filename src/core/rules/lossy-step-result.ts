@@ -66,11 +66,17 @@ export const lossyStepResult: Rule = {
       if (hasSerdes(tsm, configArgument(op))) return;
       if (isStep) {
         if (defaults.steps) return;
+        const report = (at: ts.Node, loss: Loss): void => c.report(at, 'result', { op: opLabel(op.method), what: loss.what, becomes: BECOMES[loss.kind], advice: ADVICE[loss.kind] });
         for (const fn of callbacksOf(tsm, op)) {
           for (const ret of returnedExpressions(tsm, fn)) {
             const loss = classifyExpression(tsm, ret, c.checker, fn, 0);
-            if (loss) c.report(ret, 'result', { op: opLabel(op.method), what: loss.what, becomes: BECOMES[loss.kind], advice: ADVICE[loss.kind] });
+            if (loss) report(ret, loss);
           }
+        }
+        const ref = referencedCallback(tsm, op);
+        if (ref) {
+          const loss = classifyReference(tsm, ref, c.checker);
+          if (loss) report(ref, loss);
         }
         return;
       }
@@ -145,6 +151,39 @@ function callbacksOf(tsm: TS, op: DurableOperationCall): ts.FunctionLikeDeclarat
     if (isFunctionWithBody(tsm, f)) out.push(f);
   }
   return out;
+}
+
+/** `ctx.step('load', loadOrder)`: a callback passed by name (step and child context only). */
+function referencedCallback(tsm: TS, op: DurableOperationCall): ts.Identifier | ts.PropertyAccessExpression | undefined {
+  if (op.method !== 'step' && op.method !== 'runInChildContext') return undefined;
+  const arg = op.callbackArg && skipOuterExpressions(tsm, op.callbackArg);
+  return arg && (tsm.isIdentifier(arg) || tsm.isPropertyAccessExpression(arg)) ? arg : undefined;
+}
+
+/** By the function's declared or inferred return type; without types, by the returns of a same-file function. */
+function classifyReference(tsm: TS, ref: ts.Identifier | ts.PropertyAccessExpression, checker: ts.TypeChecker | undefined): Loss | undefined {
+  if (checker) {
+    try {
+      const sig = checker.getTypeAtLocation(ref).getCallSignatures()[0];
+      if (sig) {
+        const ret = sig.getReturnType();
+        const type = checker.getAwaitedType(ret) ?? ret;
+        if (!(type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown))) return classifyType(tsm, checker, type, 0, new Set());
+      }
+    } catch {
+      // fall back to syntax
+    }
+  }
+  if (!tsm.isIdentifier(ref)) return undefined;
+  const decl = findBinding(tsm, ref);
+  let fn: ts.Node | undefined = decl;
+  if (decl && tsm.isVariableDeclaration(decl) && decl.initializer) fn = skipOuterExpressions(tsm, decl.initializer);
+  if (!fn || !isFunctionWithBody(tsm, fn)) return undefined;
+  for (const ret of returnedExpressions(tsm, fn)) {
+    const loss = classifySyntax(tsm, ret, fn, 0);
+    if (loss) return loss;
+  }
+  return undefined;
 }
 
 /** The expressions a function returns (its expression body, or each `return x`), not those of nested functions. */

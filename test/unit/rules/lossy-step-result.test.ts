@@ -13,6 +13,7 @@ ruleTester('lossy-step-result', {
     { name: 'new Promise returned from a step is awaited, not checkpointed as a promise', code: handler("  await ctx.step('p', async () => new Promise<number>((r) => r(1)));") },
     { name: 'waitForCallback typed as its raw string', code: handler("  const raw = await ctx.waitForCallback<string>('cb', async (id) => { await send(id); });\n  const untyped = await ctx.waitForCallback('cb2', async (id) => { await send(id); });") },
     { name: 'waitForCallback with a deserializer', code: handler("  const a = await ctx.waitForCallback<{ ok: boolean }>('cb', async (id) => { await send(id); }, { serdes: jsonDeserializer });") },
+    { name: 'a callback passed by name that returns JSON data', code: handler("  const n = await ctx.step('n', count);") + 'async function count() { return 3; }\n' },
     { name: 'a look-alike step on something that is not a context', code: handler("  const q = { step: async (n: string, f: () => Promise<unknown>) => f() };\n  await q.step('a', async () => new Date());") },
   ],
   invalid: [
@@ -55,6 +56,11 @@ ruleTester('lossy-step-result', {
       name: 'a waitForCallback typed as an object without a deserializer',
       code: handler("  const approval = await ctx.waitForCallback<{ approved: boolean }>('approve', async (id) => { await send(id); });\n  return approval.approved;"),
       errors: [{ line: 3, column: 46, endLine: 3, endColumn: 67, message: ['raw string', 'JSON.parse', '{ approved: boolean }'] }],
+    },
+    {
+      name: 'a callback passed by name',
+      code: handler("  const at = await ctx.step('at', stamp);") + 'async function stamp() { return new Date(); }\n',
+      errors: [{ line: 3, column: 35, endLine: 3, endColumn: 40, message: 'step result is a Date' }],
     },
     {
       name: 'a step in a durable helper reached from the handler',
