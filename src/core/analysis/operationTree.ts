@@ -3,7 +3,7 @@
 // numbering order within its context. Rules, the diagram and the history mapping all read this one model.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
-import { resolveLocalFunction } from './handlers';
+import { propertyCalls, resolveLocalFunction } from './handlers';
 import { getDurableOperationCall, learnContextArguments, operationNameText, operationNameValue, type DurableOperationCall } from './operations';
 import { contextPropertiesOf, isContextExpression, memberName } from './operations/contexts';
 import { COMBINATOR_KINDS, mayBeOperationMethod, type OperationKind } from './operations/kinds';
@@ -146,6 +146,9 @@ class TreeWalker {
   /** Combinators stored in a variable: numbered at their first await. */
   private readonly pending = new Map<ts.Node, { node: OperationNode; frame: Frame }>();
   private readonly candidates = new WeakMap<ts.Node, boolean>();
+  /** The frame for children visited through forEachChild (one shared callback: no closure per node). */
+  private frame!: Frame;
+  private readonly child = (c: ts.Node): void => this.visit(c, this.frame);
 
   constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined, private readonly followWith: (() => ts.TypeChecker | undefined) | undefined) {}
 
@@ -201,16 +204,16 @@ class TreeWalker {
     }
     if (t.isIfStatement(n)) {
       this.visit(n.expression, f);
-      const cond = label(t, n.expression);
-      this.visit(n.thenStatement, this.structure(f, 'branch', `if ${cond}`, n, 'yes'));
-      if (n.elseStatement) this.visit(n.elseStatement, this.structure(f, 'branch', `if ${cond}`, n, 'no'));
+      const cond = (): string => `if ${label(t, n.expression)}`;
+      this.visit(n.thenStatement, this.structure(f, 'branch', cond, n, 'yes'));
+      if (n.elseStatement) this.visit(n.elseStatement, this.structure(f, 'branch', cond, n, 'no'));
       return;
     }
     if (t.isConditionalExpression(n)) {
       this.visit(n.condition, f);
-      const cond = label(t, n.condition);
-      this.visit(n.whenTrue, this.structure(f, 'branch', `${cond} ?`, n, 'yes'));
-      this.visit(n.whenFalse, this.structure(f, 'branch', `${cond} ?`, n, 'no'));
+      const cond = (): string => `${label(t, n.condition)} ?`;
+      this.visit(n.whenTrue, this.structure(f, 'branch', cond, n, 'yes'));
+      this.visit(n.whenFalse, this.structure(f, 'branch', cond, n, 'no'));
       return;
     }
     if (t.isBinaryExpression(n)) {
@@ -218,16 +221,16 @@ class TreeWalker {
       if (op === t.SyntaxKind.AmpersandAmpersandToken || op === t.SyntaxKind.BarBarToken || op === t.SyntaxKind.QuestionQuestionToken) {
         this.visit(n.left, f);
         const sym = op === t.SyntaxKind.AmpersandAmpersandToken ? '&&' : op === t.SyntaxKind.BarBarToken ? '||' : '??';
-        this.visit(n.right, this.structure(f, 'branch', `${label(t, n.left)} ${sym}`, n, sym === '&&' ? 'yes' : sym === '||' ? 'no' : 'nullish'));
+        this.visit(n.right, this.structure(f, 'branch', () => `${label(t, n.left)} ${sym}`, n, sym === '&&' ? 'yes' : sym === '||' ? 'no' : 'nullish'));
         return;
       }
     }
     if (t.isSwitchStatement(n)) {
       this.visit(n.expression, f);
-      const subject = label(t, n.expression);
+      const subject = (): string => `switch ${label(t, n.expression)}`;
       for (const c of n.caseBlock.clauses) {
         const path = t.isDefaultClause(c) ? 'default' : `case ${label(t, c.expression)}`;
-        const inner = this.structure(f, 'branch', `switch ${subject}`, n, path);
+        const inner = this.structure(f, 'branch', subject, n, path);
         if (t.isCaseClause(c)) this.visit(c.expression, inner);
         for (const st of c.statements) this.visit(st, inner);
       }
@@ -236,7 +239,7 @@ class TreeWalker {
     if (t.isForStatement(n) || t.isForOfStatement(n) || t.isForInStatement(n) || t.isWhileStatement(n) || t.isDoStatement(n)) {
       if (t.isForOfStatement(n) || t.isForInStatement(n)) this.visit(n.expression, f);
       if (t.isForStatement(n) && n.initializer) this.visit(n.initializer, f);
-      const inner = this.structure(f, 'loop', loopLabel(t, n), n);
+      const inner = this.structure(f, 'loop', () => loopLabel(t, n), n);
       if (t.isForStatement(n)) {
         if (n.condition) this.visit(n.condition, inner);
         this.visit(n.statement, inner);
@@ -253,15 +256,15 @@ class TreeWalker {
       return;
     }
     if (t.isTryStatement(n)) {
-      const tf: Frame = { ...f, parent: { kind: 'try', label: 'try', node: n, parent: f.parent } };
+      const tf: Frame = { ...f, parent: new Structure('try', () => 'try', n, f.parent) };
       for (const st of n.tryBlock.statements) this.visit(st, tf);
       if (n.catchClause) {
-        const name = n.catchClause.variableDeclaration ? `catch (${label(t, n.catchClause.variableDeclaration.name)})` : 'catch';
-        const cf = this.structure(f, 'catch', name, n.catchClause);
+        const cc = n.catchClause;
+        const cf = this.structure(f, 'catch', () => (cc.variableDeclaration ? `catch (${label(t, cc.variableDeclaration.name)})` : 'catch'), cc);
         for (const st of n.catchClause.block.statements) this.visit(st, cf);
       }
       if (n.finallyBlock) {
-        const ff: Frame = { ...f, parent: { kind: 'finally', label: 'finally', node: n.finallyBlock, parent: f.parent } };
+        const ff: Frame = { ...f, parent: new Structure('finally', () => 'finally', n.finallyBlock, f.parent) };
         for (const st of n.finallyBlock.statements) this.visit(st, ff);
       }
       return;
@@ -273,12 +276,19 @@ class TreeWalker {
       return;
     }
     if (t.isClassExpression(n) || t.isMethodDeclaration(n)) return;
-    t.forEachChild(n, (c) => this.visit(c, f));
+    this.children(n, f);
   }
 
-  private structure(f: Frame, kind: StructureNode['kind'], text: string, node: ts.Node, path?: string, floating?: boolean): Frame {
-    const s: StructureNode = { kind, label: text, node, parent: f.parent, ...(path !== undefined ? { path } : {}), ...(floating ? { floating } : {}) };
-    return { ...f, parent: s, repeatable: f.repeatable || kind === 'loop', conditional: f.conditional || kind !== 'finally' };
+  private children(n: ts.Node, f: Frame): void {
+    const prev = this.frame;
+    this.frame = f;
+    this.ts.forEachChild(n, this.child);
+    this.frame = prev;
+  }
+
+  private structure(f: Frame, kind: StructureNode['kind'], text: () => string, node: ts.Node, path?: string, floating?: boolean): Frame {
+    const s = new Structure(kind, text, node, f.parent, path, floating);
+    return { context: f.context, parent: s, repeatable: f.repeatable || kind === 'loop', conditional: f.conditional || kind !== 'finally', via: f.via, stack: f.stack };
   }
 
   // ---------- calls ----------
@@ -299,7 +309,7 @@ class TreeWalker {
         for (const a of call.arguments) if (a !== fnArg) this.visit(a, f);
         const fn = skipOuterExpressions(t, fnArg) as ts.FunctionLikeDeclaration;
         const floating = iter === 'forEach' && isAsync(t, fn);
-        this.body(fn, this.structure(f, 'loop', `${label(t, callee.expression)}.${iter}`, call, undefined, floating));
+        this.body(fn, this.structure(f, 'loop', () => `${label(t, callee.expression)}.${iter}`, call, undefined, floating));
         return;
       }
     }
@@ -312,7 +322,7 @@ class TreeWalker {
       this.body(target, { ...f, via: [...f.via, functionName(t, target)], stack: [...f.stack, target] });
       return;
     }
-    t.forEachChild(call, (c) => this.visit(c, f));
+    this.children(call, f);
   }
 
   /** The user function a call runs, when it can start operations (given a context, or holding operation calls). */
@@ -493,17 +503,39 @@ class TreeWalker {
   /** Operations in the handler that the walk did not reach (in a function never called) are kept, unnumbered. */
   private safetyNet(fn: ts.FunctionLikeDeclaration, f: Frame): void {
     const t = this.ts;
+    const found = (n: ts.CallExpression): void => {
+      if (this.byCall.has(n)) return;
+      const op = getDurableOperationCall(t, n, this.checker);
+      if (op) Object.assign(this.add(op, { ...f, conditional: true }, false), { unreached: true });
+    };
+    const body = fn.body;
+    if (!body) return;
+    // The file's `x.name(…)` calls are already listed in tree order by the scan that found the handler.
+    const listed = propertyCalls(fn.getSourceFile());
+    if (listed) {
+      for (const n of listed) if (n.pos >= body.pos && n.end <= body.end) found(n);
+      return;
+    }
     const visit = (n: ts.Node): void => {
-      if (t.isCallExpression(n) && !this.byCall.has(n)) {
-        const op = getDurableOperationCall(t, n, this.checker);
-        if (op) {
-          const node = this.add(op, { ...f, conditional: true }, false);
-          Object.assign(node, { unreached: true });
-        }
-      }
+      if (t.isCallExpression(n)) found(n);
       t.forEachChild(n, visit);
     };
-    if (fn.body) visit(fn.body);
+    visit(body);
+  }
+}
+
+/** A structure node whose label is read only when asked for (most are never shown). */
+class Structure implements StructureNode {
+  private text: string | undefined;
+  readonly path?: string;
+  readonly floating?: boolean;
+  constructor(readonly kind: StructureNode['kind'], private readonly make: () => string, readonly node: ts.Node, readonly parent: Enclosing | null, path?: string, floating?: boolean) {
+    if (path !== undefined) this.path = path;
+    if (floating) this.floating = floating;
+  }
+  get label(): string {
+    if (this.text === undefined) this.text = this.make();
+    return this.text;
   }
 }
 

@@ -88,7 +88,9 @@ export const lossyStepResult: Rule = {
 };
 
 function opLabel(method: string): string {
-  return method === 'step' ? 'step' : method === 'runInChildContext' ? 'child context' : `${method} item`;
+  if (method === 'step') return 'step';
+  if (method === 'runInChildContext') return 'child context';
+  return method === 'parallel' ? 'parallel branch' : 'map item';
 }
 
 /** The operation's config object: the argument after its callback (step, child, map, parallel, waitForCallback). */

@@ -49,7 +49,7 @@ ruleTester('lossy-step-result', {
       code: handler("  await ctx.map('m', event.items, async (c, item) => new Date());\n  await ctx.parallel('p', [async (c) => new Set(), { name: 'b', func: async (c) => 1 }]);"),
       errors: [
         { line: 3, column: 54, endLine: 3, endColumn: 64, message: 'map item result' },
-        { line: 4, column: 41, endLine: 4, endColumn: 50, message: 'parallel item result' },
+        { line: 4, column: 41, endLine: 4, endColumn: 50, message: 'parallel branch result' },
       ],
     },
     {
