@@ -31,7 +31,7 @@ export function carryJsonValueFix(ts: TS, sf: ts.SourceFile, node: ts.Node, chec
   if (!awaited.parent || !ts.isAwaitExpression(awaited.parent)) return undefined;
   const use = awaited.parent;
   const loss = classifyExpression(ts, node, checker, fn, 0);
-  if (!loss || (loss.kind !== 'date' && loss.kind !== 'set' && loss.kind !== 'map') || !/^an? (Date|Set|Map)$/.test(loss.what)) return undefined;
+  if (!loss || loss.path || (loss.kind !== 'date' && loss.kind !== 'set' && loss.kind !== 'map') || !/^an? (Date|Set|Map)$/.test(loss.what)) return undefined;
   const x = skipOuterExpressions(ts, node);
   const text = textOf(sf, node);
   const receiver = ts.isIdentifier(x) || ts.isCallExpression(x) || ts.isPropertyAccessExpression(x) ? text : `(${text})`;

@@ -132,7 +132,7 @@ function carriedValue(ts: TS, body: ts.Expression, bodyText: string, style: FixS
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
     const loss = classifyType(ts, checker, type, 0, new Set());
     if (!loss) return plain;
-    if (loss.kind === 'date' && loss.what === 'a Date') {
+    if (loss.kind === 'date' && !loss.path) {
       const receiver = ts.isIdentifier(body) || ts.isCallExpression(body) || ts.isPropertyAccessExpression(body) ? bodyText : `(${bodyText})`;
       return { inner: `${receiver}.getTime()`, outer: (s) => `new Date(${s})`, wrapped: true };
     }

@@ -11,8 +11,15 @@ export type LossKind = 'date' | 'set' | 'map' | 'class' | 'function' | 'bigint' 
 
 export interface Loss {
   readonly kind: LossKind;
-  /** What the value is, for messages: `a Date`, `a Set`, `an Order instance`, `property at: a Date`. */
+  /** What the value is, for messages: `a Date`, `a Set`, `an Order instance`. */
   readonly what: string;
+  /** Where in the result: '' for the result itself, `.items[].at` for a nested one. */
+  readonly path: string;
+}
+
+/** `is a Date`, or `has a Date at result.items[].at`. */
+export function describeLoss(loss: Loss): string {
+  return loss.path ? `has ${loss.what} at result${loss.path}` : `is ${loss.what}`;
 }
 
 const BECOMES: Readonly<Record<LossKind, string>> = {
@@ -46,7 +53,7 @@ export const lossyStepResult: Rule = {
     id: 'lossy-step-result',
     messages: {
       result:
-        'The {{op}} result is {{what}}: it passes through the checkpoint as JSON, on the first run too, and comes back {{becomes}}. Fix: {{advice}}, or give the {{op}} a serdes.',
+        'The {{op}} result {{what}}: it passes through the checkpoint as JSON, on the first run too, and comes back {{becomes}}. Fix: {{advice}}, or give the {{op}} a serdes.',
       callback:
         'waitForCallback returns the raw string the callback was completed with, not {{type}}: parse it (JSON.parse) where it is used, or give waitForCallback a serdes that deserializes it.',
     },
@@ -66,7 +73,7 @@ export const lossyStepResult: Rule = {
       if (hasSerdes(tsm, configArgument(op))) return;
       if (isStep) {
         if (defaults.steps) return;
-        const report = (at: ts.Node, loss: Loss): void => c.report(at, 'result', { op: opLabel(op.method), what: loss.what, becomes: BECOMES[loss.kind], advice: ADVICE[loss.kind] });
+        const report = (at: ts.Node, loss: Loss): void => c.report(at, 'result', { op: opLabel(op.method), what: describeLoss(loss), becomes: BECOMES[loss.kind], advice: ADVICE[loss.kind] });
         for (const fn of callbacksOf(tsm, op)) {
           for (const ret of returnedExpressions(tsm, fn)) {
             const loss = classifyExpression(tsm, ret, c.checker, fn, 0);
@@ -225,17 +232,17 @@ const SYNTAX_SAFE_NEW = new Set(['Promise', 'Array', 'Object', 'String', 'Number
 const BUFFER_NAMES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)(8|16|32|64)(Clamped)?Array)$/;
 
 function classifyNewName(name: string): Loss | undefined {
-  if (name === 'Date') return { kind: 'date', what: 'a Date' };
-  if (name === 'Set' || name === 'WeakSet') return { kind: 'set', what: `a ${name}` };
-  if (name === 'Map' || name === 'WeakMap') return { kind: 'map', what: `a ${name}` };
-  if (name === 'RegExp') return { kind: 'regexp', what: 'a RegExp' };
-  if (BUFFER_NAMES.test(name)) return { kind: 'buffer', what: `a ${name}` };
-  if (/Error$/.test(name)) return { kind: 'error', what: `an ${name}` };
-  return { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} instance` };
+  if (name === 'Date') return { kind: 'date', what: 'a Date', path: '' };
+  if (name === 'Set' || name === 'WeakSet') return { kind: 'set', what: `a ${name}`, path: '' };
+  if (name === 'Map' || name === 'WeakMap') return { kind: 'map', what: `a ${name}`, path: '' };
+  if (name === 'RegExp') return { kind: 'regexp', what: 'a RegExp', path: '' };
+  if (BUFFER_NAMES.test(name)) return { kind: 'buffer', what: `a ${name}`, path: '' };
+  if (/Error$/.test(name)) return { kind: 'error', what: `an ${name}`, path: '' };
+  return { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} instance`, path: '' };
 }
 
-function within(loss: Loss | undefined, path: string): Loss | undefined {
-  return loss && { kind: loss.kind, what: `${path}: ${loss.what}` };
+function within(loss: Loss | undefined, segment: string): Loss | undefined {
+  return loss && { kind: loss.kind, what: loss.what, path: `${segment}${loss.path}` };
 }
 
 function classifySyntax(tsm: TS, e: ts.Expression, scope: ts.Node | undefined, depth: number): Loss | undefined {
@@ -247,27 +254,27 @@ function classifySyntax(tsm: TS, e: ts.Expression, scope: ts.Node | undefined, d
     if (!name || SYNTAX_SAFE_NEW.has(name)) return undefined;
     return classifyNewName(name);
   }
-  if (tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isClassExpression(x)) return { kind: 'function', what: 'a function' };
-  if (tsm.isBigIntLiteral(x)) return { kind: 'bigint', what: 'a BigInt' };
-  if (tsm.isPrefixUnaryExpression(x) && tsm.isBigIntLiteral(x.operand)) return { kind: 'bigint', what: 'a BigInt' };
+  if (tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isClassExpression(x)) return { kind: 'function', what: 'a function', path: '' };
+  if (tsm.isBigIntLiteral(x)) return { kind: 'bigint', what: 'a BigInt', path: '' };
+  if (tsm.isPrefixUnaryExpression(x) && tsm.isBigIntLiteral(x.operand)) return { kind: 'bigint', what: 'a BigInt', path: '' };
   if (tsm.isCallExpression(x)) {
     const callee = skipOuterExpressions(tsm, x.expression);
-    if (tsm.isIdentifier(callee) && callee.text === 'BigInt') return { kind: 'bigint', what: 'a BigInt' };
+    if (tsm.isIdentifier(callee) && callee.text === 'BigInt') return { kind: 'bigint', what: 'a BigInt', path: '' };
     if (tsm.isPropertyAccessExpression(callee) && tsm.isIdentifier(callee.expression) && callee.expression.text === 'Buffer' && /^(from|alloc|allocUnsafe|concat)$/.test(callee.name.text)) {
-      return { kind: 'buffer', what: 'a Buffer' };
+      return { kind: 'buffer', what: 'a Buffer', path: '' };
     }
     return undefined;
   }
   if (tsm.isObjectLiteralExpression(x)) {
     for (const p of x.properties) {
       const name = p.name && propName(tsm, p.name);
-      if (tsm.isMethodDeclaration(p) || tsm.isGetAccessorDeclaration(p) || tsm.isSetAccessorDeclaration(p)) return { kind: 'function', what: `property ${name ?? '?'}: a function` };
+      if (tsm.isMethodDeclaration(p) || tsm.isGetAccessorDeclaration(p) || tsm.isSetAccessorDeclaration(p)) return { kind: 'function', what: 'a function', path: `.${name ?? '?'}` };
       if (tsm.isPropertyAssignment(p)) {
-        const loss = within(classifySyntax(tsm, p.initializer, scope, depth + 1), `property ${name ?? '?'}`);
+        const loss = within(classifySyntax(tsm, p.initializer, scope, depth + 1), `.${name ?? '?'}`);
         if (loss) return loss;
       }
       if (tsm.isShorthandPropertyAssignment(p)) {
-        const loss = within(classifySyntax(tsm, p.name, scope, depth + 1), `property ${p.name.text}`);
+        const loss = within(classifySyntax(tsm, p.name, scope, depth + 1), `.${p.name.text}`);
         if (loss) return loss;
       }
     }
@@ -276,7 +283,7 @@ function classifySyntax(tsm: TS, e: ts.Expression, scope: ts.Node | undefined, d
   if (tsm.isArrayLiteralExpression(x)) {
     for (const el of x.elements) {
       if (tsm.isSpreadElement(el) || tsm.isOmittedExpression(el)) continue;
-      const loss = within(classifySyntax(tsm, el, scope, depth + 1), 'an element');
+      const loss = within(classifySyntax(tsm, el, scope, depth + 1), '[]');
       if (loss) return loss;
     }
     return undefined;
@@ -306,7 +313,7 @@ export function classifyType(tsm: TS, checker: ts.TypeChecker, type: ts.Type, de
   if (depth > 3 || seen.has(type)) return undefined;
   seen.add(type);
   const F = tsm.TypeFlags;
-  if (type.flags & F.BigIntLike) return { kind: 'bigint', what: 'a BigInt' };
+  if (type.flags & F.BigIntLike) return { kind: 'bigint', what: 'a BigInt', path: '' };
   if (type.flags & (F.Any | F.Unknown)) return undefined;
   if (type.isUnion()) {
     for (const t of type.types) {
@@ -319,21 +326,21 @@ export function classifyType(tsm: TS, checker: ts.TypeChecker, type: ts.Type, de
   const symbol = type.getSymbol() ?? type.aliasSymbol;
   const name = symbol?.getName();
   if (name && isLibDeclared(symbol)) {
-    if (name === 'Date') return { kind: 'date', what: 'a Date' };
-    if (LIB_SETS.has(name)) return { kind: 'set', what: `a ${name}` };
-    if (LIB_MAPS.has(name)) return { kind: 'map', what: `a ${name}` };
-    if (name === 'RegExp') return { kind: 'regexp', what: 'a RegExp' };
-    if (BUFFER_NAMES.test(name)) return { kind: 'buffer', what: `a ${name}` };
-    if (/Error$/.test(name)) return { kind: 'error', what: `an ${name}` };
+    if (name === 'Date') return { kind: 'date', what: 'a Date', path: '' };
+    if (LIB_SETS.has(name)) return { kind: 'set', what: `a ${name}`, path: '' };
+    if (LIB_MAPS.has(name)) return { kind: 'map', what: `a ${name}`, path: '' };
+    if (name === 'RegExp') return { kind: 'regexp', what: 'a RegExp', path: '' };
+    if (BUFFER_NAMES.test(name)) return { kind: 'buffer', what: `a ${name}`, path: '' };
+    if (/Error$/.test(name)) return { kind: 'error', what: `an ${name}`, path: '' };
   }
   if (checker.isArrayType(type) || checker.isTupleType(type)) {
     for (const t of checker.getTypeArguments(type as ts.TypeReference)) {
-      const loss = within(classifyType(tsm, checker, t, depth + 1, seen), 'an element');
+      const loss = within(classifyType(tsm, checker, t, depth + 1, seen), '[]');
       if (loss) return loss;
     }
     return undefined;
   }
-  if (type.getCallSignatures().length > 0 && type.getProperties().length === 0) return { kind: 'function', what: 'a function' };
+  if (type.getCallSignatures().length > 0 && type.getProperties().length === 0) return { kind: 'function', what: 'a function', path: '' };
   // Other library types (a fetch Response, a stream): JSON keeps their data properties at most, never methods.
   if (name && isLibDeclared(symbol)) {
     const hasMethod = type.getProperties().some((p) => {
@@ -342,14 +349,14 @@ export function classifyType(tsm: TS, checker: ts.TypeChecker, type: ts.Type, de
       const decl = p.valueDeclaration ?? p.declarations?.[0];
       return !!decl && checker.getTypeOfSymbolAtLocation(p, decl).getCallSignatures().length > 0;
     });
-    return hasMethod ? { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` } : undefined;
+    return hasMethod ? { kind: 'class', what: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`, path: '' } : undefined;
   }
   if (symbol && symbol.flags & tsm.SymbolFlags.Class) return classifyNewName(name ?? 'class');
   for (const prop of type.getProperties().slice(0, 40)) {
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
     if (!decl) continue;
-    if (tsm.isMethodDeclaration(decl) || tsm.isMethodSignature(decl)) return { kind: 'function', what: `property ${prop.getName()}: a function` };
-    const loss = within(classifyType(tsm, checker, checker.getTypeOfSymbolAtLocation(prop, decl), depth + 1, seen), `property ${prop.getName()}`);
+    if (tsm.isMethodDeclaration(decl) || tsm.isMethodSignature(decl)) return { kind: 'function', what: 'a function', path: `.${prop.getName()}` };
+    const loss = within(classifyType(tsm, checker, checker.getTypeOfSymbolAtLocation(prop, decl), depth + 1, seen), `.${prop.getName()}`);
     if (loss) return loss;
   }
   return undefined;

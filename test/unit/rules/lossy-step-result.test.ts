@@ -42,7 +42,7 @@ ruleTester('lossy-step-result', {
     {
       name: 'a Date inside a returned object literal, in a child context',
       code: handler("  const r = await ctx.runInChildContext('c', async (child) => ({ id: 'x', at: new Date() }));"),
-      errors: [{ line: 3, column: 63, endLine: 3, endColumn: 92, message: ['child context result is property at: a Date'] }],
+      errors: [{ line: 3, column: 63, endLine: 3, endColumn: 92, message: ['child context result has a Date at result.at'] }],
     },
     {
       name: 'a map item and a parallel branch',
@@ -84,7 +84,7 @@ ruleTester('lossy-step-result', {
       modes: ['program', 'program-unresolved'],
       errors: [
         { line: 3, column: 45, endLine: 3, endColumn: 52, message: 'a Date' },
-        { line: 4, column: 45, endLine: 4, endColumn: 51, message: 'property at: a Date' },
+        { line: 4, column: 45, endLine: 4, endColumn: 51, message: 'has a Date at result.at' },
       ],
     },
   ],
