@@ -45,6 +45,9 @@ describe('tsserver plugin', function () {
       const random = ours(ds).find((d) => d.code === 91001)!;
       assert.strictEqual(random.end.line, 6);
       assert.match(random.text, /randomUUID/);
+      // The editor's text names the rule (its doc page is docs/rules/<id>.md); the CLI JSON message does not.
+      for (const d of ours(ds)) assert.match(d.text, / \(durable-lens\/[a-z-]+\)$/, d.text);
+      assert.match(random.text, / \(durable-lens\/nondeterministic-call\)$/);
     });
 
     it('flags a helper in another file reached from the handler', async () => {
@@ -155,6 +158,31 @@ describe('tsserver plugin', function () {
       const ds = await server.semanticDiagnostics(file);
       assert.deepStrictEqual(brief(ds), ['4:21 91001 error']);
       assert.ok(ds.some((d) => d.code === 2307), 'TypeScript still reports the unresolved module');
+    } finally {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file over 1,000,000 characters gets one visible note at its top instead of silence; small files beside it are analysed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-large-'));
+    fs.cpSync(path.join(FIXTURES, 'no-sdk'), dir, { recursive: true });
+    const small = path.join(dir, 'src', 'handler.ts');
+    const big = path.join(dir, 'src', 'generated.ts');
+    const bigText = `${fs.readFileSync(small, 'utf8')}// ${'x'.repeat(1_000_001)}\n`;
+    fs.writeFileSync(big, bigText);
+    const server = new TsServer();
+    try {
+      server.open(big);
+      server.open(small);
+      const ds = ours(await server.semanticDiagnostics(big));
+      assert.strictEqual(ds.length, 1, JSON.stringify(ds));
+      assert.deepStrictEqual([ds[0]!.code, ds[0]!.category, ds[0]!.start.line, ds[0]!.start.offset], [91000, 'suggestion', 1, 1]);
+      assert.strictEqual(
+        ds[0]!.text,
+        `durable-lens did not analyse this file: it has ${bigText.length.toLocaleString('en-US')} characters, over the 1,000,000-character limit for replay-safety analysis (generated or minified code).`
+      );
+      assert.deepStrictEqual(brief(await server.semanticDiagnostics(small)), ['4:21 91001 error']);
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
