@@ -20,13 +20,6 @@ ruleTester('nondeterministic-call', {
       filename: '/proj/src/handler.js',
       code: "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nasync function charge(deps) {\n  return deps.ctx.step('charge', async () => Date.now());\n}\nexports.handler = withDurableExecution(async (event, context) => {\n  await charge({ ctx: context });\n});\n",
     },
-    {
-      name: 'an untyped context parameter known from a caller in another file',
-      files: { '/proj/src/handler.js': "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nconst { notify } = require('./lib');\nexports.handler = withDurableExecution(async (event, ctx) => {\n  await notify(ctx);\n});\n" },
-      filename: '/proj/src/lib.js',
-      code: "exports.notify = async function notify(context) {\n  await context.step('notify', async () => Date.now());\n};\n",
-      modes: ['program', 'program-unresolved'],
-    },
   ],
   invalid: [
     {
@@ -126,6 +119,15 @@ ruleTester('nondeterministic-call', {
       name: 'randomUUID returns a random UUID (the message says so)',
       code: "import { randomUUID } from 'node:crypto';\n" + handler('  const id = randomUUID();'),
       errors: [{ line: 4, column: 14, endLine: 4, endColumn: 26, message: ['randomUUID()', 'returns a random UUID'] }],
+    },
+    {
+      name: 'an untyped context parameter known from a caller in another file: its step callback is checkpointed',
+      files: { '/proj/src/handler.js': "const { withDurableExecution } = require('@aws/durable-execution-sdk-js');\nconst { notify } = require('./lib');\nexports.handler = withDurableExecution(async (event, ctx) => {\n  await notify(ctx);\n});\n" },
+      filename: '/proj/src/lib.js',
+      checkFile: '/proj/src/lib.js',
+      code: "export async function notify(context) {\n  const at = Date.now();\n  await context.step('notify', async () => Date.now());\n  return at;\n}\n",
+      modes: ['program', 'program-unresolved'],
+      errors: [{ line: 2, column: 14, endLine: 2, endColumn: 24, message: 'Date.now()' }],
     },
   ],
 });
