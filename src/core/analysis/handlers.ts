@@ -4,7 +4,7 @@ import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
 import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
-import { CALLBACK_METHOD_NAMES } from './operations/kinds';
+import { CALLBACK_METHOD_NAMES, mayBeOperationMethod } from './operations/kinds';
 
 interface FileEntry {
   plain?: Map<ts.Node, DurableFunction>;
@@ -62,6 +62,17 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
   return m;
 }
 
+const atomsCache = new WeakMap<ts.SourceFile, Int32Array>();
+
+/**
+ * Sorted offsets (each the last character of the node) of what can matter to a workflow walk, found by the
+ * same scan: returns, throws, breaks, continues, `await x`, calls of plain names and element accesses, and
+ * member calls named like an operation. Undefined when the scan has not completed on the file.
+ */
+export function workflowAtoms(sourceFile: ts.SourceFile): Int32Array | undefined {
+  return atomsCache.get(sourceFile);
+}
+
 const filesByChecker = new WeakMap<ts.TypeChecker, Set<ts.SourceFile>>();
 
 /**
@@ -116,8 +127,14 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       const contextParam = p && tsm.isIdentifier(p.name) ? p.name.text : undefined;
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
+    const atoms: number[] = [];
     const visit = (node: ts.Node): void => {
-      if (tsm.isCallExpression(node) && (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression))) calls.push(node);
+      if (tsm.isCallExpression(node)) {
+        const c = skipOuterExpressions(tsm, node.expression);
+        if (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression)) calls.push(node);
+        if (tsm.isIdentifier(c) || tsm.isElementAccessExpression(c) || (tsm.isPropertyAccessExpression(c) && mayBeOperationMethod(c.name.text))) atoms.push(node.end - 1);
+      } else if (tsm.isReturnStatement(node) || tsm.isThrowStatement(node) || tsm.isBreakStatement(node) || tsm.isContinueStatement(node)) atoms.push(node.end - 1);
+      else if (tsm.isAwaitExpression(node) && tsm.isIdentifier(skipOuterExpressions(tsm, node.expression))) atoms.push(node.end - 1);
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
@@ -138,6 +155,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     };
     visit(sf);
     propertyCallsCache.set(sf, calls);
+    atomsCache.set(sf, Int32Array.from(atoms).sort());
   } catch {
     // Broken code: return what was found so far rather than failing the caller.
   }

@@ -87,6 +87,8 @@ export interface OperationTree {
   readonly byCall: ReadonlyMap<ts.CallExpression, readonly OperationNode[]>;
   /** Calls the walk followed into a helper, with the helper. */
   readonly helperCalls: ReadonlyMap<ts.CallExpression | ts.NewExpression, ts.FunctionLikeDeclaration>;
+  /** Calls that hand a context to code the walk did not follow (shown as dynamic by the diagram). */
+  readonly contextCalls: ReadonlySet<ts.CallExpression>;
 }
 
 interface Frame {
@@ -143,6 +145,7 @@ class TreeWalker {
   private readonly all: OperationNode[] = [];
   private readonly byCall = new Map<ts.CallExpression, OperationNode[]>();
   private readonly helperCalls = new Map<ts.CallExpression | ts.NewExpression, ts.FunctionLikeDeclaration>();
+  private readonly contextCalls = new Set<ts.CallExpression>();
   /** Combinators stored in a variable: numbered at their first await. */
   private readonly pending = new Map<ts.Node, { node: OperationNode; frame: Frame }>();
   private readonly candidates = new WeakMap<ts.Node, boolean>();
@@ -175,7 +178,7 @@ class TreeWalker {
     } catch {
       // keep what was found
     }
-    return { handler, root, operations: this.all, byCall: this.byCall, helperCalls: this.helperCalls };
+    return { handler, root, operations: this.all, byCall: this.byCall, helperCalls: this.helperCalls, contextCalls: this.contextCalls };
   }
 
   private body(fn: ts.FunctionLikeDeclaration, f: Frame): void {
@@ -334,6 +337,7 @@ class TreeWalker {
       const x = skipOuterExpressions(t, a);
       return isContextExpression(t, x, this.checker) || (t.isObjectLiteralExpression(x) && contextPropertiesOf(t, x, this.checker).length > 0);
     });
+    if (passes) this.contextCalls.add(call);
     const target = resolveCallee(t, callee, passes ? this.follower() : undefined);
     if (!target || !target.body || f.stack.includes(target)) return undefined;
     return passes || this.hasCandidates(target, 0) ? target : undefined;

@@ -77,6 +77,8 @@ export abstract class FlowGraph {
   /** Bumped whenever something observable is recorded outside nodes/edges (jumps, returns). */
   protected effects = 0;
   protected readonly counterLog: Array<[Map<string, number>, string]> = [];
+  /** The file of the code being walked (a helper may be in another file than the handler). */
+  protected currentFile: ts.SourceFile | undefined;
 
   constructor(
     protected readonly ts: TS,

@@ -416,6 +416,12 @@ export abstract class FlowStatements extends FlowGraph {
       checkpointed: 'checkpointed' in extra ? extra.checkpointed! : ctx.checkpointed,
       finallyJumps: 'finallyJumps' in extra ? extra.finallyJumps : undefined,
     };
-    return this.walkFunctionBody(fn, fr, scope, inner);
+    const prev = this.currentFile;
+    this.currentFile = inner.sf;
+    try {
+      return this.walkFunctionBody(fn, fr, scope, inner);
+    } finally {
+      this.currentFile = prev;
+    }
   }
 }

@@ -2,7 +2,7 @@
 // decisions, loops, catch regions, child contexts, parallel branches, map items, helpers expanded in place.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from '../analysis/model';
-import { findDurableFunctions } from '../analysis/handlers';
+import { findDurableFunctions, workflowAtoms } from '../analysis/handlers';
 import { getDurableOperationCall, isContextExpression, type DurableOperationCall } from '../analysis/operations';
 import { operationTree, resolveCallee, type OperationTree } from '../analysis/operationTree';
 import { memberName } from '../analysis/operations/contexts';
@@ -67,12 +67,41 @@ export function inferHandler(tsm: TS, fn: DurableFunction, checker: ts.TypeCheck
   const b = new Builder(tsm, () => checker, options.typeAware !== false, resolver, options.maxHelperDepth ?? 12);
   return b.run(fn);
 }
+/** Sorted end-1 offsets of these calls, per file. */
+function atomsOf(calls: readonly ts.Node[]): Map<ts.SourceFile, Int32Array> {
+  const by = new Map<ts.SourceFile, number[]>();
+  for (const c of calls) {
+    const sf = c.getSourceFile();
+    let l = by.get(sf);
+    if (!l) by.set(sf, (l = []));
+    l.push(c.end - 1);
+  }
+  const out = new Map<ts.SourceFile, Int32Array>();
+  for (const [sf, l] of by) out.set(sf, Int32Array.from(l).sort());
+  return out;
+}
+
+/** Is any offset of the sorted list in [from, to)? */
+function inRange(list: Int32Array | undefined, from: number, to: number): boolean {
+  if (!list || list.length === 0) return false;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo]! < to;
+}
+
 class Builder extends FlowOperations {
   /** Pre-check results per statement (interesting or not). */
   private readonly memo = new Map<ts.Node, boolean>();
   private readonly interestingChild = (c: ts.Node): true | undefined => (this.interesting(c) ? true : undefined);
   /** The handler's operations and the helper calls that start them: what the diagram draws. */
   private tree!: OperationTree;
+  /** Where the tree's operations, helper calls and context hand-overs are, per file (see interesting). */
+  private treeAtoms = new Map<ts.SourceFile, Int32Array>();
 
   run(fn: DurableFunction): WorkflowHandler {
     const sf = fn.sourceFile;
@@ -84,8 +113,9 @@ class Builder extends FlowOperations {
     try {
       this.tree = operationTree(this.ts, fn, this.checker, this.lazyChecker);
     } catch {
-      this.tree = { handler: fn, root: { kind: 'root', owner: null, fn: fn.node, repeatable: false, operations: [] }, operations: [], byCall: new Map(), helperCalls: new Map() };
+      this.tree = { handler: fn, root: { kind: 'root', owner: null, fn: fn.node, repeatable: false, operations: [] }, operations: [], byCall: new Map(), helperCalls: new Map(), contextCalls: new Set() };
     }
+    this.treeAtoms = atomsOf([...this.tree.byCall.keys(), ...this.tree.helperCalls.keys(), ...this.tree.contextCalls]);
     const ctx: FnCtx = {
       sf,
       isHandler: true,
@@ -99,6 +129,7 @@ class Builder extends FlowOperations {
       finallyJumps: undefined,
     };
     let exits: Exit[] = [{ from: START, label: null }];
+    this.currentFile = sf;
     try {
       exits = this.walkFunctionBody(fn.node, exits, scope, ctx);
     } catch (e) {
@@ -130,6 +161,15 @@ class Builder extends FlowOperations {
     if (memoise) {
       const known = this.memo.get(n);
       if (known !== undefined) return known;
+    }
+    // With the file's scan done, a range lookup answers without walking the subtree: the file's syntactic
+    // atoms (returns, throws, jumps, plain calls, operation-named calls) and the tree's call sites.
+    const sf = this.currentFile;
+    const fileAtoms = sf ? workflowAtoms(sf) : undefined;
+    if (fileAtoms && sf) {
+      const r = inRange(fileAtoms, n.pos, n.end) || inRange(this.treeAtoms.get(sf), n.pos, n.end);
+      if (memoise) this.memo.set(n, r);
+      return r;
     }
     let result = false;
     if (t.isReturnStatement(n) || t.isThrowStatement(n) || t.isBreakStatement(n) || t.isContinueStatement(n)) result = true;
@@ -276,6 +316,7 @@ class Builder extends FlowOperations {
       // Walk it as its own island so its insides are shown too.
       const island: FnCtx = ctxWith(ctx, { returns: [], jumps: [], catchTarget: undefined, sf: op.call.getSourceFile() });
       const before = this.nodes.length;
+      this.currentFile = island.sf;
       this.walkOperation(op, [], unreached, island);
       const node = this.nodes[before];
       if (node) node.detail = joinDetail(node.detail, 'not reached by the inferred flow (e.g. in a function that is never called)');
