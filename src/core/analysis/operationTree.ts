@@ -7,89 +7,13 @@ import { propertyCalls, resolveLocalFunction } from './handlers';
 import { getDurableOperationCall, learnContextArguments, operationNameText, operationNameValue, type DurableOperationCall } from './operations';
 import { contextPropertiesOf, isContextExpression, memberName } from './operations/contexts';
 import { COMBINATOR_KINDS, mayBeOperationMethod, type OperationKind } from './operations/kinds';
-import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { resolveCallee } from './operations/callees';
+import type { ContextKind, Enclosing, OperationContextNode, OperationNode, OperationTree, StructureNode } from './operations/treeTypes';
 
-/** root: the handler's context; child: runInChildContext; item: one map item; branch: one parallel branch;
- * callback: a function the SDK runs as checkpointed code (a waitForCallback submitter, a step function). */
-export type ContextKind = 'root' | 'child' | 'item' | 'branch' | 'callback';
+export { resolveCallee } from './operations/callees';
 
-export interface OperationContextNode {
-  readonly kind: ContextKind;
-  /** The operation that opened this context (null for the root). */
-  readonly owner: OperationNode | null;
-  /** The function whose body runs in the context (the handler, a child/item/branch/callback function). */
-  readonly fn: ts.FunctionLikeDeclaration | undefined;
-  /** parallel: the branch's index (0-based) and its name when written (`{ name, func }`). */
-  readonly index?: number;
-  readonly name?: string | null;
-  /** map items: one context per item at run time. */
-  readonly repeatable: boolean;
-  /** Operations started in this context, in call order (the order the SDK numbers them). */
-  readonly operations: OperationNode[];
-}
-
-/** A control structure around operations, within one context. */
-export interface StructureNode {
-  readonly kind: 'branch' | 'loop' | 'try' | 'catch' | 'finally';
-  /** `if x`, `switch s`, `x ?`, `x &&`, `for … of …`, `items.forEach`, `try`, `catch (e)`. */
-  readonly label: string;
-  /** branch: which way (`yes`, `no`, `case 'a'`, `default`). */
-  readonly path?: string;
-  readonly node: ts.Node;
-  readonly parent: Enclosing | null;
-  /** loop: an array callback whose promises nobody awaits (`items.forEach(async …)`): the bodies run concurrently. */
-  readonly floating?: boolean;
-}
-
-export type Enclosing = StructureNode | OperationNode;
-
-export interface OperationNode {
-  readonly type: 'operation';
-  readonly kind: OperationKind;
-  /** The name as written (a template literal without its backticks), or null when unnamed. */
-  readonly name: string | null;
-  /** The name's value when it is a constant (`step(NAME, fn)` with `const NAME = 'charge'`). */
-  readonly nameValue?: string;
-  readonly call: ts.CallExpression;
-  readonly op: DurableOperationCall;
-  readonly file: string;
-  readonly start: number;
-  readonly end: number;
-  /** 1-based. */
-  readonly line: number;
-  readonly column: number;
-  readonly context: OperationContextNode;
-  /** The innermost enclosing structure or operation in the same context; null at the context's top. */
-  readonly parent: Enclosing | null;
-  /**
-   * 1-based position in the context's call order; the SDK's number when every operation before it in the
-   * context ran exactly once. Undefined for a combinator that is never awaited (it never runs).
-   */
-  readonly order: number | undefined;
-  /** The SDK's number, when it does not depend on run-time choices (no branch, loop or catch before or around). */
-  readonly sdkNumber: number | undefined;
-  /** Inside a loop of its context: one call site, several numbers at run time. */
-  readonly repeatable: boolean;
-  /** Helpers between the context's function and the call site (`['chargeCard']`). */
-  readonly via: readonly string[];
-  /** The contexts this operation opens (child body, map item, parallel branches, waitForCallback submitter, step function). */
-  readonly children: OperationContextNode[];
-  /** Not reached from the handler's flow (in a function that is never called): kept so it is never lost. */
-  readonly unreached?: boolean;
-}
-
-export interface OperationTree {
-  readonly handler: DurableFunction;
-  readonly root: OperationContextNode;
-  /** Every operation, in walk order (pre-order over contexts). */
-  readonly operations: readonly OperationNode[];
-  /** Operation nodes by call site (a helper expanded twice has two nodes for one call). */
-  readonly byCall: ReadonlyMap<ts.CallExpression, readonly OperationNode[]>;
-  /** Calls the walk followed into a helper, with the helper. */
-  readonly helperCalls: ReadonlyMap<ts.CallExpression | ts.NewExpression, ts.FunctionLikeDeclaration>;
-  /** Calls that hand a context to code the walk did not follow (shown as dynamic by the diagram). */
-  readonly contextCalls: ReadonlySet<ts.CallExpression>;
-}
+export type { ContextKind, Enclosing, OperationContextNode, OperationNode, OperationTree, StructureNode } from './operations/treeTypes';
 
 interface Frame {
   readonly context: Ctx;
@@ -557,84 +481,6 @@ function storedIn(tsm: TS, call: ts.CallExpression): ts.VariableDeclaration | un
 
 function isAsync(tsm: TS, fn: ts.FunctionLikeDeclaration): boolean {
   return !!tsm.getModifiers?.(fn as ts.HasModifiers)?.some((m) => m.kind === tsm.SyntaxKind.AsyncKeyword);
-}
-
-/**
- * The function a callee names: local declarations and closures, `this.method`, `obj.method` of a local
- * object literal, `new Shipper(ctx).ship`, `shipper.ship` with `const shipper = new Shipper(ctx)`, and
- * (with a checker) imports and other files. Declaration files are never followed (no body).
- */
-export function resolveCallee(tsm: TS, callee: ts.Expression, checker: ts.TypeChecker | undefined): ts.FunctionLikeDeclaration | undefined {
-  const x = skipOuterExpressions(tsm, callee);
-  if (tsm.isIdentifier(x)) {
-    const local = resolveLocalFunction(tsm, x);
-    if (local) return local;
-  } else if (tsm.isPropertyAccessExpression(x)) {
-    const obj = skipOuterExpressions(tsm, x.expression);
-    const cls = classOf(tsm, obj);
-    if (cls) {
-      const m = cls.members.find((mem) => mem.name && tsm.isIdentifier(mem.name) && mem.name.text === x.name.text);
-      if (m && isFunctionWithBody(tsm, m)) return m;
-      if (m && tsm.isPropertyDeclaration(m) && m.initializer && isFunctionWithBody(tsm, skipOuterExpressions(tsm, m.initializer))) return skipOuterExpressions(tsm, m.initializer) as ts.FunctionLikeDeclaration;
-    } else if (tsm.isIdentifier(obj)) {
-      const decl = findBinding(tsm, obj);
-      if (decl && tsm.isVariableDeclaration(decl) && decl.initializer) {
-        const init = skipOuterExpressions(tsm, decl.initializer);
-        if (tsm.isObjectLiteralExpression(init)) {
-          const p = init.properties.find((pp) => pp.name && (tsm.isIdentifier(pp.name) || tsm.isStringLiteral(pp.name)) && pp.name.text === x.name.text);
-          if (p && isFunctionWithBody(tsm, p)) return p;
-          if (p && tsm.isPropertyAssignment(p) && isFunctionWithBody(tsm, skipOuterExpressions(tsm, p.initializer))) return skipOuterExpressions(tsm, p.initializer) as ts.FunctionLikeDeclaration;
-        }
-      }
-    }
-  } else {
-    return undefined;
-  }
-  if (!checker) return undefined;
-  try {
-    let sym = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(x) ? x.name : x);
-    if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-    const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
-    if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
-    if (isFunctionWithBody(tsm, decl)) return decl;
-    // JavaScript `exports.notify = async function (…) {…}` / `module.exports.notify = …`
-    const assigned = tsm.isPropertyAccessExpression(decl) && decl.parent && tsm.isBinaryExpression(decl.parent) ? decl.parent : tsm.isBinaryExpression(decl) ? decl : undefined;
-    if (assigned && assigned.operatorToken.kind === tsm.SyntaxKind.EqualsToken) {
-      const right = skipOuterExpressions(tsm, assigned.right);
-      if (isFunctionWithBody(tsm, right)) return right;
-    }
-    if ((tsm.isVariableDeclaration(decl) || tsm.isPropertyAssignment(decl) || tsm.isPropertyDeclaration(decl)) && decl.initializer) {
-      const init = skipOuterExpressions(tsm, decl.initializer);
-      if (isFunctionWithBody(tsm, init)) return init;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
-/** The class of `this` (in a method), of `new C(…)`, or of a local `const c = new C(…)`. */
-function classOf(tsm: TS, obj: ts.Expression): ts.ClassLikeDeclaration | undefined {
-  if (obj.kind === tsm.SyntaxKind.ThisKeyword) {
-    let n: ts.Node | undefined = obj.parent;
-    while (n) {
-      if (tsm.isClassLike(n)) return n;
-      if (tsm.isFunctionDeclaration(n) || tsm.isFunctionExpression(n)) return undefined;
-      n = n.parent;
-    }
-    return undefined;
-  }
-  let ne: ts.Expression | undefined = obj;
-  if (tsm.isIdentifier(obj)) {
-    const d = findBinding(tsm, obj);
-    ne = d && tsm.isVariableDeclaration(d) && d.initializer ? skipOuterExpressions(tsm, d.initializer) : undefined;
-    if (ne && tsm.isAwaitExpression(ne)) ne = undefined;
-  }
-  if (ne && tsm.isNewExpression(ne) && tsm.isIdentifier(ne.expression)) {
-    const d = findBinding(tsm, ne.expression);
-    if (d && tsm.isClassDeclaration(d)) return d;
-  }
-  return undefined;
 }
 
 function label(tsm: TS, n: ts.Node | undefined): string {
