@@ -76,7 +76,8 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
   // Read and decoded as `check` reads it (BOMs, UTF-16), so the two commands see the same text.
   const read = readSourceText(abs);
   if ('problem' in read) {
-    io.err(`durable-lens graph: ${parsed.file} ${read.problem.message}\n`);
+    const p = read.problem;
+    io.err(p.code && p.reason !== 'not-a-file' ? `durable-lens graph: cannot read ${parsed.file} (${p.code})\n` : `durable-lens graph: cannot read ${parsed.file}: it ${p.message}\n`);
     return 2;
   }
   const text = read.text;

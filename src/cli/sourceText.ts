@@ -13,6 +13,8 @@ export interface SourceProblem {
   readonly file: string;
   /** One line, without the file name: "is a FIFO, not a regular file". */
   readonly message: string;
+  /** The errno code when a system call failed (ENOENT, EACCES, …). */
+  readonly code?: string;
 }
 
 /** The file system calls used here, injectable so tests can make a read fail the way chmod 000 does. */
@@ -65,10 +67,10 @@ export function readSourceText(file: string, sfs: SourceFs = nodeSourceFs): Read
 
 function errnoProblem(file: string, e: unknown): SourceProblem {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return { reason: 'missing', file, message: 'does not exist' };
-  if (code === 'EISDIR') return { reason: 'not-a-file', file, message: 'is a directory, not a source file' };
+  if (code === 'ENOENT') return { reason: 'missing', file, message: 'does not exist', code };
+  if (code === 'EISDIR') return { reason: 'not-a-file', file, message: 'is a directory, not a source file', code };
   const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return { reason: 'unreadable', file, message: `cannot be read (${code ? `${code}: ` : ''}${why})` };
+  return { reason: 'unreadable', file, message: `cannot be read (${code ? `${code}: ` : ''}${why})`, ...(code ? { code } : {}) };
 }
 
 export function decode(buf: Buffer): string {
