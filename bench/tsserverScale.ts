@@ -160,8 +160,12 @@ async function measureProject(label: string, files: number, bigChars: number): P
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  for (const n of SIZES) rows.push(await measureProject(`${n} files`, n, 0));
-  if (BIG) rows.push(await measureProject(`1000 files + one 20 MB durable file`, 1000, 20_000_000));
+  const measured = (r: Row) => {
+    rows.push(r);
+    console.log(`  ${r.label}: with ${r.withMs.toFixed(1)} ms, without ${r.withoutMs.toFixed(1)} ms; in-process plugin ${(r.inProcess.decorated - r.inProcess.plain).toFixed(1)} ms (loadavg ${os.loadavg()[0].toFixed(2)})`);
+  };
+  for (const n of SIZES) measured(await measureProject(`${n} files`, n, 0));
+  if (BIG) measured(await measureProject(`1000 files + one 20 MB durable file`, 1000, 20_000_000));
   console.log(`tsserver semanticDiagnosticsSync on a small handler after each edit, median of ${RUNS} edits after ${WARMUP} warm-up edits (loadavg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   for (const r of rows) {
     console.log(`${r.label.padEnd(38)} with plugin ${r.withMs.toFixed(1).padStart(7)} ms, without ${r.withoutMs.toFixed(1).padStart(7)} ms, ratio ${(r.withMs / r.withoutMs).toFixed(2)} (target <= 1.15)`);
