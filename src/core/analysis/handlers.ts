@@ -63,6 +63,25 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
 }
 
 const atomsCache = new WeakMap<ts.SourceFile, Int32Array>();
+const callEndsCache = new WeakMap<ts.SourceFile, Int32Array>();
+
+/** Sorted offsets (last character) of every call and `new` in the file, from the same scan; undefined before it. */
+export function callEnds(sourceFile: ts.SourceFile): Int32Array | undefined {
+  return callEndsCache.get(sourceFile);
+}
+
+/** Is any offset of the sorted list in [from, to)? */
+export function anyInRange(list: Int32Array | undefined, from: number, to: number): boolean {
+  if (!list || list.length === 0) return false;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo]! < to;
+}
 
 /**
  * Sorted offsets (each the last character of the node) of what can matter to a workflow walk, found by the
@@ -128,8 +147,11 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
     const atoms: number[] = [];
+    const allCalls: number[] = [];
     const visit = (node: ts.Node): void => {
+      if (tsm.isNewExpression(node)) allCalls.push(node.end - 1);
       if (tsm.isCallExpression(node)) {
+        allCalls.push(node.end - 1);
         const c = skipOuterExpressions(tsm, node.expression);
         if (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression)) calls.push(node);
         if (tsm.isIdentifier(c) || tsm.isElementAccessExpression(c) || (tsm.isPropertyAccessExpression(c) && mayBeOperationMethod(c.name.text))) atoms.push(node.end - 1);
@@ -156,6 +178,7 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     visit(sf);
     propertyCallsCache.set(sf, calls);
     atomsCache.set(sf, Int32Array.from(atoms).sort());
+    callEndsCache.set(sf, Int32Array.from(allCalls).sort());
   } catch {
     // Broken code: return what was found so far rather than failing the caller.
   }

@@ -3,7 +3,7 @@
 // numbering order within its context. Rules, the diagram and the history mapping all read this one model.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
-import { propertyCalls, resolveLocalFunction } from './handlers';
+import { anyInRange, callEnds, propertyCalls, resolveLocalFunction } from './handlers';
 import { getDurableOperationCall, learnContextArguments, operationNameText, operationNameValue, type DurableOperationCall } from './operations';
 import { contextPropertiesOf, isContextExpression, memberName } from './operations/contexts';
 import { COMBINATOR_KINDS, mayBeOperationMethod, type OperationKind } from './operations/kinds';
@@ -105,6 +105,18 @@ class TreeWalker {
     return { handler, root, operations: this.all, byCall: this.byCall, helperCalls: this.helperCalls, contextCalls: this.contextCalls };
   }
 
+  /** The call offsets of the file the frame's code is in (the stack's last function). */
+  private endsFor(f: Frame): Int32Array | undefined {
+    const top = f.stack[f.stack.length - 1];
+    if (top !== this.lastTop) {
+      this.lastTop = top;
+      this.lastEnds = top ? callEnds(top.getSourceFile()) : undefined;
+    }
+    return this.lastEnds;
+  }
+  private lastTop: ts.Node | undefined;
+  private lastEnds: Int32Array | undefined;
+
   private body(fn: ts.FunctionLikeDeclaration, f: Frame): void {
     if (!fn.body) return;
     if (this.ts.isBlock(fn.body)) for (const st of fn.body.statements) this.visit(st, f);
@@ -115,6 +127,11 @@ class TreeWalker {
     const t = this.ts;
     const k = n.kind;
     if (k === t.SyntaxKind.Identifier || k === t.SyntaxKind.StringLiteral || k === t.SyntaxKind.NumericLiteral || (k >= t.SyntaxKind.FirstTypeNode && k <= t.SyntaxKind.LastTypeNode)) return;
+    // Only calls start operations: a subtree without one is skipped (unless a stored combinator may be awaited there).
+    if (this.pending.size === 0) {
+      const ends = this.endsFor(f);
+      if (ends && !anyInRange(ends, n.pos, n.end)) return;
+    }
     if (t.isFunctionDeclaration(n) || t.isClassDeclaration(n) || t.isInterfaceDeclaration(n) || t.isTypeAliasDeclaration(n) || t.isImportDeclaration(n)) return;
     if (t.isVariableDeclaration(n) && n.initializer) {
       const init = skipOuterExpressions(t, n.initializer);
