@@ -1,5 +1,6 @@
 // Benchmark (node, prints figures, no assertions): `durable-lens check` against `tsc --noEmit` on a generated
-// 300-file project with durable handlers calling helpers across files: wall time and peak RSS.
+// project (3,000 files by default, DL_BENCH_FILES to change) with durable handlers calling helpers across
+// files: wall time and peak RSS.
 // Run: npx tsc -p tsconfig.json && npx webpack --mode development && node out/bench/checkVsTsc.js
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -7,20 +8,23 @@ import * as os from 'os';
 import * as path from 'path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const FILES = 300;
+const FILES = Number(process.env.DL_BENCH_FILES ?? 3000);
 const ROUNDS = Number(process.env.DL_BENCH_ROUNDS ?? 3);
 
-/** 30 handlers, 120 durable helpers, 150 plain modules (types, classes, utilities) importing each other. */
-export function generateProject(dir: string): void {
+/**
+ * A tenth handlers, four tenths durable helpers, half plain modules (types, classes, utilities) importing each
+ * other (300 files: 30 handlers, 120 helpers, 150 plain modules).
+ */
+export function generateProject(dir: string, files = FILES): void {
   const src = path.join(dir, 'src');
   fs.mkdirSync(src, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: ['node'], noEmit: true }, include: ['src'] }, null, 2)
   );
-  const handlers = 30;
-  const helpers = 120;
-  const plain = FILES - handlers - helpers;
+  const handlers = Math.round(files / 10);
+  const helpers = Math.round((files * 4) / 10);
+  const plain = files - handlers - helpers;
   for (let p = 0; p < plain; p++) {
     const dep = p > 0 ? `import { Model${p - 1}, util${p - 1} } from './model${p - 1}.js';\n` : '';
     fs.writeFileSync(

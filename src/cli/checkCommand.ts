@@ -4,12 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
 import type { Finding, TS } from '../core/analysis/model';
-import { checkSourceFile } from '../core/check';
+import { checkFile } from '../core/check';
+import { createReplayIndex } from '../core/analysis/replay';
+import { describeAnalysisError, type AnalysisError } from '../core/errors';
 import { effectiveSeverities, loadProjectConfig, mergeLensConfigs, parseLensConfig } from '../core/config/projectConfig';
 import { FORMATS, fileUri, renderJson, renderSarif, renderText, type CliDiagnostic, type Format } from './formats';
 import { loadTypeScript } from './loadTypeScript';
 import type { CliIo } from './io';
 import { isSourceFile, listSources } from './sources';
+import { MAX_NESTING_DEPTH, nestingDepth, nodeSourceFs, parseSource, readSourceText, type SourceFs, type SourceProblem } from './sourceText';
 import { ruleDocMarkdown, toolInfo } from './toolInfo';
 
 const JS_EXTENSIONS = /\.(jsx?|mjs|cjs)$/i;
@@ -28,12 +31,15 @@ export interface CheckArgs {
   readonly paths: readonly string[];
   readonly project: string | undefined;
   readonly format: Format;
+  /** Internal errors with their stack. */
+  readonly verbose: boolean;
 }
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
   const paths: string[] = [];
   let project: string | undefined;
   let format: Format = 'text';
+  let verbose = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (name: string): string => {
@@ -50,15 +56,22 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
       format = f as Format;
     } else if (a === '--against-history' || a.startsWith('--against-history=')) {
       throw new UsageError('--against-history is not available yet in this version');
-    } else if (a === '--') paths.push(...args.slice(i + 1)), (i = args.length);
+    } else if (a === '--verbose') verbose = true;
+    else if (a === '--') paths.push(...args.slice(i + 1)), (i = args.length);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else paths.push(a);
   }
-  return { paths, project, format };
+  return { paths, project, format, verbose };
 }
 
-export async function runCheckCommand(argv: readonly string[], io: CliIo): Promise<number> {
+/** What the command reads files with; tests inject one whose reads fail (tests run as root, chmod 000 does not). */
+export interface CheckEnvironment {
+  readonly fs?: SourceFs;
+}
+
+export async function runCheckCommand(argv: readonly string[], io: CliIo, env: CheckEnvironment = {}): Promise<number> {
   const args = parseCheckArgs(argv);
+  const verbose = args.verbose || io.verbose === true;
   const cwd = io.cwd;
   const requested = args.paths.map((p) => path.resolve(cwd, p));
   for (const p of requested) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
@@ -84,8 +97,9 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
     throw new CheckFailure(`invalid configuration in ${loaded.file}:\n${loaded.problems.map((p) => `  ${p.message}`).join('\n')}`);
   }
 
-  let files = requested.flatMap((p) => (isDirectory(p) ? listSources(p) : [p]));
-  const { program, projectFiles, pluginEntry } = buildProgram(ts, tsconfig, files);
+  let files = [...new Set(requested.flatMap((p) => (isDirectory(p) ? listSources(p) : [p])))];
+  const sourceProblems = new Map<string, SourceProblem>();
+  const { program, projectFiles, pluginEntry, configErrors } = buildProgram(ts, tsconfig, files, { fs: env.fs ?? nodeSourceFs, problems: sourceProblems, explicitPaths: requested.length > 0, cwd });
   // Same layers as the editor: defaults < durable-lens.json < the tsconfig plugin entry.
   const fromTsconfig = parseLensConfig(pluginEntry, `${tsconfig} (compilerOptions.plugins)`);
   if (fromTsconfig.problems.length) {
@@ -97,18 +111,38 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   }
   const severities = effectiveSeverities(config);
   const diagnostics: CliDiagnostic[] = [];
+  // Each line names a file and the cause; any of them makes the exit code 2 (the other files are still checked).
+  const failures: string[] = [...configErrors];
+  const notes: string[] = [];
+  const internal: AnalysisError[] = [];
+  const index = createReplayIndex();
+  const shown = (f: string) => displayPath(f, cwd);
   let checked = 0;
   for (const file of files) {
     const sf = program.getSourceFile(file);
-    if (!sf) continue;
-    checked++;
-    let findings: Finding[];
-    try {
-      findings = checkSourceFile(ts, program, sf, { severities });
-    } catch (e) {
-      throw new CheckFailure(`analysis failed on ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    if (!sf) {
+      const problem = sourceProblems.get(path.resolve(file));
+      failures.push(problem ? `${shown(file)} ${problem.message}` : `${shown(file)} could not be loaded into the program`);
+      continue;
     }
+    let findings: Finding[];
+    const errors: AnalysisError[] = [];
+    const result = checkFile(ts, program, sf, { severities, index, onError: (e) => errors.push(e) });
+    if (result.skipped) {
+      notes.push(`skipped ${shown(file)}: ${result.skipped.chars.toLocaleString('en-US')} characters, over the ${result.skipped.limit.toLocaleString('en-US')}-character limit for analysis`);
+      continue;
+    }
+    checked++;
+    findings = result.findings;
+    internal.push(...errors);
     for (const f of findings) diagnostics.push(toCliDiagnostic(program, sf, f, cwd));
+  }
+  // Problems met while reading files the program pulled in (imports), not only the requested ones.
+  const requestedSet = new Set(files.map((f) => path.resolve(f)));
+  for (const [file, problem] of sourceProblems) if (!requestedSet.has(file)) failures.push(`${shown(file)} ${problem.message}`);
+  for (const e of dedupeErrors(internal)) {
+    failures.push(`internal error: ${describeAnalysisError(e, shown)}; findings there may be missing`);
+    if (verbose && e.detail) failures.push(e.detail);
   }
   if (files.length === 0) io.err('durable-lens check: no .ts/.tsx/.js/.mjs/.cjs files to check\n');
 
@@ -117,7 +151,21 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo): Promi
   else if (args.format === 'sarif') {
     io.out(renderSarif(diagnostics, { toolVersion: info.version, informationUri: info.homepage, ruleHelpMarkdown: (id) => ruleDocMarkdown(id, info), srcRootUri: fileUri(cwd) + '/' }));
   } else io.out(renderText(diagnostics, checked, io.color));
+  for (const n of notes) io.err(`durable-lens: note: ${n}\n`);
+  for (const f of failures) io.err(`durable-lens: ${f}\n`);
+  if (failures.length > 0) return 2;
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** The same failure met in many regions of one file is one line. */
+function dedupeErrors(errors: readonly AnalysisError[]): AnalysisError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.reason}|${e.rule}|${e.file ?? ''}|${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function toCliDiagnostic(program: ts.Program, requestedSf: ts.SourceFile, f: Finding, cwd: string): CliDiagnostic {
@@ -146,17 +194,29 @@ export function displayPath(file: string, cwd: string): string {
  * One Program for the whole project (helpers in other files are followed through it). Only parsing and
  * binding happen up front; core asks the checker for the few symbols it needs, so no full type check runs.
  */
+interface ReadContext {
+  readonly fs: SourceFs;
+  /** Filled with the user files that could not be read or parsed, by absolute path. */
+  readonly problems: Map<string, SourceProblem>;
+  /** Paths were given: a tsconfig without inputs of its own is not an error then. */
+  readonly explicitPaths: boolean;
+  readonly cwd: string;
+}
+
 function buildProgram(
   ts: TS,
   tsconfig: string | undefined,
-  extraFiles: readonly string[]
-): { program: ts.Program; projectFiles: string[]; pluginEntry: unknown } {
+  extraFiles: readonly string[],
+  read: ReadContext
+): { program: ts.Program; projectFiles: string[]; pluginEntry: unknown; configErrors: string[] } {
   let options: ts.CompilerOptions;
   let pluginEntry: unknown;
   let projectFiles: string[] = [];
   let references: readonly ts.ProjectReference[] | undefined;
+  const configErrors: string[] = [];
   if (tsconfig) {
     const parsed = parseTsconfig(ts, tsconfig);
+    configErrors.push(...tsconfigErrors(ts, parsed, read));
     options = parsed.options;
     projectFiles = parsed.fileNames.map((f) => path.resolve(f));
     references = parsed.projectReferences;
@@ -188,8 +248,46 @@ function buildProgram(
   const host = ts.createCompilerHost(options, true);
   // Like tsc, skip JSDoc parsing where types do not need it (TS and .d.ts files): parsing dominates `check`.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
+  const libDir = path.dirname(ts.getDefaultLibFilePath(options));
+  const original = host.getSourceFile.bind(host);
+  // The user's files are read through readSourceText/parseSource: a FIFO, an unreadable or binary file or code
+  // nested past the parser's stack each become one problem for that file instead of a hang, a silent skip or a
+  // crash of the whole run. Library and dependency files keep TypeScript's own reading.
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (/[\\/]node_modules[\\/]/.test(fileName) || path.dirname(fileName) === libDir || /\.d\.[mc]?ts$/.test(fileName)) {
+      return original(fileName, languageVersion, onError, shouldCreate);
+    }
+    const abs = path.resolve(fileName);
+    const r = readSourceText(abs, read.fs);
+    if ('problem' in r) {
+      if (r.problem.reason !== 'missing' || rootSet.has(abs)) read.problems.set(abs, r.problem);
+      return undefined;
+    }
+    const parsed = parseSource(ts, fileName, r.text, languageVersion);
+    if ('problem' in parsed) {
+      read.problems.set(abs, parsed.problem);
+      return undefined;
+    }
+    // A file past the nesting limit would overflow the binder for the whole program: leave it out, say so.
+    const depth = r.text.length > MAX_NESTING_DEPTH ? nestingDepth(ts, parsed.sourceFile) : 0;
+    if (depth > MAX_NESTING_DEPTH) {
+      read.problems.set(abs, { reason: 'too-deep', file: abs, message: `nests more than ${MAX_NESTING_DEPTH} levels deep, too deep to analyse reliably` });
+      return undefined;
+    }
+    return parsed.sourceFile;
+  };
+  const rootSet = new Set(rootNames.map((f) => path.resolve(f)));
   const program = ts.createProgram({ rootNames, options, projectReferences: references, host });
-  return { program, projectFiles, pluginEntry };
+  return { program, projectFiles, pluginEntry, configErrors };
+}
+
+/** tsconfig problems as tsc prints them (`tsconfig.json(3,5): error TS1005: '}' expected.`), one line each. */
+function tsconfigErrors(ts: TS, parsed: ts.ParsedCommandLine, read: ReadContext): string[] {
+  // TS18003 "No inputs were found": not an error when the files to check are given on the command line.
+  // getConfigFileParsingDiagnostics: JSON syntax errors of the file itself, then the option errors (what tsc prints).
+  const errors = ts.getConfigFileParsingDiagnostics(parsed).filter((d) => d.category === ts.DiagnosticCategory.Error && !(read.explicitPaths && d.code === 18003));
+  const host: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => read.cwd, getNewLine: () => '\n' };
+  return errors.map((d) => ts.formatDiagnostic(d, host).trim().replace(/\r?\n\s*/g, ' '));
 }
 
 function parseTsconfig(ts: TS, tsconfig: string): ts.ParsedCommandLine {

@@ -11,6 +11,7 @@ import { graphJson } from '../core/workflow/json';
 import { renderMermaid } from '../core/workflow/mermaid';
 import { loadTypeScript } from './loadTypeScript';
 import { walkSources } from './sources';
+import { parseSource, readSourceText } from './sourceText';
 
 export interface GraphIo {
   out(text: string): void;
@@ -72,14 +73,14 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
   }
   const cwd = io.cwd ?? process.cwd();
   const abs = path.resolve(cwd, parsed.file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    io.err(`durable-lens graph: cannot read ${parsed.file}${code ? ` (${code})` : ''}\n`);
+  // Read and decoded as `check` reads it (BOMs, UTF-16), so the two commands see the same text.
+  const read = readSourceText(abs);
+  if ('problem' in read) {
+    const p = read.problem;
+    io.err(p.code && p.reason !== 'not-a-file' ? `durable-lens graph: cannot read ${parsed.file} (${p.code})\n` : `durable-lens graph: cannot read ${parsed.file}: it ${p.message}\n`);
     return 2;
   }
+  const text = read.text;
   let tsm: TS;
   try {
     tsm = loadTypeScript(path.dirname(abs)).ts;
@@ -87,8 +88,19 @@ export async function runGraphCommand(args: readonly string[], io: GraphIo): Pro
     io.err(`durable-lens graph: ${(e as Error).message}\n`);
     return 2;
   }
-  const program = buildProgram(tsm, abs, text);
-  const sf = program.getSourceFile(abs) ?? tsm.createSourceFile(abs, text, tsm.ScriptTarget.Latest, true);
+  const parsedSource = parseSource(tsm, abs, text, tsm.ScriptTarget.Latest);
+  if ('problem' in parsedSource) {
+    io.err(`durable-lens graph: ${parsed.file} ${parsedSource.problem.message}\n`);
+    return 2;
+  }
+  let program: ts.Program;
+  try {
+    program = buildProgram(tsm, abs, text);
+  } catch (e) {
+    io.err(`durable-lens graph: cannot build a program for ${parsed.file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    return 2;
+  }
+  const sf = program.getSourceFile(abs) ?? parsedSource.sourceFile;
   const resolver = lazyInvokeResolver(tsm, program, path.dirname(abs));
   // Not type-aware: this Program has no lib or node_modules declarations for the checker to use.
   const graph = inferWorkflow(tsm, sf, program.getSourceFile(abs) ? program : undefined, { handler: parsed.handler, resolveInvokeTarget: resolver, typeAware: false });
@@ -136,7 +148,9 @@ function lazyInvokeResolver(tsm: TS, program: ts.Program, dir: string): InvokeTa
         if (files.size > SCAN_MAX_FILES) break;
         if (files.has(full)) continue;
         try {
-          const text = fs.readFileSync(full, 'utf8');
+          const r = readSourceText(full);
+          if ('problem' in r) continue;
+          const text = r.text;
           if (text.includes('withDurableExecution') || text.includes('DurableExecutionHandler') || text.includes('DurableHandler')) files.set(full, tsm.createSourceFile(full, text, tsm.ScriptTarget.Latest, true));
         } catch {
           // unreadable: not a target

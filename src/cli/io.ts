@@ -5,6 +5,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Colour text output: stdout is a TTY and NO_COLOR is not set. */
   readonly color: boolean;
+  /** --verbose anywhere on the command line: internal errors and failures with their detail (stacks). */
+  readonly verbose?: boolean;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */

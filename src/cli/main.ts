@@ -11,7 +11,7 @@ import { toolInfo } from './toolInfo';
 export const USAGE = `Usage: durable-lens <command> [options]
 
 Commands:
-  check [paths…] [--project tsconfig.json] [--format text|json|sarif]
+  check [paths…] [--project tsconfig.json] [--format text|json|sarif] [--verbose]
         Replay-safety diagnostics for durable handlers. Paths are files or folders
         (folders: .ts .tsx .js .mjs .cjs, node_modules skipped); default: the project's files.
         Exit 0 clean, 1 when any error-severity diagnostic, 2 on bad usage or failure.
@@ -27,13 +27,18 @@ Commands:
         Exit 0 when the execution succeeded, 1 when it failed.
 
 Options:
+  --verbose    Internal errors and failures with their detail
   --help       Show this help
   --version    Show the version
 
 Per-rule severities: durable-lens.json (or "durableLens" in package.json), see docs/config.md.
 `;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argvIn: readonly string[], ioIn: CliIo): Promise<number> {
+  // --verbose applies to every command and is taken off before a command parses its own options.
+  const verbose = argvIn.includes('--verbose');
+  const argv = argvIn.filter((a) => a !== '--verbose');
+  const io: CliIo = verbose ? { ...ioIn, out: ioIn.out, err: ioIn.err, verbose: true } : ioIn;
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {
@@ -75,7 +80,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.err(`durable-lens: ${e.message}\n`);
       return 2;
     }
-    io.err(`durable-lens: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // One line; the stack only with --verbose (the contract: no stack traces by default).
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const detail = verbose && e instanceof Error && e.stack ? `\n${e.stack}` : ' (run with --verbose for the detail)';
+    io.err(`durable-lens: unexpected failure: ${message}${detail}\n`);
     return 2;
   }
 }

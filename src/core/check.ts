@@ -1,10 +1,11 @@
 // Core (pure): the one entry point the CLI and the tsserver plugin call to get replay-safety findings
 // for a file: runs the rules over the file's replayed/checkpointed regions, then applies suppression
-// comments and severity overrides. Raw findings are cached per (program, file).
+// comments and severity overrides. Raw findings (and the internal errors met) are cached per (program, file).
 import type * as ts from 'typescript';
 import type { CheckOptions, Finding, TS } from './analysis/model';
 import { CHECKPOINTED_METHODS, CHILD_CONTEXT_METHODS, findContextInScope, operationOfCallback } from './analysis/operations';
-import { getReplayModel, Region } from './analysis/replay';
+import { isTooLarge, MAX_ANALYSED_CHARS, regionsOfFile, type Region } from './analysis/replay';
+import { reportInternalError, toAnalysisError, withErrorSink, type AnalysisError } from './errors';
 import { isFunctionWithBody } from './analysis/scope';
 import { RULE_CATALOG, RuleId, isRuleId } from './rules/catalog';
 import { allRules } from './rules/registry';
@@ -12,46 +13,84 @@ import type { Rule, RuleContext, RuleVisitor } from './rules/rule';
 
 export const SUPPRESSION_DIRECTIVE = 'durable-lens-ignore-next-line';
 
-const rawCache = new WeakMap<object, WeakMap<ts.SourceFile, Finding[]>>();
+interface RawResult {
+  readonly findings: Finding[];
+  readonly errors: AnalysisError[];
+}
+
+const rawCache = new WeakMap<object, WeakMap<ts.SourceFile, RawResult>>();
 const syntaxOnlyKey = {};
+
+export { MAX_ANALYSED_CHARS };
+
+/** What one file's check gives: the findings, and what kept the analysis from being complete. */
+export interface FileCheck {
+  readonly findings: Finding[];
+  /** Internal failures met while analysing the file (also sent to options.onError). Never "no findings" in disguise. */
+  readonly errors: readonly AnalysisError[];
+  /** Set when the file was not analysed at all. */
+  readonly skipped?: { readonly reason: 'too-large'; readonly chars: number; readonly limit: number };
+}
 
 /**
  * Findings for one source file. `program` undefined = syntax-only mode (no cross-file following,
- * no type checker). Never throws: on internal failure returns what it has (possibly []).
+ * no type checker). Never throws: on internal failure returns what it has (possibly []), and reports the
+ * failure to `options.onError`.
  */
 export function checkSourceFile(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, options?: CheckOptions): Finding[] {
-  let raw: Finding[];
-  try {
-    const key = program ?? syntaxOnlyKey;
-    let perFile = rawCache.get(key);
-    if (!perFile) {
-      perFile = new WeakMap();
-      rawCache.set(key, perFile);
+  return checkFile(tsm, program, sourceFile, options).findings;
+}
+
+/** checkSourceFile with what went wrong: the errors met (each also sent to options.onError) and a skip. */
+export function checkFile(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, options?: CheckOptions): FileCheck {
+  if (isTooLarge(sourceFile)) return { findings: [], errors: [], skipped: { reason: 'too-large', chars: sourceFile.text.length, limit: MAX_ANALYSED_CHARS } };
+  let raw: RawResult;
+  const key = program ?? syntaxOnlyKey;
+  let perFile = rawCache.get(key);
+  if (!perFile) {
+    perFile = new WeakMap();
+    rawCache.set(key, perFile);
+  }
+  const cached = perFile.get(sourceFile);
+  if (cached) raw = cached;
+  else {
+    const errors: AnalysisError[] = [];
+    let findings: Finding[] = [];
+    try {
+      findings = withErrorSink((e) => void errors.push(e), () => computeFindings(tsm, program, sourceFile, options));
+    } catch (e) {
+      errors.push(toAnalysisError(e, 'check', sourceFile.fileName));
     }
-    const cached = perFile.get(sourceFile);
-    if (cached) raw = cached;
-    else {
-      raw = computeFindings(tsm, program, sourceFile);
-      perFile.set(sourceFile, raw);
-    }
-  } catch {
-    return [];
+    raw = { findings, errors };
+    perFile.set(sourceFile, raw);
+    // Reported once, when computed: a cached answer is the same answer, not a second failure.
+    for (const e of errors) safeReport(options, e);
   }
   try {
-    return applyOptions(tsm, sourceFile, raw, options);
-  } catch {
-    return raw.slice();
+    return { findings: applyOptions(tsm, sourceFile, raw.findings, options), errors: raw.errors };
+  } catch (e) {
+    const err = toAnalysisError(e, 'suppressions', sourceFile.fileName);
+    safeReport(options, err);
+    return { findings: raw.findings.slice(), errors: [...raw.errors, err] };
   }
 }
 
-function computeFindings(tsm: TS, program: ts.Program | undefined, sf: ts.SourceFile): Finding[] {
-  const model = getReplayModel(tsm, program, sf);
-  const regions = model.regionsByFile.get(sf);
-  if (!regions || regions.length === 0) return [];
+function safeReport(options: CheckOptions | undefined, e: AnalysisError): void {
+  try {
+    options?.onError?.(e);
+  } catch {
+    // The caller's sink failing must not lose the result it was told about.
+  }
+}
+
+function computeFindings(tsm: TS, program: ts.Program | undefined, sf: ts.SourceFile, options: CheckOptions | undefined): Finding[] {
+  const regions = regionsOfFile(tsm, program, sf, options?.index);
+  if (regions.length === 0) return [];
   let checker: ts.TypeChecker | undefined;
   try {
     checker = program?.getTypeChecker();
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'check', sf.fileName);
     checker = undefined;
   }
   const findings: Finding[] = [];
@@ -60,8 +99,9 @@ function computeFindings(tsm: TS, program: ts.Program | undefined, sf: ts.Source
   for (const region of regions) {
     try {
       runRegion(tsm, checker, sf, region, rules, findings, seen);
-    } catch {
+    } catch (e) {
       // one broken region does not hide the others' findings
+      reportInternalError(e, 'check', sf.fileName);
     }
   }
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
@@ -90,7 +130,8 @@ function runRegion(
       let start: number;
       try {
         start = node.getStart(sf);
-      } catch {
+      } catch (e) {
+        reportInternalError(e, current.meta.id, sf.fileName);
         return;
       }
       const end = node.getEnd();
@@ -124,8 +165,9 @@ function runRegion(
       current = r.rule;
       try {
         r.visit(node, context);
-      } catch {
-        // a rule failing on odd code skips this node only
+      } catch (e) {
+        // a rule failing on odd code skips this node only, and says so
+        reportInternalError(e, r.rule.meta.id, sf.fileName);
       }
     }
     tsm.forEachChild(node, visit);
@@ -140,8 +182,8 @@ function handlerInfo(region: Region): { name: string; fileName: string; line: nu
   let line = 1;
   try {
     line = sf.getLineAndCharacterOfPosition(region.root.node.getStart(sf)).line + 1;
-  } catch {
-    // keep 1
+  } catch (e) {
+    reportInternalError(e, 'check', sf.fileName);
   }
   return { name: region.root.name, fileName: sf.fileName, line };
 }

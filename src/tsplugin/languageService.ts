@@ -3,9 +3,12 @@
 import type * as ts from 'typescript';
 import type { Finding, LensConfig, TS } from '../core/analysis/model';
 import { RULE_CATALOG, RULE_IDS, type Severity } from '../core/rules/catalog';
-import { checkSourceFile } from '../core/check';
+import { checkFile, MAX_ANALYSED_CHARS, type FileCheck } from '../core/check';
+import { createReplayIndex } from '../core/analysis/replay';
+import { describeAnalysisError, type AnalysisError } from '../core/errors';
 import { findContextInScope } from '../core/analysis/operations';
 import { getQuickFixes } from '../core/fixes/quickFixes';
+import { tsFixName } from '../core/fixes/fixModel';
 import { effectiveSeverities } from '../core/config/projectConfig';
 
 /** Fixed `source` of every diagnostic we add (users filter on it; tests assert it). */
@@ -43,8 +46,21 @@ export function categoryOf(tsm: TS, severity: Severity): ts.DiagnosticCategory {
 const ANALYSED_FILE = /\.(tsx?|jsx?|mts|cts|mjs|cjs)$/i;
 /** Dependencies are not the user's code to fix. */
 const DEPENDENCY_PATH = /[\\/]node_modules[\\/]/;
-/** Generated or minified files this large are not handlers anyone edits; keep the editor responsive. */
-export const MAX_ANALYSED_CHARS = 1_000_000;
+export { MAX_ANALYSED_CHARS };
+/**
+ * Code of our one note per file that is not a finding: the file was skipped (too large) or its analysis met
+ * an internal error. Not a rule, so no quick fix and no severity setting.
+ */
+export const NOTE_CODE = 91000;
+
+/**
+ * The editor's text of a finding: the rule's message, then the rule id (the doc page is docs/rules/<id>.md,
+ * "Durable Lens: Open Rule Documentation"). Only the editor adds it: the CLI prints the rule in its own column
+ * and its JSON has a `rule` field, so the JSON `message` stays the rule's message alone (the contract).
+ */
+export function editorMessage(message: string, rule: string): string {
+  return `${message} (durable-lens/${rule})`;
+}
 
 interface CacheEntry {
   readonly program: ts.Program;
@@ -53,6 +69,7 @@ interface CacheEntry {
   readonly generation: number;
   readonly sf: ts.SourceFile;
   readonly findings: readonly Finding[];
+  readonly check: FileCheck;
   /** The findings as diagnostics, made once per entry. */
   diagnostics?: ts.Diagnostic[];
 }
@@ -71,6 +88,15 @@ export function decorateLanguageService(
   if ((ls as unknown as Record<string, unknown>)[DECORATED_MARKER]) return ls;
   // Findings depend on other files (helpers) too; a program object is replaced whenever any file changes.
   const cache = new Map<string, CacheEntry>();
+  // The model kept across Programs: a keystroke re-walks the edited file and the files that read it only.
+  const index = createReplayIndex();
+  const onError = (e: AnalysisError) => {
+    try {
+      logger.info(`[durable-lens] internal error: ${describeAnalysisError(e)}${e.detail ? `\n${e.detail}` : ''}`);
+    } catch {
+      // The logger itself failing must not reach tsserver either.
+    }
+  };
 
   const log = (what: string, e: unknown) => {
     try {
@@ -89,10 +115,10 @@ export function decorateLanguageService(
     if (hit && hit.generation === generation && projectVersion !== undefined && hit.projectVersion === projectVersion) return hit;
     const program = ls.getProgram();
     const sf = program?.getSourceFile(fileName);
-    if (!program || !sf || sf.text.length > MAX_ANALYSED_CHARS) return undefined;
+    if (!program || !sf) return undefined;
     if (hit && hit.program === program && hit.generation === generation) return hit;
-    const findings = checkSourceFile(tsm, program, sf, { severities: effectiveSeverities(config) });
-    const entry: CacheEntry = { program, projectVersion, generation, sf, findings };
+    const check = checkFile(tsm, program, sf, { severities: effectiveSeverities(config), index, onError });
+    const entry: CacheEntry = { program, projectVersion, generation, sf, findings: check.findings, check };
     cache.set(fileName, entry);
     return entry;
   };
@@ -108,17 +134,20 @@ export function decorateLanguageService(
     const own = ls.getSemanticDiagnostics(fileName);
     try {
       const result = findingsFor(fileName);
-      if (!result || result.findings.length === 0) return own;
-      result.diagnostics ??= result.findings.map((f) => ({
-        file: result.sf,
-        start: f.start,
-        length: Math.max(0, f.end - f.start),
-        messageText: f.message,
-        category: categoryOf(tsm, f.severity),
-        code: RULE_CATALOG[f.rule].code,
-        source: DIAGNOSTIC_SOURCE,
-      }));
-      return [...own, ...result.diagnostics];
+      if (!result) return own;
+      result.diagnostics ??= [
+        ...notes(tsm, result.sf, result.check),
+        ...result.findings.map((f) => ({
+          file: result.sf,
+          start: f.start,
+          length: Math.max(0, f.end - f.start),
+          messageText: editorMessage(f.message, f.rule),
+          category: categoryOf(tsm, f.severity),
+          code: RULE_CATALOG[f.rule].code,
+          source: DIAGNOSTIC_SOURCE,
+        })),
+      ];
+      return result.diagnostics.length ? [...own, ...result.diagnostics] : own;
     } catch (e) {
       log(`getSemanticDiagnostics(${fileName})`, e);
       return own;
@@ -149,10 +178,12 @@ export function decorateLanguageService(
         if (!wanted.includes(RULE_CATALOG[f.rule].code)) continue;
         // The editor asks for the range of the diagnostic (or the cursor): any overlap counts.
         if (f.end < start || f.start > end) continue;
-        const fixes = getQuickFixes(tsm, result.sf, f, (node) => findContextInScope(tsm, node, checker), (e) => log(`quick fix for ${f.rule}`, e));
+        // The user's quote and newline preferences, and the checker: types prove more fixes safe.
+        const fixOptions = { checker, quotePreference: preferences?.quotePreference, newLineCharacter: formatOptions?.newLineCharacter };
+        const fixes = getQuickFixes(tsm, result.sf, f, (node) => findContextInScope(tsm, node, checker), (e) => log(`quick fix for ${f.rule}`, e), fixOptions);
         for (const fix of fixes) {
           ours.push({
-            fixName: fix.fixName,
+            fixName: tsFixName(fix),
             description: fix.description,
             changes: [{ fileName, textChanges: fix.edits.map((e) => ({ span: { start: e.start, length: e.length }, newText: e.newText })) }],
           });
@@ -166,6 +197,29 @@ export function decorateLanguageService(
   };
 
   return proxy;
+}
+
+/**
+ * At most one note at the top of the file: it was not analysed (too large), or its analysis met an internal
+ * error, so "no findings" there would not mean "nothing to fix". The first line is underlined so it shows.
+ */
+function notes(tsm: TS, sf: ts.SourceFile, check: FileCheck): ts.Diagnostic[] {
+  let text: string | undefined;
+  let category = tsm.DiagnosticCategory.Suggestion;
+  if (check.skipped) {
+    text =
+      `durable-lens did not analyse this file: it has ${check.skipped.chars.toLocaleString('en-US')} characters, over the ` +
+      `${check.skipped.limit.toLocaleString('en-US')}-character limit for replay-safety analysis (generated or minified code).`;
+  } else if (check.errors.length > 0) {
+    const first = check.errors[0]!;
+    const more = check.errors.length > 1 ? ` (and ${check.errors.length - 1} more)` : '';
+    text = `durable-lens could not fully analyse this file, findings may be missing: ${describeAnalysisError({ ...first, file: undefined })}${more}. Details in the TypeScript server log.`;
+    category = tsm.DiagnosticCategory.Warning;
+  }
+  if (text === undefined) return [];
+  const firstLineEnd = sf.text.search(/\r?\n/);
+  const length = Math.min(firstLineEnd < 0 ? sf.text.length : firstLineEnd, 200);
+  return [{ file: sf, start: 0, length, messageText: text, category, code: NOTE_CODE, source: DIAGNOSTIC_SOURCE }];
 }
 
 function safeChecker(ls: ts.LanguageService): ts.TypeChecker | undefined {

@@ -107,6 +107,25 @@ describe('plugin scope', () => {
     const ours = (f: string) => decorated.getSemanticDiagnostics(f).filter((d) => d.source === 'durable-lens').map((d) => d.code);
     assert.deepStrictEqual(ours('/p/src/a.ts'), [91001]);
     assert.deepStrictEqual(ours('/p/node_modules/dep/a.ts'), []);
-    assert.deepStrictEqual(ours('/p/src/bundle.ts'), []);
+    // Not analysed, and says so: one note (code 91000) at the top of the file, never silence.
+    assert.deepStrictEqual(ours('/p/src/bundle.ts'), [91000]);
+  });
+
+  // Past about 1,000 levels TypeScript's own binder overflows in its own getSemanticDiagnostics: not ours to catch.
+  it('code nested deeper than the analysis can walk gives its findings or a note, never nothing', () => {
+    const logs: string[] = [];
+    for (const depth of [300, 500, 700]) {
+      const deep = `import { withDurableExecution } from '@aws/durable-execution-sdk-js';\nexport const handler = withDurableExecution(async (event: any, context: any) => {\n${'if (event.x) {\n'.repeat(depth)}Math.random();\n${'}\n'.repeat(depth)}});\n`;
+      const ls = realService({ '/p/src/deep.ts': deep });
+      const decorated = init({ typescript: ts }).create(createInfo(ls, logs));
+      const ds = decorated.getSemanticDiagnostics('/p/src/deep.ts').filter((d) => d.source === 'durable-lens');
+      const codes = ds.map((d) => d.code);
+      assert.ok(codes.includes(91001) || codes.includes(91000), `depth ${depth}: ${JSON.stringify(codes)}`);
+      const note = ds.find((d) => d.code === 91000);
+      if (note) {
+        assert.match(ts.flattenDiagnosticMessageText(note.messageText, ' '), /could not fully analyse this file, findings may be missing: .*nests too deeply/);
+        assert.ok(logs.some((l) => /internal error: .*nests too deeply/.test(l)), 'and the detail is in the tsserver log');
+      }
+    }
   });
 });

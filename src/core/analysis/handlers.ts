@@ -4,9 +4,7 @@ import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
 import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
-
-/** Methods whose function arguments are callbacks the SDK calls (so those are not helpers of their own). */
-const CALLBACK_METHODS = new Set(['step', 'runInChildContext', 'map', 'parallel', 'waitForCallback', 'waitForCondition']);
+import { CALLBACK_METHOD_NAMES, mayBeOperationMethod } from './operations/kinds';
 
 interface FileEntry {
   plain?: Map<ts.Node, DurableFunction>;
@@ -49,6 +47,12 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
     if (!entry.plain) entry.plain = compute(tsm, sourceFile, undefined);
     return entry.plain;
   }
+  let seen = filesByChecker.get(checker);
+  if (!seen) {
+    seen = new Set();
+    filesByChecker.set(checker, seen);
+  }
+  seen.add(sourceFile);
   if (!entry.byChecker) entry.byChecker = new WeakMap();
   let m = entry.byChecker.get(checker);
   if (!m) {
@@ -56,6 +60,46 @@ export function durableFunctionMap(tsm: TS, sourceFile: ts.SourceFile, checker?:
     entry.byChecker.set(checker, m);
   }
   return m;
+}
+
+const atomsCache = new WeakMap<ts.SourceFile, Int32Array>();
+const callEndsCache = new WeakMap<ts.SourceFile, Int32Array>();
+
+/** Sorted offsets (last character) of every call and `new` in the file, from the same scan; undefined before it. */
+export function callEnds(sourceFile: ts.SourceFile): Int32Array | undefined {
+  return callEndsCache.get(sourceFile);
+}
+
+/** Is any offset of the sorted list in [from, to)? */
+export function anyInRange(list: Int32Array | undefined, from: number, to: number): boolean {
+  if (!list || list.length === 0) return false;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo]! < to;
+}
+
+/**
+ * Sorted offsets (each the last character of the node) of what can matter to a workflow walk, found by the
+ * same scan: returns, throws, breaks, continues, `await x`, calls of plain names and element accesses, and
+ * member calls named like an operation. Undefined when the scan has not completed on the file.
+ */
+export function workflowAtoms(sourceFile: ts.SourceFile): Int32Array | undefined {
+  return atomsCache.get(sourceFile);
+}
+
+const filesByChecker = new WeakMap<ts.TypeChecker, Set<ts.SourceFile>>();
+
+/**
+ * The files scanned for durable functions with this checker (the Program's files that may hold durable
+ * code, once the replay model or a walker has looked): where the callers of a helper in another file are.
+ */
+export function filesAnalysedWith(checker: ts.TypeChecker): Iterable<ts.SourceFile> {
+  return filesByChecker.get(checker) ?? [];
 }
 
 const propertyCallsCache = new WeakMap<ts.SourceFile, readonly ts.CallExpression[]>();
@@ -102,8 +146,17 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
       const contextParam = p && tsm.isIdentifier(p.name) ? p.name.text : undefined;
       result.set(fn, { kind: 'handler', name, node: fn, contextParam, sourceFile: sf });
     };
+    const atoms: number[] = [];
+    const allCalls: number[] = [];
     const visit = (node: ts.Node): void => {
-      if (tsm.isCallExpression(node) && tsm.isPropertyAccessExpression(node.expression)) calls.push(node);
+      if (tsm.isNewExpression(node)) allCalls.push(node.end - 1);
+      if (tsm.isCallExpression(node)) {
+        allCalls.push(node.end - 1);
+        const c = skipOuterExpressions(tsm, node.expression);
+        if (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression)) calls.push(node);
+        if (tsm.isIdentifier(c) || tsm.isElementAccessExpression(c) || (tsm.isPropertyAccessExpression(c) && mayBeOperationMethod(c.name.text))) atoms.push(node.end - 1);
+      } else if (tsm.isReturnStatement(node) || tsm.isThrowStatement(node) || tsm.isBreakStatement(node) || tsm.isContinueStatement(node)) atoms.push(node.end - 1);
+      else if (tsm.isAwaitExpression(node) && tsm.isIdentifier(skipOuterExpressions(tsm, node.expression))) atoms.push(node.end - 1);
       if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
         const target = resolveLocalFunction(tsm, node.arguments[0]!);
         const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
@@ -124,6 +177,8 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     };
     visit(sf);
     propertyCallsCache.set(sf, calls);
+    atomsCache.set(sf, Int32Array.from(atoms).sort());
+    callEndsCache.set(sf, Int32Array.from(allCalls).sort());
   } catch {
     // Broken code: return what was found so far rather than failing the caller.
   }
@@ -197,12 +252,15 @@ export function callbackHost(tsm: TS, fn: ts.Node): ts.CallExpression | undefine
   }
   if (tsm.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
     const m = methodName(tsm, p);
-    if (m && CALLBACK_METHODS.has(m)) return p;
+    if (m && CALLBACK_METHOD_NAMES.has(m)) return p;
   }
   return undefined;
 }
 
 function methodName(tsm: TS, call: ts.CallExpression): string | undefined {
   const callee = call.expression;
-  return tsm.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (tsm.isPropertyAccessExpression(callee)) return callee.name.text;
+  // `ctx["step"](…)`
+  if (tsm.isElementAccessExpression(callee) && (tsm.isStringLiteral(callee.argumentExpression) || tsm.isNoSubstitutionTemplateLiteral(callee.argumentExpression))) return callee.argumentExpression.text;
+  return undefined;
 }

@@ -23,6 +23,9 @@ export const GLOBAL_APIS: readonly GlobalApi[] = [
   { path: ['process', 'hrtime', 'bigint'], category: 'nondeterministic', form: 'call' },
   { path: ['process', 'uptime'], category: 'nondeterministic', form: 'call' },
   { path: ['crypto', 'randomUUID'], category: 'nondeterministic', form: 'call' },
+  // Node's CommonJS scripts see the `crypto` module as a global; AWS's own linter flags it too.
+  { path: ['crypto', 'randomBytes'], category: 'nondeterministic', form: 'call' },
+  { path: ['crypto', 'randomInt'], category: 'nondeterministic', form: 'call' },
   { path: ['crypto', 'getRandomValues'], category: 'nondeterministic', form: 'call' },
   { path: ['fetch'], category: 'io', form: 'call' },
   { path: ['setTimeout'], category: 'timer', form: 'call' },

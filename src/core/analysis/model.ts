@@ -1,6 +1,8 @@
 // Pure types shared by core, the tsserver plugin, the CLI and the extension: what the analyzer reports.
 import type * as ts from 'typescript';
 import type { RuleId, Severity, SeveritySetting } from '../rules/catalog';
+import type { ErrorSink } from '../errors';
+import type { ReplayIndex } from './replay';
 
 /** The `typescript` module as handed to us (by tsserver, the CLI or a test); core never imports its own. */
 export type TS = typeof ts;
@@ -33,6 +35,10 @@ export interface Finding {
 export interface CheckOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
   readonly severities?: Partial<Record<RuleId, SeveritySetting>>;
+  /** The incremental model kept across Programs (createReplayIndex); without it, one is built per Program. */
+  readonly index?: ReplayIndex;
+  /** Where internal failures go (the tsserver log, the Output channel, CLI --verbose). */
+  readonly onError?: ErrorSink;
 }
 
 /**

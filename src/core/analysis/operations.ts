@@ -1,13 +1,16 @@
-// Core (pure): recognises durable operation calls (`ctx.step(...)`, `ctx.promise.all(...)`, `child.map(...)`)
-// on a known durable context, and finds the context variable in scope of any node (for quick fixes).
+// Core (pure): the ONE recogniser of durable operation calls (`ctx.step(...)`, `ctx["step"](...)`,
+// `this.ctx.promise.all(...)`, `deps.ctx.map(...)`): which call is an operation, of which kind, with which
+// name, callback and items; the context recognition itself is in operations/contexts.ts.
 import type * as ts from 'typescript';
 import type { TS } from './model';
-import type { OperationKind } from '../workflow/graph';
-import { callbackHost, durableFunctionOf } from './handlers';
+import { callbackHost } from './handlers';
 import { findBinding, isFunctionWithBody, skipOuterExpressions } from './scope';
-import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation } from './sdk';
+import { CHECKPOINTED_KINDS, CHILD_CONTEXT_KINDS, CONTEXT_METHODS, PROMISE_METHODS, type OperationKind } from './operations/kinds';
+import { contextGeneration, isContextExpression, isContextParameter, memberName, memberObject } from './operations/contexts';
 
-/** The SDK method names are the operation kinds of the graph contract: one list. */
+export { isContextExpression, isContextParameter, learnContextArguments } from './operations/contexts';
+
+/** The SDK method names are the operation kinds of the graph contract: one table (operations/kinds.ts). */
 export type DurableOperationMethod = OperationKind;
 
 export interface DurableOperationCall {
@@ -23,12 +26,82 @@ export interface DurableOperationCall {
   readonly itemsArg?: ts.Expression;
 }
 
-const DIRECT_METHODS = new Set(['step', 'wait', 'waitForCallback', 'createCallback', 'waitForCondition', 'invoke', 'runInChildContext', 'parallel', 'map']);
-const PROMISE_METHODS = new Set(['all', 'allSettled', 'any', 'race']);
-
 /** Callback kinds: whose code is checkpointed (runs once) and whose is replayed in a child context. */
-export const CHECKPOINTED_METHODS: ReadonlySet<DurableOperationMethod> = new Set<DurableOperationMethod>(['step', 'waitForCallback', 'waitForCondition']);
-export const CHILD_CONTEXT_METHODS: ReadonlySet<DurableOperationMethod> = new Set<DurableOperationMethod>(['runInChildContext', 'map', 'parallel']);
+export const CHECKPOINTED_METHODS: ReadonlySet<DurableOperationMethod> = CHECKPOINTED_KINDS;
+export const CHILD_CONTEXT_METHODS: ReadonlySet<DurableOperationMethod> = CHILD_CONTEXT_KINDS;
+
+/**
+ * The durable operation a call performs, when its receiver is a known durable context: a handler's or
+ * helper's context parameter (typed, or untyped and given a context at a call site), a child-context, map
+ * item or parallel branch context, an alias, an object field (`deps.ctx`), a class field (`this.ctx`), or
+ * (with a checker) anything typed DurableContext. Method by name or by literal (`ctx["step"]`). Never throws.
+ */
+export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checker?: ts.TypeChecker): DurableOperationCall | undefined {
+  // Cheap syntactic gate first: most calls are not `<x>.<operation>(...)`.
+  const callee = call.expression;
+  if (!callee) return undefined;
+  const k = callee.kind;
+  if (k !== tsm.SyntaxKind.PropertyAccessExpression && k !== tsm.SyntaxKind.ElementAccessExpression) return undefined;
+  const name = memberName(tsm, callee);
+  if (name === undefined || (!CONTEXT_METHODS.has(name) && !PROMISE_METHODS.has(name))) return undefined;
+  // `array.map(x => …)`: a durable map never takes a function first.
+  if (name === 'map' && call.arguments.length > 0 && isInlineFunction(tsm, call.arguments[0]!)) return undefined;
+  const memo = memoFor(checker);
+  const known = memo.get(call);
+  // A negative answer holds until a context binding is learnt somewhere (see learnContextArguments).
+  if (known !== undefined && (typeof known !== 'number' || known === contextGeneration())) return typeof known === 'number' ? undefined : known;
+  let result: DurableOperationCall | undefined;
+  try {
+    result = opCall(tsm, call, checker);
+  } catch {
+    result = undefined;
+  }
+  memo.set(call, result ?? contextGeneration());
+  return result;
+}
+
+function isInlineFunction(tsm: TS, e: ts.Expression): boolean {
+  const x = skipOuterExpressions(tsm, e);
+  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x);
+}
+
+/** Per-checker memo of operation calls (rules, the scope model, the tree and the diagram ask about the same calls). */
+type Memo = WeakMap<ts.Node, DurableOperationCall | number>;
+const plainMemo: Memo = new WeakMap();
+const checkerMemo = new WeakMap<ts.TypeChecker, Memo>();
+function memoFor(checker: ts.TypeChecker | undefined): Memo {
+  if (!checker) return plainMemo;
+  let m = checkerMemo.get(checker);
+  if (!m) {
+    m = new WeakMap();
+    checkerMemo.set(checker, m);
+  }
+  return m;
+}
+
+/** The operation kind a callee names and its receiver, before the receiver is checked. */
+export function operationCallee(tsm: TS, callee: ts.Expression): { kind: OperationKind; receiver: ts.Expression } | undefined {
+  const name = memberName(tsm, callee);
+  if (name === undefined) return undefined;
+  const obj = memberObject(tsm, callee)!;
+  const direct = CONTEXT_METHODS.get(name);
+  if (direct) return { kind: direct, receiver: obj };
+  const combinator = PROMISE_METHODS.get(name);
+  if (combinator) {
+    const inner = skipOuterExpressions(tsm, obj);
+    if (memberName(tsm, inner) === 'promise') return { kind: combinator, receiver: memberObject(tsm, inner)! };
+  }
+  return undefined;
+}
+
+function opCall(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker | undefined): DurableOperationCall | undefined {
+  const oc = operationCallee(tsm, call.expression);
+  if (!oc) return undefined;
+  if (!isContextExpression(tsm, oc.receiver, checker)) return undefined;
+  return splitArgs(tsm, oc.kind, call, oc.receiver, checker);
+}
+
+// ---------- arguments by role ----------
 
 function isStringish(tsm: TS, e: ts.Expression | undefined): boolean {
   if (!e) return false;
@@ -39,117 +112,117 @@ function isStringish(tsm: TS, e: ts.Expression | undefined): boolean {
   return false;
 }
 
-function isFunctionish(tsm: TS, e: ts.Expression | undefined): boolean {
+/**
+ * Is an argument a function? true: an inline function, a local function (declaration or `const f = () =>`),
+ * or (checker) a callable value. false: a literal, an object or array, a call result (`getName()`), a value
+ * that is a string. undefined: cannot say (an unresolved import or parameter without a checker).
+ */
+function functionArg(tsm: TS, e: ts.Expression | undefined, checker: ts.TypeChecker | undefined): boolean | undefined {
   if (!e) return false;
   const x = skipOuterExpressions(tsm, e);
-  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isIdentifier(x) || tsm.isPropertyAccessExpression(x) || tsm.isCallExpression(x);
+  if (tsm.isArrowFunction(x) || tsm.isFunctionExpression(x)) return true;
+  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x) || tsm.isTemplateExpression(x) || tsm.isNumericLiteral(x)) return false;
+  if (tsm.isObjectLiteralExpression(x) || tsm.isArrayLiteralExpression(x) || tsm.isBinaryExpression(x)) return false;
+  if (checker && (tsm.isIdentifier(x) || tsm.isPropertyAccessExpression(x) || tsm.isCallExpression(x) || tsm.isElementAccessExpression(x))) {
+    try {
+      const t = checker.getTypeAtLocation(x);
+      if (!(t.flags & tsm.TypeFlags.Any) && !(t.flags & tsm.TypeFlags.Unknown)) return t.getCallSignatures().length > 0;
+    } catch {
+      // fall through to the syntax
+    }
+  }
+  if (tsm.isCallExpression(x)) return false;
+  if (tsm.isIdentifier(x)) {
+    const d = findBinding(tsm, x);
+    if (!d) return undefined;
+    if (isFunctionWithBody(tsm, d)) return true;
+    if (tsm.isVariableDeclaration(d)) {
+      if (!d.initializer) return undefined;
+      const init = skipOuterExpressions(tsm, d.initializer);
+      if (isFunctionWithBody(tsm, init)) return true;
+      if (tsm.isStringLiteral(init) || tsm.isNoSubstitutionTemplateLiteral(init) || tsm.isTemplateExpression(init) || tsm.isCallExpression(init) || tsm.isBinaryExpression(init) || tsm.isObjectLiteralExpression(init) || tsm.isArrayLiteralExpression(init)) return false;
+      return undefined;
+    }
+    if (tsm.isParameter(d) && d.type) return tsm.isFunctionTypeNode(d.type);
+    return undefined;
+  }
+  if (tsm.isPropertyAccessExpression(x)) {
+    // `obj.name` of a local object literal: a method, or data.
+    const o = skipOuterExpressions(tsm, x.expression);
+    if (tsm.isIdentifier(o)) {
+      const d = findBinding(tsm, o);
+      if (d && tsm.isVariableDeclaration(d) && d.initializer) {
+        const init = skipOuterExpressions(tsm, d.initializer);
+        if (tsm.isObjectLiteralExpression(init)) {
+          const p = init.properties.find((pp) => pp.name && tsm.isIdentifier(pp.name) && pp.name.text === x.name.text);
+          if (p && tsm.isMethodDeclaration(p)) return true;
+          if (p && tsm.isPropertyAssignment(p)) return isFunctionWithBody(tsm, skipOuterExpressions(tsm, p.initializer));
+        }
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Upper-case constants and `...Name` variables read as names when nothing else decides. */
+function looksLikeName(tsm: TS, e: ts.Expression): boolean {
+  const x = skipOuterExpressions(tsm, e);
+  const id = tsm.isIdentifier(x) ? x.text : tsm.isPropertyAccessExpression(x) ? x.name.text : undefined;
+  return id !== undefined && (/^[A-Z][A-Z0-9_]*$/.test(id) || /(name|Name|label|Label|key|Key|id|Id)$/.test(id));
 }
 
 /**
- * The durable operation a call performs, when its receiver is a known durable context: a handler's or
- * helper's context parameter, the context parameter of a runInChildContext/map/parallel callback, an alias
- * of one of those, or (with a checker) anything typed DurableContext. Never throws.
+ * `(name, fn, …)` or `(fn, …)`: a first argument that is not a function is the name. Decided by the first
+ * argument when it can be (a string, a function, a call result), then by the second (a function after it
+ * makes the first a name; an options object after it makes the first the function).
  */
-export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checker?: ts.TypeChecker): DurableOperationCall | undefined {
-  // Cheap syntactic gate first: most calls are not `<x>.<operation>(...)`.
-  const callee = call.expression;
-  if (!callee || !tsm.isPropertyAccessExpression(callee)) return undefined;
-  const name = callee.name.text;
-  if (!DIRECT_METHODS.has(name) && !PROMISE_METHODS.has(name)) return undefined;
-  // `array.map(x => …)`: a durable map never takes a function first.
-  if (name === 'map' && call.arguments.length > 0 && isInlineFunction(tsm, call.arguments[0]!)) return undefined;
-  const memo = memoFor(checker);
-  if (memo.has(call)) return memo.get(call) ?? undefined;
-  let result: DurableOperationCall | undefined;
-  try {
-    result = opCall(tsm, call, checker, 0);
-  } catch {
-    result = undefined;
-  }
-  memo.set(call, result ?? null);
-  return result;
-}
-
-function isInlineFunction(tsm: TS, e: ts.Expression): boolean {
-  const x = skipOuterExpressions(tsm, e);
-  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x);
-}
-
-/** Receivers worth a type query: `ctx`, `this.ctx`, `deps.ctx` — not call results or literals. */
-function isTypeQueryCandidate(tsm: TS, x: ts.Expression): boolean {
-  let cur = x;
-  for (let i = 0; i < 6; i++) {
-    if (tsm.isIdentifier(cur) || cur.kind === tsm.SyntaxKind.ThisKeyword) return true;
-    if (!tsm.isPropertyAccessExpression(cur)) return false;
-    cur = skipOuterExpressions(tsm, cur.expression);
-  }
-  return false;
-}
-
-/** Per-checker memo of operation calls (rules and the scope model ask about the same calls). */
-const plainMemo = new WeakMap<ts.Node, DurableOperationCall | null>();
-const checkerMemo = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, DurableOperationCall | null>>();
-function memoFor(checker: ts.TypeChecker | undefined): WeakMap<ts.Node, DurableOperationCall | null> {
-  if (!checker) return plainMemo;
-  let m = checkerMemo.get(checker);
-  if (!m) {
-    m = new WeakMap();
-    checkerMemo.set(checker, m);
-  }
-  return m;
-}
-
-function opCall(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker | undefined, depth: number): DurableOperationCall | undefined {
-  const callee = call.expression;
-  if (!tsm.isPropertyAccessExpression(callee)) return undefined;
-  const name = callee.name.text;
-  let method: DurableOperationMethod;
-  let receiver: ts.Expression;
-  if (DIRECT_METHODS.has(name)) {
-    method = name as DurableOperationMethod;
-    receiver = callee.expression;
-  } else if (PROMISE_METHODS.has(name) && tsm.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'promise') {
-    method = ('promise.' + name) as DurableOperationMethod;
-    receiver = callee.expression.expression;
-  } else {
-    return undefined;
-  }
-  if (!isContextExpression(tsm, receiver, checker, depth)) return undefined;
-  return splitArgs(tsm, method, call, receiver);
+function firstIsName(tsm: TS, args: ts.NodeArray<ts.Expression>, checker: ts.TypeChecker | undefined, fnAt: number): boolean {
+  const a0 = args[0];
+  if (!a0) return false;
+  if (isStringish(tsm, a0)) return true;
+  if (args.length <= fnAt) return false;
+  const f0 = functionArg(tsm, a0, checker);
+  if (f0 === true) return false;
+  if (f0 === false) return true;
+  const f1 = functionArg(tsm, args[fnAt], checker);
+  if (f1 === true) return true;
+  if (tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, args[fnAt]!))) return false;
+  return looksLikeName(tsm, a0);
 }
 
 /**
  * The call's arguments by role, as a complete record. Each shape is one object literal (same keys, same
- * order as before): spreading a partial result into another literal went through V8's slow generic clone
- * (the shapes vary), which was a tenth of the workflow inference time.
+ * order): spreading a partial result into another literal went through V8's slow generic clone.
  */
-function splitArgs(tsm: TS, method: DurableOperationMethod, call: ts.CallExpression, contextExpression: ts.Expression): DurableOperationCall {
+function splitArgs(tsm: TS, method: DurableOperationMethod, call: ts.CallExpression, contextExpression: ts.Expression, checker: ts.TypeChecker | undefined): DurableOperationCall {
   const args = call.arguments;
   const a0 = args[0];
   const a1 = args[1];
   switch (method) {
     case 'step':
     case 'runInChildContext':
-    case 'waitForCallback': {
-      const named = isStringish(tsm, a0) || (a1 !== undefined && isFunctionish(tsm, a1) && !isFunctionish(tsm, a0));
-      return named ? { nameArg: a0, callbackArg: a1, method, call, contextExpression } : { callbackArg: a0, method, call, contextExpression };
-    }
+    case 'waitForCallback':
+      return firstIsName(tsm, args, checker, 1) ? { nameArg: a0, callbackArg: a1, method, call, contextExpression } : { callbackArg: a0, method, call, contextExpression };
     case 'waitForCondition': {
-      const named = isStringish(tsm, a0) || args.length >= 3;
+      const named = args.length >= 3 || firstIsName(tsm, args, checker, 1) && functionArg(tsm, a1, checker) === true;
       return named ? { nameArg: a0, callbackArg: a1, method, call, contextExpression } : { callbackArg: a0, method, call, contextExpression };
     }
     case 'wait':
       return args.length >= 2 ? { nameArg: a0, method, call, contextExpression } : { method, call, contextExpression };
-    case 'createCallback':
-      return isStringish(tsm, a0) ? { nameArg: a0, method, call, contextExpression } : { method, call, contextExpression };
+    case 'createCallback': {
+      const named = isStringish(tsm, a0) || args.length >= 2 || (a0 !== undefined && !tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, a0)) && (functionArg(tsm, a0, checker) === false && !isObjectValue(tsm, a0)));
+      return named ? { nameArg: a0, method, call, contextExpression } : { method, call, contextExpression };
+    }
     case 'invoke':
-      return a1 !== undefined && isStringish(tsm, a0) && isStringish(tsm, a1) ? { nameArg: a0, method, call, contextExpression } : { method, call, contextExpression };
+      return invokeNamed(tsm, call, checker) ? { nameArg: a0, method, call, contextExpression } : { method, call, contextExpression };
     case 'map': {
-      const named = isStringish(tsm, a0) || (args.length >= 3 && isFunctionish(tsm, args[2]) && !isFunctionish(tsm, a1));
+      const named = isStringish(tsm, a0) || (args.length >= 3 && functionArg(tsm, a1, checker) !== true && (functionArg(tsm, args[2], checker) === true || !isFunctionishSyntax(tsm, a1)));
       return named ? { nameArg: a0, itemsArg: a1, callbackArg: args[2], method, call, contextExpression } : { itemsArg: a0, callbackArg: a1, method, call, contextExpression };
     }
     case 'parallel': {
-      const named = isStringish(tsm, a0) || (a1 !== undefined && tsm.isArrayLiteralExpression(skipOuterExpressions(tsm, a1)));
+      const x0 = a0 ? skipOuterExpressions(tsm, a0) : undefined;
+      const named = !(x0 && tsm.isArrayLiteralExpression(x0)) && (isStringish(tsm, a0) || (a1 !== undefined && tsm.isArrayLiteralExpression(skipOuterExpressions(tsm, a1))) || (a1 !== undefined && !tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, a1))));
       return named ? { nameArg: a0, callbackArg: a1, method, call, contextExpression } : { callbackArg: a0, method, call, contextExpression };
     }
     default: {
@@ -160,127 +233,95 @@ function splitArgs(tsm: TS, method: DurableOperationMethod, call: ts.CallExpress
   }
 }
 
-/** Is `expr` a durable context (see getDurableOperationCall)? */
-export function isContextExpression(tsm: TS, expr: ts.Expression, checker: ts.TypeChecker | undefined, depth = 0): boolean {
-  if (depth > 8) return false;
-  const x = skipOuterExpressions(tsm, expr);
-  if (tsm.isIdentifier(x)) {
-    const decl = findBinding(tsm, x);
-    if (decl && tsm.isParameter(decl) && decl.parent && tsm.isFunctionLike(decl.parent)) {
-      const fn = decl.parent;
-      const idx = fn.parameters.indexOf(decl);
-      if (isContextParameter(tsm, fn, idx, checker, depth)) return true;
-    } else if (decl && tsm.isVariableDeclaration(decl) && decl.initializer && tsm.isIdentifier(skipOuterExpressions(tsm, decl.initializer))) {
-      // `const c = ctx;`
-      if (isContextExpression(tsm, decl.initializer, checker, depth + 1)) return true;
-    }
-  }
-  if (checker && isTypeQueryCandidate(tsm, x) && !syntacticallyNotContext(tsm, x)) {
-    // Only reached when the syntax is not conclusive (a field, an untyped parameter of a wrapper, …).
-    try {
-      return isDurableContextType(checker.getTypeAtLocation(x));
-    } catch {
-      return false;
-    }
-  }
-  return false;
+function isFunctionishSyntax(tsm: TS, e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  const x = skipOuterExpressions(tsm, e);
+  return tsm.isArrowFunction(x) || tsm.isFunctionExpression(x) || tsm.isIdentifier(x) || tsm.isPropertyAccessExpression(x);
 }
 
-/** Identifiers whose declaration already says they are not a context (literal types, arrays, literals). */
-function syntacticallyNotContext(tsm: TS, x: ts.Expression): boolean {
+function isObjectValue(tsm: TS, e: ts.Expression): boolean {
+  const x = skipOuterExpressions(tsm, e);
   if (!tsm.isIdentifier(x)) return false;
-  const decl = findBinding(tsm, x);
-  if (!decl) return true; // a global
-  if (tsm.isImportSpecifier(decl) || tsm.isImportClause(decl) || tsm.isNamespaceImport(decl) || tsm.isFunctionDeclaration(decl) || tsm.isClassDeclaration(decl)) return true;
-  if (tsm.isParameter(decl)) {
-    const t = decl.type;
-    if (t && !tsm.isTypeReferenceNode(t)) return true;
-    if (t && tsm.isTypeReferenceNode(t) && /^(Array|ReadonlyArray|Record|Map|Set|Promise|Partial|Readonly|string|number)$/.test(tsm.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text)) return true;
-  }
-  if (tsm.isVariableDeclaration(decl) && decl.initializer && !decl.type) {
-    const init = skipOuterExpressions(tsm, decl.initializer);
-    // Only aliases (`const c = ctx`, `const c = this.ctx`) can hold a context; results of calls,
-    // awaits and literals are data.
-    if (!tsm.isIdentifier(init) && !tsm.isPropertyAccessExpression(init)) return true;
-  }
-  return false;
+  const d = findBinding(tsm, x);
+  return !!d && tsm.isVariableDeclaration(d) && !!d.initializer && tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, d.initializer));
 }
 
-const paramCache = new WeakMap<ts.Node, Map<number, boolean>>();
-
-/** Is parameter `index` of `fn` a durable context? Memoised per function node (syntactic answer). */
-export function isContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth = 0): boolean {
-  let m = paramCache.get(fn);
-  if (!m) {
-    m = new Map();
-    paramCache.set(fn, m);
-  }
-  const known = m.get(index);
-  if (known !== undefined) return known;
-  m.set(index, false); // guards recursion through the callback host
-  const value = computeContextParameter(tsm, fn, index, checker, depth);
-  m.set(index, value);
-  return value;
-}
-
-function computeContextParameter(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth: number): boolean {
-  const p = fn.parameters[index];
-  if (!p) return false;
-  if (isDurableContextAnnotation(tsm, p)) return true;
-  const df = durableFunctionOf(tsm, fn, checker);
-  if (df && df.kind === 'handler' && index === 1) return true;
-  if (index === 1 && fn.parent && tsm.isVariableDeclaration(fn.parent) && isDurableHandlerAnnotation(tsm, fn.parent)) return true;
-  if (index === 0 && isFunctionWithBody(tsm, fn)) {
-    const host = callbackHost(tsm, fn);
-    if (host) {
-      const op = opCall(tsm, host, checker, depth + 1);
-      if (op && CHILD_CONTEXT_METHODS.has(op.method)) return true;
+/**
+ * `invoke(name, funcId, input?)` vs `invoke(funcId, input?)`: with the SDK's types the overload chosen says
+ * it; else a string first argument followed by a function id (a variable, `process.env.X`, a string) is the
+ * name, and an object literal second argument is the input (so the first is the target).
+ */
+function invokeNamed(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker | undefined): boolean {
+  const [a0, a1] = call.arguments;
+  if (!a0 || !a1) return false;
+  if (checker) {
+    try {
+      const first = checker.getResolvedSignature(call)?.parameters[0]?.name;
+      if (first === 'name') return true;
+      if (first === 'funcId') return false;
+    } catch {
+      // fall back to the shape of the arguments
     }
   }
-  // An untyped parameter of a local function that is called with a context there (JS helpers):
-  // `async function charge(context, amount) {…}` … `charge(ctx, 5)`.
-  if (!p.type && depth < 4) return receivesContextAtCallSite(tsm, fn, index, checker, depth);
-  return false;
+  const x0 = skipOuterExpressions(tsm, a0);
+  const x1 = skipOuterExpressions(tsm, a1);
+  const stringish = tsm.isStringLiteral(x0) || tsm.isNoSubstitutionTemplateLiteral(x0) || tsm.isTemplateExpression(x0);
+  const idLike = tsm.isIdentifier(x1) || tsm.isPropertyAccessExpression(x1) || tsm.isElementAccessExpression(x1) || tsm.isStringLiteral(x1) || tsm.isNoSubstitutionTemplateLiteral(x1) || tsm.isTemplateExpression(x1);
+  return stringish && idLike && !(tsm.isIdentifier(x1) && x1.text === 'undefined');
 }
 
-const callSiteCache = new WeakMap<ts.SourceFile, Map<string, ts.CallExpression[]>>();
+// ---------- names ----------
 
-/** Calls of plain identifiers in a file, by callee name (built once per file). */
-function callSitesByName(tsm: TS, sf: ts.SourceFile): Map<string, ts.CallExpression[]> {
-  let m = callSiteCache.get(sf);
-  if (m) return m;
-  const map = new Map<string, ts.CallExpression[]>();
-  const visit = (n: ts.Node): void => {
-    if (tsm.isCallExpression(n) && tsm.isIdentifier(n.expression)) {
-      const list = map.get(n.expression.text);
-      if (list) list.push(n);
-      else map.set(n.expression.text, [n]);
+/** An operation's name as written: a string's value, a template literal without its backticks, else the expression. */
+export function operationNameText(tsm: TS, e: ts.Expression, sf: ts.SourceFile): string | null {
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x)) return x.text;
+  if (tsm.isTemplateExpression(x)) return x.getText(sf).slice(1, -1);
+  if (tsm.isIdentifier(x) && x.text === 'undefined') return null;
+  if (x.kind === tsm.SyntaxKind.NullKeyword) return null;
+  return x.getText(sf);
+}
+
+/**
+ * The value of a name that is a constant: `const NAME = 'charge'` (also through `as const` objects,
+ * `NAMES.charge`), or (checker) any expression whose type is one string literal, across files. Undefined
+ * when the name is computed at run time.
+ */
+export function operationNameValue(tsm: TS, e: ts.Expression, checker?: ts.TypeChecker, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  const x = skipOuterExpressions(tsm, e);
+  if (tsm.isStringLiteral(x) || tsm.isNoSubstitutionTemplateLiteral(x)) return x.text;
+  if (tsm.isIdentifier(x)) {
+    const d = findBinding(tsm, x);
+    if (d && tsm.isVariableDeclaration(d) && d.initializer && d.parent && tsm.isVariableDeclarationList(d.parent) && d.parent.flags & tsm.NodeFlags.Const) {
+      const v = operationNameValue(tsm, d.initializer, checker, depth + 1);
+      if (v !== undefined) return v;
     }
-    tsm.forEachChild(n, visit);
-  };
-  visit(sf);
-  callSiteCache.set(sf, map);
-  m = map;
-  return m;
+  } else if (tsm.isPropertyAccessExpression(x) && tsm.isIdentifier(x.expression)) {
+    const d = findBinding(tsm, x.expression);
+    if (d && tsm.isVariableDeclaration(d) && d.initializer && d.parent && tsm.isVariableDeclarationList(d.parent) && d.parent.flags & tsm.NodeFlags.Const) {
+      const o = skipOuterExpressions(tsm, d.initializer);
+      if (tsm.isObjectLiteralExpression(o)) {
+        const p = o.properties.find((pp) => pp.name && (tsm.isIdentifier(pp.name) || tsm.isStringLiteral(pp.name)) && pp.name.text === x.name.text);
+        if (p && tsm.isPropertyAssignment(p)) {
+          const v = operationNameValue(tsm, p.initializer, checker, depth + 1);
+          if (v !== undefined) return v;
+        }
+      }
+    }
+  }
+  if (checker && (tsm.isIdentifier(x) || tsm.isPropertyAccessExpression(x) || tsm.isElementAccessExpression(x))) {
+    try {
+      const t = checker.getTypeAtLocation(x);
+      if (t.isStringLiteral()) return t.value;
+    } catch {
+      // unknown
+    }
+  }
+  return undefined;
 }
 
-function receivesContextAtCallSite(tsm: TS, fn: ts.SignatureDeclaration, index: number, checker: ts.TypeChecker | undefined, depth: number): boolean {
-  let nameNode: ts.Identifier | undefined;
-  let declNode: ts.Node = fn;
-  if (tsm.isFunctionDeclaration(fn) && fn.name) nameNode = fn.name;
-  else if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && fn.parent && tsm.isVariableDeclaration(fn.parent) && tsm.isIdentifier(fn.parent.name)) {
-    nameNode = fn.parent.name;
-    declNode = fn.parent;
-  }
-  if (!nameNode) return false;
-  const sf = fn.getSourceFile();
-  for (const call of callSitesByName(tsm, sf).get(nameNode.text) ?? []) {
-    const arg = call.arguments[index];
-    if (!arg || findBinding(tsm, call.expression as ts.Identifier) !== declNode) continue;
-    if (isContextExpression(tsm, arg, checker, depth + 1)) return true;
-  }
-  return false;
-}
+// ---------- callbacks and scope ----------
 
 /** For a function passed to a durable operation, that operation (and whether the function is its callback). */
 export function operationOfCallback(tsm: TS, fn: ts.Node, checker?: ts.TypeChecker): DurableOperationCall | undefined {

@@ -22,7 +22,7 @@ export function originOf(tsm: TS, expr: ts.Expression, checker?: ts.TypeChecker,
   if (tsm.isPropertyAccessExpression(x)) {
     if (x.expression.kind === tsm.SyntaxKind.ThisKeyword) return checker ? typeOrigin(tsm, x, checker) : undefined;
     const base = originOf(tsm, x.expression, checker, depth + 1);
-    if (!base) return undefined;
+    if (!base) return objectFieldOrigin(tsm, x, checker, depth);
     if (base.kind === 'global') return { kind: 'global', path: [...base.path, x.name.text] };
     return { ...base, path: [...base.path, x.name.text] };
   }
@@ -49,6 +49,26 @@ export function originOf(tsm: TS, expr: ts.Expression, checker?: ts.TypeChecker,
     return undefined;
   }
   if (tsm.isAwaitExpression(x)) return originOf(tsm, x.expression, checker, depth + 1);
+  return undefined;
+}
+
+/**
+ * A function value stored in a local object literal: `const clock = { now: Date.now }` then `clock.now()`,
+ * or `{ newId }` with `newId` imported from uuid.
+ */
+function objectFieldOrigin(tsm: TS, x: ts.PropertyAccessExpression, checker: ts.TypeChecker | undefined, depth: number): Origin | undefined {
+  const obj = skipOuterExpressions(tsm, x.expression);
+  if (!tsm.isIdentifier(obj)) return undefined;
+  const decl = findBinding(tsm, obj);
+  if (!decl || !tsm.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  const init = skipOuterExpressions(tsm, decl.initializer);
+  if (!tsm.isObjectLiteralExpression(init)) return undefined;
+  for (const p of init.properties) {
+    if (!p.name || !(tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name)) || p.name.text !== x.name.text) continue;
+    if (tsm.isPropertyAssignment(p)) return originOf(tsm, p.initializer, checker, depth + 1);
+    if (tsm.isShorthandPropertyAssignment(p)) return originOf(tsm, p.name, checker, depth + 1);
+    return undefined;
+  }
   return undefined;
 }
 
@@ -197,6 +217,18 @@ function typeOrigin(tsm: TS, node: ts.Node, checker: ts.TypeChecker): Origin | u
   return undefined;
 }
 
+/** What a randomness API returns, for messages. */
+const RANDOM_WHAT: Readonly<Record<string, string>> = {
+  random: 'a random number',
+  randomUUID: 'a random UUID',
+  randomBytes: 'random bytes',
+  pseudoRandomBytes: 'random bytes',
+  randomInt: 'a random integer',
+  getRandomValues: 'random values',
+  randomFill: 'random values',
+  randomFillSync: 'random values',
+};
+
 export interface KnownCall {
   readonly category: Category;
   readonly what: string;
@@ -210,7 +242,7 @@ export function classifyOrigin(origin: Origin, form: 'call' | 'new', argCount: n
       if (g.path.length !== p.length || g.path.some((s, i) => s !== p[i])) continue;
       if (g.form !== 'both' && g.form !== form) continue;
       if (g.zeroArgs && argCount > 0) continue;
-      return { category: g.category, what: g.category === 'io' ? 'network access' : g.category === 'timer' ? 'a timer' : p[0] === 'Math' || p[0] === 'crypto' ? 'a random value' : 'the current time' };
+      return { category: g.category, what: g.category === 'io' ? 'network access' : g.category === 'timer' ? 'a timer' : (RANDOM_WHAT[p[p.length - 1]!] ?? (p[0] === 'Math' || p[0] === 'crypto' ? 'a random value' : 'the current time')) };
     }
     return undefined;
   }
@@ -229,7 +261,9 @@ export function classifyOrigin(origin: Origin, form: 'call' | 'new', argCount: n
       const head = path[0] ?? 'default';
       if (!m.only.includes(head)) continue;
     }
-    return { category: m.category, what: m.what };
+    // Say what the function really returns (`randomUUID` returns a UUID, not bytes).
+    const exact = m.category === 'nondeterministic' && last !== undefined ? RANDOM_WHAT[last] : undefined;
+    return { category: m.category, what: exact ?? m.what };
   }
   return undefined;
 }

@@ -1,12 +1,13 @@
 // Core (pure): the replay/checkpoint scope model — which functions run on every replay and which run once
 // inside a checkpointed callback — following calls into helpers in the same file and, with a Program,
-// across files. Memoised per Program (or per SourceFile in syntax-only mode); cycles and depth bounded.
+// across files. Incremental across Programs (ReplayIndex: per-file facts, per-root-file walks, reverse index).
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
 import { durableFunctionMap, handlerReferences } from './handlers';
 import { CHECKPOINTED_METHODS, CHILD_CONTEXT_METHODS, DurableOperationCall, getDurableOperationCall, operationOfCallback } from './operations';
 import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
 import { mayContainDurableCode } from './sdk';
+import { reportInternalError } from '../errors';
 
 export type Mode = 'replayed' | 'checkpointed';
 
@@ -29,28 +30,247 @@ export interface ReplayModel {
 /** Helper call chains longer than this are not followed (a guard against pathological code). */
 export const MAX_CALL_DEPTH = 16;
 
-const byProgram = new WeakMap<ts.Program, ReplayModel>();
-const byFile = new WeakMap<ts.SourceFile, ReplayModel>();
+/**
+ * Files longer than this are not analysed (generated or minified code nobody edits as a handler): the
+ * editor shows one note at the top of such a file and the CLI prints one line; both skip it the same way,
+ * as a checked file, as a root of the model and as a helper followed into.
+ */
+export const MAX_ANALYSED_CHARS = 1_000_000;
+
+export function isTooLarge(sf: ts.SourceFile): boolean {
+  return sf.text.length > MAX_ANALYSED_CHARS;
+}
 
 /**
- * The model for a Program (all its user files), or for one file alone when `program` is undefined.
- * Never throws; on internal failure, the regions found so far are kept.
+ * The incremental model of one project, held by the caller across Programs (the tsserver plugin keeps one
+ * per language service). See docs/architecture.md, "What a keystroke recomputes".
+ *
+ * - Per file, keyed by the SourceFile object (tsserver and createProgram's oldProgram reuse the object of
+ *   an unchanged file): whether it may hold durable code and its durable functions (the roots).
+ * - Per root file, a *unit*: the regions walked from that file's handlers and helpers, with the files the
+ *   walk read (the functions it entered and the files its imports resolved through) and their SourceFiles.
+ * - A reverse index, file → units that read it. A new Program marks stale only the units of the files whose
+ *   SourceFile changed and the units that read those files; they are walked again, lazily, when a file is
+ *   checked. Adding or removing a file (module resolution may change anywhere) rebuilds every unit.
+ */
+export interface ReplayIndex {
+  /** Regions whose function lies in `sf`, for `program` (the index follows it to this Program first). */
+  regionsOf(tsm: TS, program: ts.Program, sf: ts.SourceFile): Region[];
+  /** Counters for tests and benchmarks: what the last Programs cost. */
+  readonly stats: ReplayIndexStats;
+}
+
+export interface ReplayIndexStats {
+  /** Programs seen, and how many of them forced a full rebuild (files added or removed). */
+  programs: number;
+  fullRebuilds: number;
+  /** Units (root files) walked since the index was created. */
+  unitsWalked: number;
+  /** Units walked for the last Program. */
+  unitsWalkedLastProgram: number;
+}
+
+interface FileFacts {
+  /** Handlers first, then helpers, in source order; empty for files without durable code. */
+  readonly roots: readonly DurableFunction[];
+  readonly map: ReadonlyMap<ts.Node, DurableFunction>;
+  readonly durable: boolean;
+}
+
+interface Unit {
+  readonly file: string;
+  readonly regions: readonly Region[];
+  /** Every file the walk read, with the SourceFile it read (the unit is valid while they are unchanged). */
+  readonly deps: ReadonlyMap<string, ts.SourceFile>;
+}
+
+const factsCache = new WeakMap<ts.SourceFile, FileFacts>();
+
+function factsOf(tsm: TS, program: ts.Program | undefined, sf: ts.SourceFile, checker: ts.TypeChecker | undefined): FileFacts {
+  let f = factsCache.get(sf);
+  if (f) return f;
+  const durable = isUserFile(program, sf) && !isTooLarge(sf) && mayContainDurableCode(sf);
+  let map: ReadonlyMap<ts.Node, DurableFunction> = new Map();
+  if (durable) {
+    try {
+      map = durableFunctionMap(tsm, sf, checker);
+    } catch (e) {
+      reportInternalError(e, 'replay-model', sf.fileName);
+    }
+  }
+  const all = [...map.values()];
+  f = { durable, map, roots: [...all.filter((d) => d.kind === 'handler'), ...all.filter((d) => d.kind === 'helper')] };
+  factsCache.set(sf, f);
+  return f;
+}
+
+export function createReplayIndex(): ReplayIndex {
+  return new Index();
+}
+
+class Index implements ReplayIndex {
+  readonly stats: ReplayIndexStats = { programs: 0, fullRebuilds: 0, unitsWalked: 0, unitsWalkedLastProgram: 0 };
+  private program: ts.Program | undefined;
+  private checker: ts.TypeChecker | undefined;
+  /** User files of the current Program, in its order. */
+  private files = new Map<string, ts.SourceFile>();
+  private order = new Map<string, number>();
+  private units = new Map<string, Unit>();
+  /** Durable files of the current Program whose unit is not walked yet. */
+  private missing = new Set<string>();
+  private readers = new Map<string, Set<string>>();
+
+  regionsOf(tsm: TS, program: ts.Program, sf: ts.SourceFile): Region[] {
+    this.sync(tsm, program);
+    if (this.missing.size > 0) this.walkMissing(tsm);
+    const unitFiles = [...(this.readers.get(sf.fileName) ?? [])];
+    unitFiles.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+    const units = unitFiles.map((u) => this.units.get(u)).filter((u): u is Unit => u !== undefined);
+    // Handler-rooted regions first, so code reached from a handler is attributed to it (as one global walk would).
+    const out: Region[] = [];
+    const seen = new Map<ts.Node, Set<Mode>>();
+    for (const pass of ['handler', 'helper'] as const) {
+      for (const u of units) {
+        for (const r of u.regions) {
+          if (r.root.kind !== pass || r.fn.getSourceFile() !== sf) continue;
+          let modes = seen.get(r.fn);
+          if (!modes) seen.set(r.fn, (modes = new Set()));
+          if (modes.has(r.mode)) continue;
+          modes.add(r.mode);
+          out.push(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  private sync(tsm: TS, program: ts.Program): void {
+    if (program === this.program) return;
+    this.stats.programs++;
+    this.stats.unitsWalkedLastProgram = 0;
+    const first = this.program === undefined;
+    this.program = program;
+    try {
+      this.checker = program.getTypeChecker();
+    } catch (e) {
+      reportInternalError(e, 'replay-model', undefined);
+      this.checker = undefined;
+    }
+    const files = new Map<string, ts.SourceFile>();
+    const order = new Map<string, number>();
+    for (const sf of program.getSourceFiles()) {
+      if (!isUserFile(program, sf)) continue;
+      order.set(sf.fileName, order.size);
+      files.set(sf.fileName, sf);
+    }
+    let structural = first || files.size !== this.files.size;
+    const changed: string[] = [];
+    if (!structural) {
+      for (const [name, sf] of files) {
+        const old = this.files.get(name);
+        if (old === undefined) {
+          structural = true;
+          break;
+        }
+        if (old !== sf) changed.push(name);
+      }
+    }
+    this.files = files;
+    this.order = order;
+    if (structural) {
+      if (!first) this.stats.fullRebuilds++;
+      this.units.clear();
+      this.readers.clear();
+      this.missing.clear();
+      for (const [name, sf] of files) if (factsOf(tsm, program, sf, this.checker).durable) this.missing.add(name);
+      return;
+    }
+    for (const name of changed) {
+      const stale = new Set<string>(this.readers.get(name) ?? []);
+      stale.add(name);
+      for (const u of stale) this.drop(u);
+    }
+    for (const name of changed) if (factsOf(tsm, program, files.get(name)!, this.checker).durable) this.missing.add(name);
+  }
+
+  private drop(unitFile: string): void {
+    const u = this.units.get(unitFile);
+    if (!u) return;
+    this.units.delete(unitFile);
+    for (const dep of u.deps.keys()) this.readers.get(dep)?.delete(unitFile);
+    if (this.files.has(unitFile)) this.missing.add(unitFile);
+  }
+
+  private walkMissing(tsm: TS): void {
+    const program = this.program!;
+    for (const name of [...this.missing]) {
+      this.missing.delete(name);
+      const sf = this.files.get(name);
+      if (!sf) continue;
+      const unit = walkUnit(tsm, program, this.checker, sf);
+      this.stats.unitsWalked++;
+      this.stats.unitsWalkedLastProgram++;
+      this.units.set(name, unit);
+      for (const dep of unit.deps.keys()) {
+        let set = this.readers.get(dep);
+        if (!set) this.readers.set(dep, (set = new Set()));
+        set.add(name);
+      }
+    }
+  }
+}
+
+/** The regions walked from one file's roots (its handlers, then its helpers), and the files the walk read. */
+function walkUnit(tsm: TS, program: ts.Program, checker: ts.TypeChecker | undefined, sf: ts.SourceFile): Unit {
+  const deps = new Map<string, ts.SourceFile>([[sf.fileName, sf]]);
+  const regions = walkRoots(tsm, program, checker, [sf], deps);
+  return { file: sf.fileName, regions, deps };
+}
+
+const byProgram = new WeakMap<ts.Program, ReplayIndex>();
+const byFile = new WeakMap<ts.SourceFile, ReplayModel>();
+
+/** The regions of `sourceFile`: through `index` when given, else a fresh index per Program, or the file alone. */
+export function regionsOfFile(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, index?: ReplayIndex): Region[] {
+  if (!program) return getReplayModel(tsm, undefined, sourceFile).regionsByFile.get(sourceFile) ?? [];
+  let ix = index ?? byProgram.get(program);
+  if (!ix) byProgram.set(program, (ix = createReplayIndex()));
+  return ix.regionsOf(tsm, program, sourceFile);
+}
+
+/**
+ * The whole model for a Program (all its user files; built from scratch: prefer regionsOfFile), or for one
+ * file alone when `program` is undefined. Never throws; on internal failure, the regions found so far are kept.
  */
 export function getReplayModel(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile): ReplayModel {
   if (program) {
-    let m = byProgram.get(program);
-    if (!m) {
-      m = build(tsm, program, [sourceFile]);
-      byProgram.set(program, m);
+    const regionsByFile = new Map<ts.SourceFile, Region[]>();
+    const checker = safeChecker(program);
+    const sources = program.getSourceFiles().filter((f) => factsOf(tsm, program, f, checker).durable);
+    for (const r of walkRoots(tsm, program, checker, sources, new Map())) {
+      const f = r.fn.getSourceFile();
+      let list = regionsByFile.get(f);
+      if (!list) regionsByFile.set(f, (list = []));
+      list.push(r);
     }
-    return m;
+    return { regionsByFile };
   }
   let m = byFile.get(sourceFile);
   if (!m) {
-    m = build(tsm, undefined, [sourceFile]);
+    const regions = walkRoots(tsm, undefined, undefined, [sourceFile], new Map());
+    m = { regionsByFile: new Map(regions.length ? [[sourceFile, regions]] : []) };
     byFile.set(sourceFile, m);
   }
   return m;
+}
+
+function safeChecker(program: ts.Program): ts.TypeChecker | undefined {
+  try {
+    return program.getTypeChecker();
+  } catch (e) {
+    reportInternalError(e, 'replay-model', undefined);
+    return undefined;
+  }
 }
 
 export function isUserFile(program: ts.Program | undefined, sf: ts.SourceFile): boolean {
@@ -60,20 +280,15 @@ export function isUserFile(program: ts.Program | undefined, sf: ts.SourceFile): 
     try {
       if (program.isSourceFileFromExternalLibrary(sf)) return false;
     } catch {
-      // older hosts: fall back to the path test above
+      // older hosts without this method: the path test above decides
     }
   }
   return true;
 }
 
-function build(tsm: TS, program: ts.Program | undefined, files: ts.SourceFile[]): ReplayModel {
-  const regionsByFile = new Map<ts.SourceFile, Region[]>();
-  let checker: ts.TypeChecker | undefined;
-  try {
-    checker = program?.getTypeChecker();
-  } catch {
-    checker = undefined;
-  }
+/** Walks the roots of `sources` (handlers of all first, then helpers), recording the files read into `deps`. */
+function walkRoots(tsm: TS, program: ts.Program | undefined, checker: ts.TypeChecker | undefined, sources: readonly ts.SourceFile[], deps: Map<string, ts.SourceFile>): Region[] {
+  const regions: Region[] = [];
   const seen = new Map<ts.Node, Set<Mode>>();
   const queue: Region[] = [];
   const enqueue = (r: Region): void => {
@@ -85,43 +300,38 @@ function build(tsm: TS, program: ts.Program | undefined, files: ts.SourceFile[])
     if (modes.has(r.mode)) return;
     modes.add(r.mode);
     queue.push(r);
-    const sf = r.fn.getSourceFile();
-    let list = regionsByFile.get(sf);
-    if (!list) {
-      list = [];
-      regionsByFile.set(sf, list);
-    }
-    list.push(r);
+    regions.push(r);
   };
-
-  const sources = program ? program.getSourceFiles().filter((sf) => isUserFile(program, sf) && mayContainDurableCode(sf)) : files;
   const handlers: DurableFunction[] = [];
   const helpers: DurableFunction[] = [];
   for (const sf of sources) {
     try {
-      for (const df of durableFunctionMap(tsm, sf, checker).values()) (df.kind === 'handler' ? handlers : helpers).push(df);
+      if (isTooLarge(sf)) continue;
+      const facts = program ? factsOf(tsm, program, sf, checker) : { roots: [...durableFunctionMap(tsm, sf, undefined).values()] };
+      for (const df of facts.roots) (df.kind === 'handler' ? handlers : helpers).push(df);
       if (checker) {
         // withDurableExecution(importedFn): the handler body lives in another file.
         for (const ref of handlerReferences(tsm, sf)) {
-          const target = resolveFunction(tsm, ref, checker, program);
+          const target = resolveFunction(tsm, ref, checker, program, deps);
           if (target) {
             const p = target.parameters[1];
             handlers.push({ kind: 'handler', name: functionName(tsm, target), node: target, contextParam: p && tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: target.getSourceFile() });
           }
         }
       }
-    } catch {
-      // a broken file contributes nothing
+    } catch (e) {
+      // a broken file contributes nothing, and says so
+      reportInternalError(e, 'replay-model', sf.fileName);
     }
   }
-
   const drain = (): void => {
     while (queue.length > 0) {
       const r = queue.shift()!;
       try {
-        walkRegion(tsm, r, checker, program, enqueue);
-      } catch {
+        walkRegion(tsm, r, checker, program, enqueue, deps);
+      } catch (e) {
         // keep the rest of the model
+        reportInternalError(e, 'replay-model', r.fn.getSourceFile().fileName);
       }
     }
   };
@@ -130,19 +340,21 @@ function build(tsm: TS, program: ts.Program | undefined, files: ts.SourceFile[])
   drain();
   for (const h of helpers) enqueue({ fn: h.node, mode: 'replayed', root: h, via: [h.name] });
   drain();
-  return { regionsByFile };
+  return regions;
 }
 
-function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, program: ts.Program | undefined, enqueue: (r: Region) => void): void {
+function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, program: ts.Program | undefined, enqueue: (r: Region) => void, deps: Map<string, ts.SourceFile>): void {
   const body = r.fn.body;
   if (!body) return;
   const follow = (target: ts.FunctionLikeDeclaration | undefined, mode: Mode, name: string, op?: DurableOperationCall): void => {
     if (!target || r.via.length >= MAX_CALL_DEPTH) return;
     const sf = target.getSourceFile();
-    if (!isUserFile(program, sf)) return;
+    if (!isUserFile(program, sf) || isTooLarge(sf)) return;
     if (!program && sf !== r.fn.getSourceFile()) return;
+    deps.set(sf.fileName, sf);
     // A durable helper called from checkpointed code is reported at the call (durable-op-in-step) instead.
-    if (mode === 'checkpointed' && durableFunctionMap(tsm, sf, checker).has(target)) return;
+    const map = program ? factsOf(tsm, program, sf, checker).map : durableFunctionMap(tsm, sf, checker);
+    if (mode === 'checkpointed' && map.has(target)) return;
     enqueue({ fn: target, mode, root: r.root, via: [...r.via, name], ...(op ? { op } : {}) });
   };
   const visit = (node: ts.Node): void => {
@@ -175,18 +387,18 @@ function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, pro
         for (const ref of refs) {
           const x = skipOuterExpressions(tsm, ref);
           if (isFunctionWithBody(tsm, x)) continue; // inline: handled as a nested function
-          const target = resolveFunction(tsm, x, checker, program);
+          const target = resolveFunction(tsm, x, checker, program, deps);
           const mode: Mode = CHECKPOINTED_METHODS.has(op.method) ? 'checkpointed' : r.mode;
           if (target) follow(target, mode, functionName(tsm, target), op);
         }
       } else {
-        const target = resolveFunction(tsm, node.expression, checker, program);
+        const target = resolveFunction(tsm, node.expression, checker, program, deps);
         if (target && target !== r.fn) follow(target, r.mode, calleeName(tsm, node.expression, target));
         // Functions passed by reference to ordinary calls: items.forEach(handleItem).
         for (const a of node.arguments) {
           const x = skipOuterExpressions(tsm, a);
           if (tsm.isIdentifier(x)) {
-            const t = resolveFunction(tsm, x, undefined, program);
+            const t = resolveFunction(tsm, x, undefined, program, deps);
             if (t && t !== r.fn) follow(t, r.mode, x.text);
           }
         }
@@ -210,7 +422,14 @@ function calleeName(tsm: TS, callee: ts.Expression, target: ts.Node): string {
  * (declarations, `const f = () => …`, `obj.method` of a local object literal, `this.method`), other files
  * through the checker (imports, re-exports, namespace members, class methods).
  */
-export function resolveFunction(tsm: TS, expr: ts.Expression, checker: ts.TypeChecker | undefined, program: ts.Program | undefined): ts.FunctionLikeDeclaration | undefined {
+export function resolveFunction(
+  tsm: TS,
+  expr: ts.Expression,
+  checker: ts.TypeChecker | undefined,
+  program: ts.Program | undefined,
+  /** Receives every file the resolution read (import targets, re-export hops), for the incremental index. */
+  deps?: Map<string, ts.SourceFile>
+): ts.FunctionLikeDeclaration | undefined {
   const x = skipOuterExpressions(tsm, expr);
   if (tsm.isIdentifier(x)) {
     const decl = findBinding(tsm, x);
@@ -249,14 +468,54 @@ export function resolveFunction(tsm: TS, expr: ts.Expression, checker: ts.TypeCh
   }
   try {
     let sym = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(x) ? x.name : x);
-    if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    if (deps) recordModuleOf(tsm, checker, tsm.isPropertyAccessExpression(x) ? x.expression : x, deps);
+    if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = deps ? followAliases(tsm, checker, sym, deps) : checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
     if (!decl) return undefined;
     const sf = decl.getSourceFile();
     if (!isUserFile(program, sf)) return undefined;
+    deps?.set(sf.fileName, sf);
     return functionOfDeclaration(tsm, decl);
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'replay-model', x.getSourceFile?.()?.fileName);
     return undefined;
+  }
+}
+
+/** Follows an import alias hop by hop, recording each file it passes (a re-export file may change alone). */
+function followAliases(tsm: TS, checker: ts.TypeChecker, sym: ts.Symbol, deps: Map<string, ts.SourceFile>): ts.Symbol | undefined {
+  let cur: ts.Symbol | undefined = sym;
+  for (let i = 0; i < 32 && cur && cur.flags & tsm.SymbolFlags.Alias; i++) {
+    const next: ts.Symbol | undefined = checker.getImmediateAliasedSymbol(cur);
+    if (!next) return checker.getAliasedSymbol(sym);
+    for (const d of next.declarations ?? []) {
+      const f = d.getSourceFile();
+      deps.set(f.fileName, f);
+    }
+    cur = next;
+  }
+  return cur && cur.flags & tsm.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : cur;
+}
+
+/**
+ * The file an imported name's module resolves to, recorded even when the name is not (yet) exported there:
+ * when that file gains the export, the walks that looked for it must be redone.
+ */
+function recordModuleOf(tsm: TS, checker: ts.TypeChecker, e: ts.Expression, deps: Map<string, ts.SourceFile>): void {
+  const x = skipOuterExpressions(tsm, e);
+  if (!tsm.isIdentifier(x)) return;
+  const decl = findBinding(tsm, x);
+  if (!decl) return;
+  let n: ts.Node | undefined = decl;
+  while (n && !tsm.isImportDeclaration(n) && !tsm.isImportEqualsDeclaration(n) && !tsm.isSourceFile(n)) n = n.parent;
+  let spec: ts.Expression | undefined;
+  if (n && tsm.isImportDeclaration(n)) spec = n.moduleSpecifier;
+  else if (n && tsm.isImportEqualsDeclaration(n) && tsm.isExternalModuleReference(n.moduleReference)) spec = n.moduleReference.expression;
+  if (!spec) return;
+  const mod = checker.getSymbolAtLocation(spec);
+  for (const d of mod?.declarations ?? []) {
+    const f = d.getSourceFile();
+    deps.set(f.fileName, f);
   }
 }
 

@@ -2,6 +2,8 @@
 // parent's, the missing `await`, console.* to the replay-aware logger, native combinators to ctx.promise.*.
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
+import { getDurableOperationCall } from '../analysis/operations';
+import { skipOuterExpressions } from '../analysis/scope';
 import { canAwaitAt, climbToCall, isFunctionLike, needsParensForAwait, type QuickFix } from './fixModel';
 import { SHIFTS_IDS_WARNING } from './wrapInStep';
 
@@ -34,7 +36,7 @@ export function useOwnContextFix(ts: TS, sf: ts.SourceFile, node: ts.Node): Quic
     edits.push({ start, length: outer.end - start, newText: own });
     return {
       fixName: USE_OWN_CONTEXT,
-      description: `Use the callback's own context '${own}' instead of '${outer.text}'`,
+      description: `Use ${own} instead of ${outer.text}`,
       edits,
     };
   }
@@ -61,16 +63,20 @@ function methodName(ts: TS, call: ts.CallExpression): string | undefined {
   return ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
 }
 
-/** Adds `await` before a durable operation whose promise is never awaited. */
-export function addAwaitFix(ts: TS, sf: ts.SourceFile, node: ts.Node): QuickFix | undefined {
+/**
+ * Adds `await` before a durable operation whose promise is never awaited. Only before the operation call
+ * itself: an `await` before something that is not a promise (`items.forEach(async …)`) would fix nothing.
+ */
+export function addAwaitFix(ts: TS, sf: ts.SourceFile, node: ts.Node, checker?: ts.TypeChecker): QuickFix | undefined {
   const call = climbToCall(ts, node) ?? (ts.isCallExpression(node) ? node : undefined);
   if (!call || !ts.isCallExpression(call) || !canAwaitAt(ts, call)) return undefined;
+  if (!getDurableOperationCall(ts, call, checker)) return undefined;
   if (call.parent && ts.isAwaitExpression(call.parent)) return undefined;
   const start = call.getStart(sf);
   const edits = needsParensForAwait(ts, call)
     ? [{ start, length: 0, newText: '(await ' }, { start: call.end, length: 0, newText: ')' }]
     : [{ start, length: 0, newText: 'await ' }];
-  return { fixName: ADD_AWAIT, description: 'Add the missing await (a durable promise only runs when awaited)', edits };
+  return { fixName: ADD_AWAIT, description: 'Add await', edits };
 }
 
 const LOGGER_LEVEL: Readonly<Record<string, string>> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
@@ -87,25 +93,48 @@ export function consoleToLoggerFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx
   const start = callee.getStart(sf);
   return {
     fixName: CONSOLE_TO_LOGGER,
-    description: `Use ${ctx}.logger.${level} (replay-aware) instead of console.${method}`,
+    description: `Use ${ctx}.logger.${level}`,
     edits: [{ start, length: callee.end - start, newText: `${ctx}.logger.${level}` }],
   };
 }
 
-const COMBINATORS = new Set(['all', 'allSettled', 'any', 'race']);
+/**
+ * Not `any`: ctx.promise.any rejects with a PromiseCombinatorError without the `errors` array that
+ * Promise.any's AggregateError has (checked with SDK 2.4), so code reading it would change.
+ */
+const COMBINATORS = new Set(['all', 'allSettled', 'race']);
 
-/** Promise.all/allSettled/any/race(...) -> ctx.promise.<same>(...). */
-export function durableCombinatorFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx: string): QuickFix | undefined {
+/**
+ * Promise.all/allSettled/race(...) -> ctx.promise.<same>(...), when every element is itself a durable
+ * operation (directly, or `items.map((i) => ctx.step(…))`): their values already came through a checkpoint,
+ * so the combinator's own checkpoint hands back the same values. Elements that are plain promises (an
+ * async callback's result) could hold values JSON changes: not offered.
+ */
+export function durableCombinatorFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx: string, checker?: ts.TypeChecker): QuickFix | undefined {
   const call = climbToCall(ts, node) ?? node;
   if (!ts.isCallExpression(call)) return undefined;
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Promise') return undefined;
   const method = callee.name.text;
-  if (!COMBINATORS.has(method)) return undefined;
+  if (!COMBINATORS.has(method) || call.arguments.length !== 1 || !allDurable(ts, call.arguments[0]!, checker)) return undefined;
   const start = callee.getStart(sf);
   return {
     fixName: NATIVE_TO_DURABLE_COMBINATOR,
     description: `Use ${ctx}.promise.${method} (${SHIFTS_IDS_WARNING})`,
     edits: [{ start, length: callee.end - start, newText: `${ctx}.promise.${method}` }],
   };
+}
+
+function allDurable(ts: TS, arg: ts.Expression, checker: ts.TypeChecker | undefined): boolean {
+  const x = skipOuterExpressions(ts, arg);
+  const isOp = (e: ts.Expression): boolean => {
+    const y = skipOuterExpressions(ts, e);
+    return ts.isCallExpression(y) && getDurableOperationCall(ts, y, checker) !== undefined;
+  };
+  if (ts.isArrayLiteralExpression(x)) return x.elements.length > 0 && x.elements.every((el) => !ts.isSpreadElement(el) && isOp(el));
+  if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'map' && x.arguments.length >= 1) {
+    const cb = skipOuterExpressions(ts, x.arguments[0]!);
+    return (ts.isArrowFunction(cb) && !ts.isBlock(cb.body) && isOp(cb.body)) || false;
+  }
+  return false;
 }

@@ -13,11 +13,77 @@ export interface TextEdit {
 }
 
 export interface QuickFix {
-  /** Stable id of the kind of fix (tsserver `fixName`). */
+  /** Stable id of the kind of fix (`durableLens.wrapInStep`); see tsFixName for what tsserver reports. */
   readonly fixName: string;
-  /** Title shown in the editor's light-bulb menu. */
+  /** Short title shown in the editor's light-bulb menu. */
   readonly description: string;
   readonly edits: readonly TextEdit[];
+  /** The real fix of the finding: listed first and the one Ctrl+. then Enter (and Auto Fix) applies. */
+  readonly preferred?: boolean;
+}
+
+/**
+ * VS Code's TypeScript extension marks a tsserver fix preferred only by its `fixName`, from a fixed table of
+ * TypeScript's own names (typescript-language-features quickFix.ts `preferredFixes`), and sorts preferred
+ * fixes first among those for a diagnostic. A plugin cannot set isPreferred itself, so the preferred fix is
+ * reported under one of those names; `addMissingAwait` (priority 2, no "only one" restriction) is the
+ * closest in meaning and exists in every VS Code since 1.40. Its only other use there is telemetry.
+ */
+export const VSCODE_PREFERRED_FIX_NAME = 'addMissingAwait';
+
+/** The `fixName` to report to tsserver clients for a fix. */
+export function tsFixName(fix: QuickFix): string {
+  return fix.preferred ? VSCODE_PREFERRED_FIX_NAME : fix.fixName;
+}
+
+/** What the editor tells tsserver about the user's style (UserPreferences, FormatCodeSettings), and the checker. */
+export interface FixOptions {
+  readonly checker?: ts.TypeChecker;
+  /** UserPreferences.quotePreference: 'auto' (or absent) follows the file. */
+  readonly quotePreference?: 'auto' | 'double' | 'single';
+  /** FormatCodeSettings.newLineCharacter; absent: the file's own. */
+  readonly newLineCharacter?: string;
+}
+
+/** The style a fix writes in: the user's preference, else the file's own. */
+export interface FixStyle {
+  readonly quote: '"' | "'";
+  readonly newLine: string;
+}
+
+export function fixStyle(ts: TS, sf: ts.SourceFile, options: FixOptions | undefined): FixStyle {
+  const newLine = options?.newLineCharacter === '\n' || options?.newLineCharacter === '\r\n' ? options.newLineCharacter : sf.text.includes('\r\n') ? '\r\n' : '\n';
+  const pref = options?.quotePreference;
+  if (pref === 'single') return { quote: "'", newLine };
+  if (pref === 'double') return { quote: '"', newLine };
+  return { quote: fileQuote(ts, sf), newLine };
+}
+
+/** As TypeScript's own fixes decide: the quotes of the first import or require specifier, else of the first string. */
+function fileQuote(ts: TS, sf: ts.SourceFile): '"' | "'" {
+  let found: '"' | "'" | undefined;
+  const fromLiteral = (lit: ts.Node): void => {
+    const c = sf.text.charAt(lit.getStart(sf));
+    if (c === '"' || c === "'") found = c;
+  };
+  for (const st of sf.statements) {
+    if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) fromLiteral(st.moduleSpecifier);
+    if (found) return found;
+  }
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isStringLiteral(n)) fromLiteral(n);
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found ?? '"';
+}
+
+/** A string literal in the chosen quotes. */
+export function quoted(style: FixStyle, value: string): string {
+  const json = JSON.stringify(value);
+  if (style.quote === '"') return json;
+  return `'${json.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
 /** What a fix needs to know about a finding: its rule and its span. */
@@ -128,4 +194,28 @@ export function toKebab(name: string): string {
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
   return s || 'step';
+}
+
+/** `order-id` -> `orderId`: a variable name for a hoisted step result. */
+export function kebabToCamel(name: string): string {
+  const s = name.replace(/-+([a-z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9_$]/g, '');
+  return /^[A-Za-z_$]/.test(s) ? s : `v${s}`;
+}
+
+/** `base`, or `base2`, `base3`… : a name no identifier in the file uses yet (so it shadows and breaks nothing). */
+export function unusedName(ts: TS, sf: ts.SourceFile, base: string): string {
+  const used = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) used.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+/** The whitespace a line starts with. */
+export function indentAt(sf: ts.SourceFile, pos: number): string {
+  const lineStart = sf.text.lastIndexOf('\n', pos - 1) + 1;
+  return /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
 }

@@ -1,49 +1,77 @@
 // Pure: the "replace the sleep with <ctx>.wait" quick fix for promise-wrapped setTimeout and timers/promises.
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
-import { canAwaitAt, needsParensForAwait, textOf, type QuickFix } from './fixModel';
+import { canAwaitAt, needsParensForAwait, quoted, textOf, toKebab, type FixStyle, type QuickFix } from './fixModel';
 import { SHIFTS_IDS_WARNING } from './wrapInStep';
 
 export const REPLACE_SLEEP = 'durableLens.replaceSleepWithWait';
 
 const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
 
+interface Sleep {
+  /** The milliseconds expression. */
+  readonly ms: ts.Expression;
+  /** The sleep resolves with a value (`setTimeout(ms, value)`, `resolve(x)`): a wait resolves with none. */
+  readonly yieldsValue: boolean;
+}
+
 /**
  * Finds the awaited sleep around the flagged timer — `await new Promise(r => setTimeout(r, ms))` or
- * `await setTimeout(ms)` from timers/promises — and replaces it with `await ctx.wait({ seconds })`
- * (the SDK's Duration; a wait is at least one second, so milliseconds round up).
+ * `await setTimeout(ms)` from timers/promises — and replaces it with a named `await ctx.wait(name,
+ * { seconds })` (the SDK's Duration; a wait is at least one second, so milliseconds round up). Not offered
+ * when the code uses a value the sleep resolves with.
  */
-export function replaceSleepFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx: string): QuickFix | undefined {
+export function replaceSleepFix(ts: TS, sf: ts.SourceFile, node: ts.Node, ctx: string, style: FixStyle): QuickFix | undefined {
   const sleeps = timersPromisesSleepNames(ts, sf);
   let n: ts.Node | undefined = node;
   for (let depth = 0; n && depth < 10; depth++, n = n.parent) {
     if (!ts.isAwaitExpression(n)) continue;
-    const ms = sleepDuration(ts, n.expression, sleeps);
-    if (!ms || !canAwaitAt(ts, n)) return undefined;
+    const sleep = sleepDuration(ts, n.expression, sleeps);
+    if (!sleep || !canAwaitAt(ts, n)) return undefined;
+    if (sleep.yieldsValue && !isDiscarded(ts, n)) return undefined;
+    const ms = sleep.ms;
     const constant = evalNumber(ts, ms);
-    const seconds = constant !== undefined ? String(Math.max(1, Math.ceil(constant / 1000))) : `Math.ceil(${parenthesize(ts, sf, ms)} / 1000)`;
-    let newText = `await ${ctx}.wait({ seconds: ${seconds} })`;
+    const seconds = constant !== undefined ? String(Math.max(1, Math.ceil(constant / 1000))) : `Math.max(1, Math.ceil(${parenthesize(ts, sf, ms)} / 1000))`;
+    const name = constant !== undefined ? `wait-${seconds}s` : toKebab(`wait ${durationName(ts, ms) ?? ''}`);
+    let newText = `await ${ctx}.wait(${quoted(style, name)}, { seconds: ${seconds} })`;
     if (needsParensForAwait(ts, n)) newText = `(${newText})`;
     const start = n.getStart(sf);
-    const rounded = constant !== undefined && constant % 1000 !== 0 ? ', rounded up to whole seconds' : '';
     return {
       fixName: REPLACE_SLEEP,
-      description: `Replace the sleep with ${ctx}.wait({ seconds: ${seconds} })${rounded} (${SHIFTS_IDS_WARNING})`,
+      description: `Replace with ${ctx}.wait (${SHIFTS_IDS_WARNING})`,
       edits: [{ start, length: n.end - start, newText }],
     };
   }
   return undefined;
 }
 
+function isDiscarded(ts: TS, expr: ts.Node): boolean {
+  let p = expr.parent;
+  while (p && ts.isParenthesizedExpression(p)) p = p.parent;
+  return !!p && (ts.isExpressionStatement(p) || ts.isVoidExpression(p));
+}
+
+/** `delayMs` in `event.delayMs * 2`: the first name in a computed duration, for the wait's name. */
+function durationName(ts: TS, e: ts.Expression): string | undefined {
+  if (ts.isIdentifier(e)) return e.text.replace(/Ms$|Millis(econds)?$/i, '');
+  if (ts.isPropertyAccessExpression(e)) return e.name.text.replace(/Ms$|Millis(econds)?$/i, '');
+  let found: string | undefined;
+  ts.forEachChild(e, (c) => {
+    if (!found && ts.isExpression(c)) found = durationName(ts, c);
+  });
+  return found;
+}
+
 /** The milliseconds expression of a recognised sleep, or undefined. */
-function sleepDuration(ts: TS, e: ts.Expression, sleeps: { names: Set<string>; namespaces: Set<string> }): ts.Expression | undefined {
+function sleepDuration(ts: TS, e: ts.Expression, sleeps: { names: Set<string>; namespaces: Set<string> }): Sleep | undefined {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (ts.isCallExpression(e)) {
     const c = e.expression;
     const isSleep =
       (ts.isIdentifier(c) && sleeps.names.has(c.text)) ||
       (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && sleeps.namespaces.has(c.expression.text) && c.name.text === 'setTimeout');
-    return isSleep ? e.arguments[0] : undefined;
+    const ms = e.arguments[0];
+    return isSleep && ms ? { ms, yieldsValue: e.arguments.length > 1 } : undefined;
   }
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Promise' && e.arguments?.length === 1) {
     const exec = e.arguments[0];
@@ -58,22 +86,23 @@ function sleepDuration(ts: TS, e: ts.Expression, sleeps: { names: Set<string>; n
     }
     if (!call || !ts.isCallExpression(call) || !isGlobalSetTimeout(ts, call.expression) || call.arguments.length < 1) return undefined;
     const cb = call.arguments[0];
-    const resolves =
-      (ts.isIdentifier(cb) && cb.text === resolve.text) ||
-      ((ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) && cb.parameters.length === 0 && callsOnly(ts, cb.body, resolve.text));
-    if (!resolves) return undefined;
-    return call.arguments[1] ?? ts.factory.createNumericLiteral(0);
+    const direct = ts.isIdentifier(cb) && cb.text === resolve.text;
+    const resolveCall = (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) && cb.parameters.length === 0 ? callsOnly(ts, cb.body, resolve.text) : undefined;
+    if (!direct && !resolveCall) return undefined;
+    const yieldsValue = direct ? call.arguments.length > 2 : resolveCall!.arguments.length > 0;
+    return { ms: call.arguments[1] ?? ts.factory.createNumericLiteral(0), yieldsValue };
   }
   return undefined;
 }
 
-function callsOnly(ts: TS, body: ts.ConciseBody, fn: string): boolean {
+/** The body is only a call of `fn`: that call, else undefined. */
+function callsOnly(ts: TS, body: ts.ConciseBody, fn: string): ts.CallExpression | undefined {
   let e: ts.Node | undefined = body;
   if (ts.isBlock(body)) {
-    if (body.statements.length !== 1 || !ts.isExpressionStatement(body.statements[0])) return false;
+    if (body.statements.length !== 1 || !ts.isExpressionStatement(body.statements[0])) return undefined;
     e = body.statements[0].expression;
   }
-  return !!e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === fn;
+  return !!e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === fn ? e : undefined;
 }
 
 function isGlobalSetTimeout(ts: TS, e: ts.Expression): boolean {

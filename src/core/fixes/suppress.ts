@@ -1,4 +1,4 @@
-// Pure: the "ignore this rule on this line" quick fix (a suppression comment with a reason to fill in).
+// Pure: the "ignore this rule on this line" quick fix (a suppression comment whose reason the user types).
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
 import type { RuleId } from '../rules/catalog';
@@ -6,20 +6,24 @@ import type { QuickFix } from './fixModel';
 
 export const SUPPRESS = 'durableLens.suppress';
 export const SUPPRESSION_DIRECTIVE = 'durable-lens-ignore-next-line';
-/** The reason placeholder: the comment format requires a reason after `--`. */
-export const REASON_PLACEHOLDER = 'TODO: explain why this is safe on replay';
+/**
+ * The comment ends in `-- ` for the reason: a tsserver code fix is plain text (no snippet placeholder to tab
+ * over, no cursor), and made-up reason text would be kept by whoever does not read it. An empty reason
+ * still suppresses; the empty `-- ` shows where the reason goes.
+ */
+export const REASON_SEPARATOR = '-- ';
 
-/** Inserts `// durable-lens-ignore-next-line <rule> -- <reason>` above the line of `start`, same indentation. */
-export function suppressFix(ts: TS, sf: ts.SourceFile, rule: RuleId, start: number): QuickFix | undefined {
+/** Inserts `// durable-lens-ignore-next-line <rule> -- ` above the line of `start`, same indentation. */
+export function suppressFix(ts: TS, sf: ts.SourceFile, rule: RuleId, start: number, newLine?: string): QuickFix | undefined {
   const text = sf.text;
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   if (insideLiteralText(ts, sf, lineStart)) return undefined;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = newLine ?? (text.includes('\r\n') ? '\r\n' : '\n');
   return {
     fixName: SUPPRESS,
-    description: `Ignore ${rule} on this line (adds a ${SUPPRESSION_DIRECTIVE} comment with a reason)`,
-    edits: [{ start: lineStart, length: 0, newText: `${indent}// ${SUPPRESSION_DIRECTIVE} ${rule} -- ${REASON_PLACEHOLDER}${eol}` }],
+    description: `Ignore ${rule} on this line`,
+    edits: [{ start: lineStart, length: 0, newText: `${indent}// ${SUPPRESSION_DIRECTIVE} ${rule} ${REASON_SEPARATOR}${eol}` }],
   };
 }
 

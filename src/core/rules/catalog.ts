@@ -16,6 +16,7 @@ export const RULE_IDS = [
   'global-state-mutation',
   'replayed-side-effect-log',
   'native-promise-combinator',
+  'lossy-step-result',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -40,6 +41,7 @@ export const RULE_CATALOG: Readonly<Record<RuleId, RuleInfo>> = {
   'global-state-mutation': { id: 'global-state-mutation', code: 91009, defaultSeverity: 'warning', summary: 'Replayed code mutating module-level state: a warm container keeps it between invocations, a cold one does not.' },
   'replayed-side-effect-log': { id: 'replayed-side-effect-log', code: 91010, defaultSeverity: 'info', summary: 'console.* in replayed code logs again on every replay: use context.logger or log inside a step.' },
   'native-promise-combinator': { id: 'native-promise-combinator', code: 91011, defaultSeverity: 'info', summary: 'Promise.all/race/any/allSettled over durable operations: use context.promise.* or parallel.' },
+  'lossy-step-result': { id: 'lossy-step-result', code: 91012, defaultSeverity: 'error', summary: 'A step, waitForCallback or child-context result its checkpoint changes: a Date comes back a string, a Set, Map, class instance, function or BigInt as a plain object or not at all.' },
 };
 
 export function isRuleId(value: string): value is RuleId {

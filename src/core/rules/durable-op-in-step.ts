@@ -8,8 +8,8 @@ export const durableOpInStep: Rule = {
   meta: {
     id: 'durable-op-in-step',
     messages: {
-      op: '`{{call}}` is a durable operation inside a {{host}} callback, which the SDK rejects at run time: move it out of the callback, or use `runInChildContext` to group operations.',
-      helper: '`{{call}}` runs durable operations (it takes a DurableContext) inside a {{host}} callback, which the SDK rejects at run time: call it outside the callback.',
+      op: '{{call}} is a durable operation inside a {{host}} callback, which the SDK rejects at run time: move it out of the callback, or use runInChildContext to group operations.',
+      helper: '{{call}} runs durable operations (it takes a DurableContext) inside a {{host}} callback, which the SDK rejects at run time: call it outside the callback.',
     },
     docs: docsPath('durable-op-in-step'),
   },

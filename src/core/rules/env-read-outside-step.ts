@@ -7,7 +7,7 @@ export const envReadOutsideStep: Rule = {
   meta: {
     id: 'env-read-outside-step',
     messages: {
-      env: '`{{expr}}` is read on every replay, and a replay can run in a new version or configuration: read it once at module level (cold start) or inside a step.',
+      env: '{{expr}} is read on every replay, and a replay can run in a new version or configuration: read it once at module level (cold start) or inside a step.',
     },
     docs: docsPath('env-read-outside-step'),
   },

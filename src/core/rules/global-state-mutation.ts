@@ -53,7 +53,7 @@ export const globalStateMutation: Rule = {
   meta: {
     id: 'global-state-mutation',
     messages: {
-      mutation: 'Replayed code changes module-level `{{name}}`: a warm container keeps the change between invocations and replays, a cold one starts fresh, so replays can see different values. Keep the state in local variables or step results.',
+      mutation: 'Replayed code changes module-level {{name}}: a warm container keeps the change between invocations and replays, a cold one starts fresh, so replays can see different values. Keep the state in local variables or step results.',
     },
     docs: docsPath('global-state-mutation'),
   },

@@ -8,7 +8,7 @@ export const ioOutsideStep: Rule = {
   meta: {
     id: 'io-outside-step',
     messages: {
-      io: '`{{call}}` is {{what}} in replayed code: it runs again on every replay. Move it into a step (`await {{ctx}}.step(...)`) so it runs once and its result is checkpointed.',
+      io: '{{call}} is {{what}} in replayed code: it runs again on every replay. Move it into a step (await {{ctx}}.step(...)) so it runs once and its result is checkpointed.',
     },
     docs: docsPath('io-outside-step'),
   },

@@ -11,7 +11,7 @@ export const nativePromiseCombinator: Rule = {
   meta: {
     id: 'native-promise-combinator',
     messages: {
-      combinator: '`Promise.{{method}}` over durable operations is not checkpointed as one unit: use `{{ctx}}.promise.{{method}}(...)`, or `{{ctx}}.parallel`/`{{ctx}}.map` for concurrent work.',
+      combinator: 'Promise.{{method}} over durable operations is not checkpointed as one unit: use {{ctx}}.promise.{{method}}(...), or {{ctx}}.parallel/{{ctx}}.map for concurrent work.',
     },
     docs: docsPath('native-promise-combinator'),
   },

@@ -6,7 +6,7 @@ export const nonDurableTimer: Rule = {
   meta: {
     id: 'non-durable-timer',
     messages: {
-      timer: '`{{call}}` is an in-memory timer: the function is not suspended while it waits and the wait starts again on every replay. Use `await {{ctx}}.wait({ seconds: … })`.',
+      timer: '{{call}} is an in-memory timer: the function is not suspended while it waits and the wait starts again on every replay. Use await {{ctx}}.wait({ seconds: … }).',
     },
     docs: docsPath('non-durable-timer'),
   },

@@ -7,7 +7,7 @@ export const nondeterministicCall: Rule = {
   meta: {
     id: 'nondeterministic-call',
     messages: {
-      nondeterministic: '`{{call}}` returns {{what}}, a different value on every replay: compute it inside a step (`await {{ctx}}.step(...)`) so the value is checkpointed.',
+      nondeterministic: '{{call}} returns {{what}}, a different value on every replay: compute it inside a step (await {{ctx}}.step(...)) so the value is checkpointed.',
     },
     docs: docsPath('nondeterministic-call'),
   },

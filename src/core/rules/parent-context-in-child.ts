@@ -8,7 +8,7 @@ export const parentContextInChild: Rule = {
   meta: {
     id: 'parent-context-in-child',
     messages: {
-      parent: '`{{outer}}` is the outer context: inside this {{host}} callback the SDK rejects it at run time. Use the callback\'s own context{{inner}}.',
+      parent: '{{outer}} is the outer context: inside this {{host}} callback the SDK rejects it at run time. Use the callback\'s own context{{inner}}.',
     },
     docs: docsPath('parent-context-in-child'),
   },
@@ -35,7 +35,7 @@ export const parentContextInChild: Rule = {
         if (CHECKPOINTED_METHODS.has(host.method)) return; // durable-op-in-step's case
         if (CHILD_CONTEXT_METHODS.has(host.method)) {
           const own = n.parameters[0];
-          const inner = own && tsm.isIdentifier(own.name) ? ` \`${own.name.text}\`` : ' (add a context parameter to the callback)';
+          const inner = own && tsm.isIdentifier(own.name) ? ` ${own.name.text}` : ' (add a context parameter to the callback)';
           c.report(recv, 'parent', { outer: recv.text, host: host.method, inner });
           return;
         }

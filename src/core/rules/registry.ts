@@ -8,6 +8,7 @@ import { envReadOutsideStep } from './env-read-outside-step';
 import { floatingDurablePromise } from './floating-durable-promise';
 import { globalStateMutation } from './global-state-mutation';
 import { ioOutsideStep } from './io-outside-step';
+import { lossyStepResult } from './lossy-step-result';
 import { nativePromiseCombinator } from './native-promise-combinator';
 import { nonDurableTimer } from './non-durable-timer';
 import { nondeterministicCall } from './nondeterministic-call';
@@ -26,6 +27,7 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'global-state-mutation': globalStateMutation,
   'replayed-side-effect-log': replayedSideEffectLog,
   'native-promise-combinator': nativePromiseCombinator,
+  'lossy-step-result': lossyStepResult,
 };
 
 /** Rules in catalogue order. */

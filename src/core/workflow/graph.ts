@@ -1,19 +1,9 @@
 // Pure types: the workflow graph inferred from handler code. The JSON form is the `graph` CLI contract.
 
-export type OperationKind =
-  | 'step'
-  | 'wait'
-  | 'waitForCallback'
-  | 'createCallback'
-  | 'waitForCondition'
-  | 'invoke'
-  | 'runInChildContext'
-  | 'parallel'
-  | 'map'
-  | 'promise.all'
-  | 'promise.allSettled'
-  | 'promise.any'
-  | 'promise.race';
+import type { OperationKind } from '../analysis/operations/kinds';
+
+/** The operation kinds are the SDK method names, from the one table in core analysis. */
+export type { OperationKind };
 
 export type StructureKind = 'start' | 'end' | 'branch' | 'decision' | 'loop' | 'catch';
 

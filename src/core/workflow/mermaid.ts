@@ -1,6 +1,7 @@
 // Core (pure): renders one inferred workflow handler as Mermaid flowchart text — subgraphs for child
 // contexts, parallel branches and map items, a shape and class per kind, every label escaped.
 import type { NodeKind, WorkflowHandler, WorkflowNode } from './graph';
+import { OPERATION_KIND_SET as OPERATION_KINDS } from '../analysis/operations/kinds';
 
 export interface MermaidOptions {
   readonly direction?: 'TD' | 'LR';
@@ -26,21 +27,6 @@ export const DIAGNOSTIC_CLASS = 'dl-diagnostic';
 /** Marks the node under the editor cursor (or the current step of an execution). */
 export const CURRENT_CLASS = 'dl-current';
 
-const OPERATION_KINDS: ReadonlySet<string> = new Set([
-  'step',
-  'wait',
-  'waitForCallback',
-  'createCallback',
-  'waitForCondition',
-  'invoke',
-  'runInChildContext',
-  'parallel',
-  'map',
-  'promise.all',
-  'promise.allSettled',
-  'promise.any',
-  'promise.race',
-]);
 
 /** Opening and closing brackets of each kind's shape around a quoted label. */
 const SHAPES: Record<NodeKind, readonly [string, string]> = {

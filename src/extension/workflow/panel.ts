@@ -23,7 +23,8 @@ import {
   type WorkflowViewState,
 } from './protocol';
 import { loadTypeScript } from './typescriptLoader';
-import { diagnosticMarks, handlerList, handlerView, nodeAt, pickHandler, type DiagnosticInput } from './viewModel';
+import { nodeAt } from '../../core/workflow/nodeAt';
+import { diagnosticMarks, handlerList, handlerView, pickHandler, type DiagnosticInput } from './viewModel';
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
 // Short: an edit that does not change the drawing is not sent at all (sameDrawing), one that only renames

@@ -1,5 +1,6 @@
 // Runs in the extension host: a light ts.Program per panel for workflow inference — the open document
-// (its live text) and the workspace files it imports, no lib and no node_modules, rebuilt incrementally.
+// (its live text) and the workspace files it imports, no lib and no node_modules, rebuilt incrementally
+// (unchanged files keep their SourceFile, so core's per-file caches carry over from one keystroke to the next).
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
@@ -13,7 +14,16 @@ export interface OpenDocuments {
 interface CachedFile {
   readonly version: string;
   readonly sourceFile: ts.SourceFile;
+  /** When the file's mtime was last compared (files on disk only). */
+  checkedAt: number;
 }
+
+/**
+ * A file on disk is stat-ed again at most this often. createProgram asks the host for every file of the old
+ * Program on each rebuild; without this a keystroke would cost one stat per imported file (the project, not
+ * the edit). An edit on disk by another program shows within this delay; edits in the editor at once.
+ */
+export const DISK_RECHECK_MS = 1000;
 
 /**
  * Builds Programs cheaply enough to rebuild on every keystroke: source files are cached by version
@@ -94,12 +104,15 @@ export class LightPrograms {
     const doc = this.open.get(fileName);
     let version: string;
     let text: string | undefined;
+    const now = Date.now();
     if (doc) {
       version = `doc:${doc.version}:${doc.text.length}`;
       const cached = this.files.get(fileName);
       if (cached && cached.version === version) return cached.sourceFile;
       text = doc.text;
     } else {
+      const recent = this.files.get(fileName);
+      if (recent && recent.version.startsWith('fs:') && now - recent.checkedAt < DISK_RECHECK_MS) return recent.sourceFile;
       let mtime: number;
       try {
         mtime = fs.statSync(fileName).mtimeMs;
@@ -108,7 +121,10 @@ export class LightPrograms {
       }
       version = `fs:${mtime}`;
       const cached = this.files.get(fileName);
-      if (cached && cached.version === version) return cached.sourceFile;
+      if (cached && cached.version === version) {
+        cached.checkedAt = now;
+        return cached.sourceFile;
+      }
       try {
         text = fs.readFileSync(fileName, 'utf8');
       } catch {
@@ -116,7 +132,7 @@ export class LightPrograms {
       }
     }
     const sourceFile = this.tsm.createSourceFile(fileName, text, languageVersion, true, scriptKind(this.tsm, fileName));
-    this.files.set(fileName, { version, sourceFile });
+    this.files.set(fileName, { version, sourceFile, checkedAt: now });
     return sourceFile;
   }
 }

@@ -2,6 +2,7 @@
 // Mermaid text, node map, handler list — and maps editor offsets and diagnostics onto graph nodes.
 import type { WorkflowGraph, WorkflowHandler, WorkflowNode } from '../../core/workflow/graph';
 import { renderMermaid } from '../../core/workflow/mermaid';
+import { nodeAt } from '../../core/workflow/nodeAt';
 import type { DiagnosticMark, HandlerInfo, MarkSeverity, NodeInfo } from './protocol';
 
 export interface HandlerView {
@@ -44,31 +45,6 @@ export function handlerView(handler: WorkflowHandler, documentFile: string): Han
 function baseName(file: string): string {
   const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   return i >= 0 ? file.slice(i + 1) : file;
-}
-
-function hasRange(n: WorkflowNode): n is WorkflowNode & { start: number; end: number } {
-  return typeof n.start === 'number' && typeof n.end === 'number' && n.end >= n.start;
-}
-
-/** True when the node is in `file` (nodes without a file are in the handler's file). */
-function inFile(n: WorkflowNode, handler: WorkflowHandler, file: string): boolean {
-  return (n.file ?? handler.file) === file;
-}
-
-/**
- * The innermost node whose source range contains `offset` in `file`. `start` and `end` span the whole
- * handler, so they only count when nothing else does and the offset is on their own line.
- */
-export function nodeAt(handler: WorkflowHandler, file: string, offset: number, lineOf: (offset: number) => number): WorkflowNode | undefined {
-  let best: WorkflowNode | undefined;
-  for (const n of handler.nodes) {
-    if (!hasRange(n) || !inFile(n, handler, file) || n.kind === 'start' || n.kind === 'end') continue;
-    if (offset < n.start || offset > n.end) continue;
-    if (!best || n.end - n.start < (best as { end: number; start: number }).end - (best as { end: number; start: number }).start) best = n;
-  }
-  if (best) return best;
-  const line = lineOf(offset);
-  return handler.nodes.find((n) => (n.kind === 'start' || n.kind === 'end') && inFile(n, handler, file) && n.line === line);
 }
 
 export interface DiagnosticInput {

@@ -5,7 +5,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { MAX_CALL_DEPTH } from '../../../src/core/analysis/replay';
-import { checkSourceFile } from '../../../src/core/check';
+import { checkFile, checkSourceFile, MAX_ANALYSED_CHARS } from '../../../src/core/check';
+import type { AnalysisError } from '../../../src/core/errors';
+import { RULES } from '../../../src/core/rules/registry';
+import type { Rule } from '../../../src/core/rules/rule';
 import { check, createProject, handler, MAIN_FILE, positionOf, REPO_ROOT } from '../rules/harness';
 
 const rulesAt = (files: Record<string, string>, file = MAIN_FILE, mode: 'program' | 'syntax' = 'program') => {
@@ -160,6 +163,57 @@ describe('checkSourceFile', () => {
       const b = checkSourceFile(ts, program, sf);
       assert.deepStrictEqual(a, b);
       assert.strictEqual(a.length, 1);
+    });
+  });
+
+  describe('internal errors are seen, never "no findings"', () => {
+    it('a rule that throws is reported with its id and file; the other rules keep their findings', () => {
+      const rule = RULES['global-state-mutation'] as { create: Rule['create'] };
+      const original = rule.create;
+      rule.create = () => (node) => {
+        if (ts.isIdentifier(node) && node.text === 'boom') throw new TypeError('cannot read properties of undefined');
+      };
+      try {
+        const program = createProject({ [MAIN_FILE]: handler('  const boom = 1;\n  Date.now();') }, true);
+        const sf = program.getSourceFile(MAIN_FILE)!;
+        const sink: AnalysisError[] = [];
+        const result = checkFile(ts, program, sf, { onError: (e) => sink.push(e) });
+        assert.deepStrictEqual(result.findings.map((f) => f.rule), ['nondeterministic-call']);
+        assert.strictEqual(result.errors.length, 1);
+        assert.deepStrictEqual(sink, result.errors);
+        assert.strictEqual(sink[0]!.rule, 'global-state-mutation');
+        assert.strictEqual(sink[0]!.file, MAIN_FILE);
+        assert.strictEqual(sink[0]!.reason, 'internal');
+        assert.match(sink[0]!.message, /cannot read properties of undefined/);
+        // The cached answer keeps its errors (a later request must not look clean).
+        assert.strictEqual(checkFile(ts, program, sf).errors.length, 1);
+      } finally {
+        rule.create = original;
+      }
+    });
+
+    it('a stack overflow in a rule is reported as too-deep', () => {
+      const rule = RULES['global-state-mutation'] as { create: Rule['create'] };
+      const original = rule.create;
+      const recurse = (n: number): number => recurse(n + 1) + 1;
+      rule.create = () => (node) => {
+        if (ts.isIdentifier(node) && node.text === 'boom') recurse(0);
+      };
+      try {
+        const program = createProject({ [MAIN_FILE]: handler('  const boom = 1;') }, true);
+        const result = checkFile(ts, program, program.getSourceFile(MAIN_FILE)!);
+        assert.deepStrictEqual(result.errors.map((e) => `${e.reason} ${e.rule}`), ['too-deep global-state-mutation']);
+      } finally {
+        rule.create = original;
+      }
+    });
+
+    it('a file over the size limit is skipped with the reason, not analysed as empty', () => {
+      const big = handler('  Date.now();') + '\n// ' + 'x'.repeat(MAX_ANALYSED_CHARS) + '\n';
+      const program = createProject({ [MAIN_FILE]: big }, true);
+      const result = checkFile(ts, program, program.getSourceFile(MAIN_FILE)!);
+      assert.deepStrictEqual(result.findings, []);
+      assert.deepStrictEqual(result.skipped, { reason: 'too-large', chars: big.length, limit: MAX_ANALYSED_CHARS });
     });
   });
 });

@@ -12,7 +12,7 @@ ruleTester('durable-op-in-step', {
     {
       name: 'ctx.wait inside a step',
       code: handler("  await ctx.step('a', async () => { await ctx.wait(5); });"),
-      errors: [{ line: 3, column: 43, endLine: 3, endColumn: 54, message: ['`ctx.wait(…)`', 'step callback'] }],
+      errors: [{ line: 3, column: 43, endLine: 3, endColumn: 54, message: ['ctx.wait(…)', 'step callback'] }],
     },
     {
       name: 'ctx.step inside a waitForCallback submitter',
@@ -22,7 +22,7 @@ ruleTester('durable-op-in-step', {
     {
       name: 'a durable helper called from a step',
       code: "import { withDurableExecution, DurableContext } from '@aws/durable-execution-sdk-js';\nasync function reserve(c: DurableContext) { await c.wait(1); }\nexport const handler = withDurableExecution(async (event: any, ctx: DurableContext) => {\n  await ctx.step('r', async () => reserve(ctx));\n});\n",
-      errors: [{ line: 4, column: 35, endLine: 4, endColumn: 47, message: '`reserve(…)`' }],
+      errors: [{ line: 4, column: 35, endLine: 4, endColumn: 47, message: 'reserve(…)' }],
     },
   ],
 });

@@ -12,7 +12,7 @@ ruleTester('env-read-outside-step', {
     {
       name: 'process.env.NAME in the handler',
       code: handler('  const t = process.env.TABLE;'),
-      errors: [{ line: 3, column: 13, endLine: 3, endColumn: 30, message: '`process.env.TABLE`' }],
+      errors: [{ line: 3, column: 13, endLine: 3, endColumn: 30, message: 'process.env.TABLE' }],
     },
     {
       name: 'element access',

@@ -16,7 +16,7 @@ ruleTester('global-state-mutation', {
     {
       name: 'incrementing a module-level let',
       code: 'let count = 0;\n' + handler('  count++;'),
-      errors: [{ line: 4, column: 3, endLine: 4, endColumn: 10, message: 'module-level `count`' }],
+      errors: [{ line: 4, column: 3, endLine: 4, endColumn: 10, message: 'module-level count' }],
     },
     {
       name: 'Map.set on a module-level cache',

@@ -12,7 +12,7 @@ ruleTester('native-promise-combinator', {
     {
       name: 'Promise.all over steps',
       code: handler('  await Promise.all([ctx.step(async () => 1), ctx.step(async () => 2)]);'),
-      errors: [{ line: 3, column: 9, endLine: 3, endColumn: 72, message: ['`Promise.all`', '`ctx.promise.all(...)`'] }],
+      errors: [{ line: 3, column: 9, endLine: 3, endColumn: 72, message: ['Promise.all', 'ctx.promise.all(...)'] }],
     },
     {
       name: 'Promise.all over items.map to steps',
@@ -27,7 +27,7 @@ ruleTester('native-promise-combinator', {
     {
       name: 'Promise.race over variables holding operations',
       code: handler('  const a = ctx.step(async () => 1);\n  const b = ctx.wait(1);\n  await Promise.race([a, b]);'),
-      errors: [{ line: 5, column: 9, endLine: 5, endColumn: 29, message: '`Promise.race`' }],
+      errors: [{ line: 5, column: 9, endLine: 5, endColumn: 29, message: 'Promise.race' }],
     },
   ],
 });

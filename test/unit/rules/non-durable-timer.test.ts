@@ -12,7 +12,7 @@ ruleTester('non-durable-timer', {
     {
       name: 'setTimeout in the handler',
       code: handler('  setTimeout(() => {}, 1000);'),
-      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 29, message: ['`setTimeout()`', 'ctx.wait'] }],
+      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 29, message: ['setTimeout()', 'ctx.wait'] }],
     },
     {
       name: 'a sleep promise around setTimeout',
@@ -22,7 +22,7 @@ ruleTester('non-durable-timer', {
     {
       name: 'timers/promises under an alias',
       code: "import { setTimeout as sleep } from 'timers/promises';\n" + handler('  await sleep(1000);'),
-      errors: [{ line: 4, column: 9, endLine: 4, endColumn: 20, message: '`sleep()`' }],
+      errors: [{ line: 4, column: 9, endLine: 4, endColumn: 20, message: 'sleep()' }],
     },
     {
       name: 'node:timers/promises namespace',

@@ -12,12 +12,12 @@ ruleTester('parent-context-in-child', {
     {
       name: 'the parent context inside runInChildContext',
       code: handler("  await ctx.runInChildContext('c', async (child) => { await ctx.wait(1); });"),
-      errors: [{ line: 3, column: 61, endLine: 3, endColumn: 64, message: ['`ctx` is the outer context', 'runInChildContext', '`child`'] }],
+      errors: [{ line: 3, column: 61, endLine: 3, endColumn: 64, message: ['ctx is the outer context', 'runInChildContext', 'child'] }],
     },
     {
       name: 'the parent context inside a map callback',
       code: handler('  await ctx.map([1, 2], async (mc, item) => ctx.step(async () => item));'),
-      errors: [{ line: 3, column: 45, endLine: 3, endColumn: 48, message: ['map', '`mc`'] }],
+      errors: [{ line: 3, column: 45, endLine: 3, endColumn: 48, message: ['map', 'mc'] }],
     },
     {
       name: 'a parallel branch without a context parameter',

@@ -87,7 +87,15 @@ describe('workflow structure: loops', () => {
 
   it('array callbacks (map, forEach) with operations are loops', () => {
     assert.strictEqual(named(h, 'step', 'map-callback').parent, loop('event.items.map').id);
-    assert.strictEqual(named(h, 'step', 'for-each').parent, loop('event.items.forEach').id);
+    assert.strictEqual(named(h, 'step', 'for-each').parent, loop('event.items.forEach (not awaited)').id);
+  });
+
+  it('forEach(async …) is not drawn as a sequence: no back edge, the flow goes on from the loop at once', () => {
+    const forEach = loop('event.items.forEach (not awaited)');
+    const step = named(h, 'step', 'for-each');
+    assert.ok(!h.edges.some((e) => e.to === forEach.id && e.from === step.id), 'no edge back from the body');
+    assert.ok(h.edges.some((e) => e.from === forEach.id && e.to === step.id && e.label === 'each, not awaited'));
+    assert.match(forEach.detail ?? '', /run concurrently and nothing waits/);
   });
 
   it('a loop without operations is not drawn', () => {
