@@ -191,7 +191,7 @@ function handlerInfo(region: Region): { name: string; fileName: string; line: nu
 function reachSuffix(region: Region): string {
   if (region.via.length <= 1) return '';
   const kind = region.root.kind === 'handler' ? 'handler' : 'durable helper';
-  return ` (reached from ${kind} \`${region.root.name}\` via ${region.via.join(' → ')})`;
+  return ` (reached from ${kind} ${region.root.name} via ${region.via.join(' → ')})`;
 }
 
 interface Directive {
