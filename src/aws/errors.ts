@@ -265,8 +265,10 @@ export function toAwsError(err: unknown, context: AwsErrorContext): AwsError {
     );
   }
   if (type && EXPIRED_TOKEN.has(type)) {
-    const sso = context.profile ? `\`${loginCommand(context)}\` (SSO) or refresh the keys of profile "${context.profile}"` : 'Refresh your credentials (e.g. `aws sso login --profile NAME`)';
-    return make('credentialsExpired', `The AWS credentials were rejected (expired or invalid) calling ${op}.`, `Run ${sso}`);
+    const fix = context.profile
+      ? `Run \`${loginCommand(context)}\` (SSO) or refresh the keys of profile "${context.profile}"`
+      : 'Refresh your credentials (for SSO: `aws sso login --profile NAME`)';
+    return make('credentialsExpired', `The AWS credentials were rejected (expired or invalid) calling ${op}.`, fix);
   }
   if (type && THROTTLED.has(type)) {
     return make('throttled', `Lambda throttled ${op} and retries ran out.`, 'Wait a moment and try again');

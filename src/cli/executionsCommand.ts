@@ -166,7 +166,9 @@ export function renderExecutionsText(functionName: string, list: readonly Execut
 }
 
 export async function runExecutionsCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseExecutionsArgs(argv);
+  // main.ts takes --verbose off the command line for every command and sets io.verbose.
+  const parsed = parseExecutionsArgs(argv);
+  const args = io.verbose ? { ...parsed, verbose: true } : parsed;
   const warnings: string[] = [];
   const client = lambdaClientFor(args.aws, warnings);
   const list: ExecutionSummary[] = [];

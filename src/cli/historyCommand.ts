@@ -103,6 +103,8 @@ export async function runHistoryCommand(argv: readonly string[], io: CliIo): Pro
   let args: HistoryArgs;
   try {
     args = parseHistoryArgs(argv);
+    // main.ts takes --verbose off the command line for every command and sets io.verbose.
+    if (io.verbose) args = { ...args, verbose: true };
   } catch (e) {
     io.err(`durable-lens history: ${(e as Error).message}\n${HISTORY_USAGE}`);
     return 2;

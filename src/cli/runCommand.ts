@@ -170,6 +170,8 @@ export async function runRunCommand(argv: readonly string[], io: CliIo): Promise
   let args: RunArgs;
   try {
     args = parseRunArgs(argv, io.cwd);
+    // main.ts takes --verbose off the command line for every command and sets io.verbose.
+    if (io.verbose) args = { ...args, verbose: true };
   } catch (e) {
     if (e instanceof RunUsageError) {
       io.err(`durable-lens run: ${e.message}\n${RUN_USAGE}`);
