@@ -79,11 +79,12 @@ describe('e2e: AWS executions in the Durable Functions view (code-server, loopba
 
     // Open the first succeeded one: the execution view reads its whole history.
     // parallel-basic (a recorded fixture) has branches to show; any succeeded one will do if it is not listed.
-    const first = rows.find((r) => r.text.startsWith('parallel-basic ')) ?? rows.find((r) => /codicon-pass/.test(r.icon))!;
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: first.text.split(' ')[0]! }).first().click();
+    const wanted = rows.some((r) => /^parallel-basic\b/.test(r.text)) ? 'parallel-basic' : rows.find((r) => /codicon-pass/.test(r.icon))!.text.split(/\s/)[0]!;
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: wanted }).first().click();
     const frame = await openedExecutionFrame(page);
     assert.ok(server.requests.some((r) => r.operation === 'GetDurableExecutionHistory'), 'history read through the Lambda API');
     assert.match(await frame.$eval('.status-holder', (e) => e.textContent ?? ''), /SUCCEEDED/);
+    assert.strictEqual(await frame.$eval('#execution h1.title', (e) => (e.textContent ?? '').trim()), wanted, 'the execution clicked is the one shown');
     const ops = await frame.$$eval('#operations .vlist-row', (r) => r.length);
     assert.ok(ops >= 1, `operations drawn: ${ops}`);
     await vs!.screenshot('execution-view');

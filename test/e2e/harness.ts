@@ -439,14 +439,15 @@ export async function showActivity(page: Page, title: string): Promise<void> {
   if (checked !== 'true' && parentChecked === 0) await item.click();
 }
 
-/** The rows of the side bar's tree views as a person reads them: label, description and the row's icon classes. */
+/** The rows of the side bar's tree views as a person reads them: "label description", and the row's icon classes. */
 export async function sideBarRows(page: Page): Promise<{ label: string; text: string; icon: string }[]> {
   return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
     rows.map((r) => {
       const el = r as unknown as MiniElement;
       return {
         label: el.getAttribute('aria-label') ?? '',
-        text: el.innerText.replace(/\s+/g, ' ').trim(),
+        // Label and description are separate spans with no text between them: join them as they read.
+        text: (el.querySelector('.label-name') ? [el.querySelector('.label-name')!.innerText, el.querySelector('.label-description')?.innerText ?? ''].join(' ') : el.innerText).replace(/\s+/g, ' ').trim(),
         icon: el.querySelector('.custom-view-tree-node-item-icon')?.getAttribute('class') ?? '',
       };
     }),

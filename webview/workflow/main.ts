@@ -244,14 +244,13 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   bindNodes();
   marks = params.marks;
   applyMarks();
-  if (!sameView) {
-    // Each handler keeps the zoom the user gave it; one never seen gets the default (readable) view.
-    const remembered = viewState.views?.[viewKey(params)];
-    if (remembered) viewport.set(remembered, false);
-    else fit();
-  }
-  // A new graph (or direction) may put the cursor's node off screen: bring it into view.
-  applyHighlight(params.highlight, !sameView);
+  // Each handler keeps the zoom the user gave it; one the user has not zoomed or scrolled keeps the default
+  // (readable) view, recomputed as the graph changes shape (a graph that grows while typing stays framed).
+  const remembered = viewState.views?.[viewKey(params)];
+  if (!sameView && remembered) viewport.set(remembered, false);
+  else if (!remembered) fit();
+  // A new graph (or direction, or a default view recomputed) may put the cursor's node off screen.
+  applyHighlight(params.highlight, !sameView || !remembered);
   saveState({ documentUri: params.documentUri, handler: params.handler });
   if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
   const done = performance.now();

@@ -64,7 +64,8 @@ export class Viewport {
   }
 
   /**
-   * The default view: the content (natural size w x h) scaled to fit, never above 1.5x and never below
+   * The default view: the content (natural size w x h) scaled to fit, never above 1x (a small graph at its natural
+   * size, labels about the editor's text size, rather than blown up) and never below
    * `minZoom` (the zoom at which labels stay readable). Content that is still larger than the viewport is
    * scrolled, not shrunk: it starts at its top (and left edge, when wider), centred on any axis that fits.
    */
@@ -75,8 +76,8 @@ export class Viewport {
       return;
     }
     const margin = 16;
-    const whole = Math.min((rect.width - 2 * margin) / w, (rect.height - 2 * margin) / h, 1.5);
-    const zoom = clamp(Math.max(whole, Math.min(minZoom, 1.5)), MIN_ZOOM, MAX_ZOOM);
+    const whole = Math.min((rect.width - 2 * margin) / w, (rect.height - 2 * margin) / h, 1);
+    const zoom = clamp(Math.max(whole, Math.min(minZoom, 1)), MIN_ZOOM, MAX_ZOOM);
     const sw = w * zoom;
     const sh = h * zoom;
     // Not reported as a change: only a view the user chose is remembered (the default is recomputed for the
