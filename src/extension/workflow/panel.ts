@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { TS } from '../../core/analysis/model';
 import type { WorkflowGraph, WorkflowHandler } from '../../core/workflow/graph';
+import { describeAnalysisError, withErrorSink } from '../../core/errors';
 import { inferWorkflow } from '../../core/workflow/infer';
 import { WebviewHost, WebviewHostError } from '../shared/webviewHost';
 import { WORKFLOW_PAGE } from './html';
@@ -494,7 +495,13 @@ export class WorkflowPanel implements vscode.Disposable {
       // A good diagram of this file is kept while the code does not parse; a partial one is inferred again, as
       // that is all there is.
       keep = syntaxError !== null && !this.shownPartial && this.shown !== undefined && this.shown.params.documentUri === doc.uri.toString();
-      graph = keep ? this.shown!.graph : inferWorkflow(ts, sourceFile, program);
+      // Failures deep in the analysis are kept out of the user's diagram but must be seen: the Output channel.
+      graph = keep
+        ? this.shown!.graph
+        : withErrorSink(
+            (e) => this.log.warn(`workflow: ${describeAnalysisError(e)}`),
+            () => inferWorkflow(ts, sourceFile, program)
+          );
     } catch (err) {
       this.log.error(`workflow: inference failed for ${doc.uri.toString()}: ${errorText(err)}`);
       if (onlyIfHandlers) return false;
