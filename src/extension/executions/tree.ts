@@ -513,7 +513,9 @@ function localRunItem(node: Node & { type: 'localRun' }): vscode.TreeItem {
   if (interrupted) status = 'CRASHED';
   const startedAt = live?.startedAt ?? saved?.startedAt;
   const endedAt = live ? undefined : saved?.endedAt;
-  const label = `${path.basename(handlerFile) || 'handler'}${handlerExport ? `#${handlerExport}` : ''}`;
+  // Workspace-relative: several projects of one workspace each have a handler.ts.
+  const shownFile = handlerFile ? vscode.workspace.asRelativePath(handlerFile, false) : 'handler';
+  const label = `${shownFile}${handlerExport ? `#${handlerExport}` : ''}`;
   const item = new vscode.TreeItem(labelText(label), vscode.TreeItemCollapsibleState.None);
   item.id = `localRun:${node.id}`;
   const d = formatDuration(durationMs(startedAt, endedAt));
