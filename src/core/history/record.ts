@@ -1,6 +1,7 @@
 // Runs anywhere (pure core): the model of one recorded execution built from its history events: the
 // execution summary, the operations as a tree (kind, status, attempts, timings, results), the invocations,
 // the callbacks still waiting, and every event accounted for (or reported in problems).
+import type { OperationKind as CodeOperationKind } from '../analysis/operations/kinds';
 import { EVENT_TYPES, type HistoryError, type HistoryEvent, type HistoryPayload } from './events';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'STOPPED' | (string & {});
@@ -44,19 +45,7 @@ export type OperationType = 'STEP' | 'WAIT' | 'CALLBACK' | 'CONTEXT' | 'CHAINED_
  * `waitForCallback.submitter` the two children of a waitForCallback context.
  */
 export type OperationKind =
-  | 'step'
-  | 'wait'
-  | 'waitForCallback'
-  | 'createCallback'
-  | 'waitForCondition'
-  | 'invoke'
-  | 'runInChildContext'
-  | 'parallel'
-  | 'map'
-  | 'promise.all'
-  | 'promise.allSettled'
-  | 'promise.any'
-  | 'promise.race'
+  | CodeOperationKind
   | 'map.item'
   | 'parallel.branch'
   | 'waitForCallback.callback'

@@ -2,7 +2,7 @@
 // decisions, loops, catch regions, child contexts, parallel branches, map items, helpers expanded in place.
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from '../analysis/model';
-import { findDurableFunctions, workflowAtoms } from '../analysis/handlers';
+import { anyInRange, findDurableFunctions, workflowAtoms } from '../analysis/handlers';
 import { getDurableOperationCall, isContextExpression, type DurableOperationCall } from '../analysis/operations';
 import { operationTree, resolveCallee, type OperationTree } from '../analysis/operationTree';
 import { memberName } from '../analysis/operations/contexts';
@@ -81,19 +81,6 @@ function atomsOf(calls: readonly ts.Node[]): Map<ts.SourceFile, Int32Array> {
   return out;
 }
 
-/** Is any offset of the sorted list in [from, to)? */
-function inRange(list: Int32Array | undefined, from: number, to: number): boolean {
-  if (!list || list.length === 0) return false;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list[lo]! < to;
-}
-
 class Builder extends FlowOperations {
   /** Pre-check results per statement (interesting or not). */
   private readonly memo = new Map<ts.Node, boolean>();
@@ -167,7 +154,7 @@ class Builder extends FlowOperations {
     const sf = this.currentFile;
     const fileAtoms = sf ? workflowAtoms(sf) : undefined;
     if (fileAtoms && sf) {
-      const r = inRange(fileAtoms, n.pos, n.end) || inRange(this.treeAtoms.get(sf), n.pos, n.end);
+      const r = anyInRange(fileAtoms, n.pos, n.end) || anyInRange(this.treeAtoms.get(sf), n.pos, n.end);
       if (memoise) this.memo.set(n, r);
       return r;
     }
