@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { generatedHistory } from '../../bench/executionView';
-import { acceptSaveDialog, copyWorkspace, extensionLog, reloadWindow, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { acceptOpenDialog, copyWorkspace, extensionLog, reloadWindow, REPO_ROOT, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /** The little of the DOM the page.evaluate callbacks use (this tsconfig has no DOM lib, on purpose). */
 interface PageElement {
@@ -61,21 +61,7 @@ async function openHistoryFile(page: Page, absolutePath: string): Promise<void> 
       await page.waitForTimeout(5000);
     }
   }
-  const input = page.locator('.quick-input-widget input.input');
-  // The dialog fills in its starting folder a moment after it shows: type only once that value has settled.
-  let last = '';
-  await waitUntil('the open dialog with its starting folder', async () => {
-    const value = (await input.isVisible()) ? await input.inputValue() : '';
-    const settled = value.startsWith('/') && value === last;
-    last = value;
-    return settled;
-  }, 30_000);
-  try {
-    await acceptSaveDialog(page, absolutePath);
-  } catch (err) {
-    if (!/changed the typed path/.test(String(err))) throw err;
-    await acceptSaveDialog(page, absolutePath); // it filled its folder in over our text: type it again
-  }
+  await acceptOpenDialog(page, absolutePath);
 }
 
 function operationRows(frame: Frame): Promise<string[]> {
