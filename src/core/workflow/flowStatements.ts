@@ -31,6 +31,8 @@ export abstract class FlowStatements extends FlowGraph {
 
   protected walkStatement(st: ts.Statement, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const t = this.ts;
+    // Plain code (no operation, helper call, return, throw or jump inside) changes nothing in the diagram.
+    if (!this.interesting(st)) return fr;
     if (t.isBlock(st)) return this.walkStatements(st.statements, fr, scope, ctx);
     if (t.isExpressionStatement(st)) return this.walkExpr(st.expression, fr, scope, ctx);
     if (t.isVariableStatement(st)) return this.walkVariables(st.declarationList, fr, scope, ctx);
@@ -358,6 +360,7 @@ export abstract class FlowStatements extends FlowGraph {
       case t.SyntaxKind.ThisKeyword:
         return fr;
     }
+    if (!this.interesting(e)) return fr;
     if (t.isCallExpression(e)) return this.walkCall(e, fr, scope, ctx);
     if (t.isAwaitExpression(e)) {
       const awaited = this.callbackAwait(e.expression, e, fr, scope, ctx);

@@ -3,7 +3,7 @@
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from '../analysis/model';
 import { anyInRange, findDurableFunctions, workflowAtoms } from '../analysis/handlers';
-import { getDurableOperationCall, isContextExpression, type DurableOperationCall } from '../analysis/operations';
+import { isContextExpression, type DurableOperationCall } from '../analysis/operations';
 import { operationTree, resolveCallee, type OperationTree } from '../analysis/operationTree';
 import { memberName } from '../analysis/operations/contexts';
 import { mayBeOperationMethod, PROMISE_METHODS } from '../analysis/operations/kinds';
@@ -163,27 +163,22 @@ class Builder extends FlowOperations {
     else if (t.isCallExpression(n)) {
       const c = skipOuterExpressions(t, n.expression);
       if (t.isIdentifier(c) || t.isElementAccessExpression(c)) result = true;
-      else if (t.isPropertyAccessExpression(c))
-        result = mayBeOperationMethod(c.name.text) || this.tree.helperCalls.has(n) || this.tree.byCall.has(n) || n.arguments.some((a) => (t.isIdentifier(a) || t.isObjectLiteralExpression(a)) && this.isContextArg(a));
+      else if (t.isPropertyAccessExpression(c)) result = mayBeOperationMethod(c.name.text) || this.tree.helperCalls.has(n) || this.tree.byCall.has(n) || this.tree.contextCalls.has(n);
     } else if (t.isAwaitExpression(n) && t.isIdentifier(skipOuterExpressions(t, n.expression))) result = true;
     if (!result) result = t.forEachChild(n, this.interestingChild) === true;
     if (memoise) this.memo.set(n, result);
     return result;
   }
 
-  /** The operation a call is: as the operation tree found it, else as the one recogniser says. */
+  /** The operation a call is, as the operation tree found it: the diagram discovers no operation of its own. */
   protected opOf(call: ts.CallExpression): DurableOperationCall | undefined {
     const known = this.tree.byCall.get(call);
-    if (known && known.length > 0) return known[0]!.op;
-    return getDurableOperationCall(this.ts, call, this.checker);
+    return known && known.length > 0 ? known[0]!.op : undefined;
   }
 
-  /** Is `e` a durable context, or an object literal carrying one (`helper({ ctx })`)? */
+  /** `ctx[method](…)`: is the object a durable context (a call the tree cannot name, drawn as dynamic)? */
   protected isContextArg(e: ts.Expression): boolean {
-    const t = this.ts;
-    const x = skipOuterExpressions(t, e);
-    if (isContextExpression(t, x, this.checker)) return true;
-    return t.isObjectLiteralExpression(x) && x.properties.some((p) => (t.isShorthandPropertyAssignment(p) && isContextExpression(t, p.name, this.checker)) || (t.isPropertyAssignment(p) && isContextExpression(t, p.initializer, this.checker)));
+    return isContextExpression(this.ts, skipOuterExpressions(this.ts, e), this.checker);
   }
 
   protected walkCall(call: ts.CallExpression, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
@@ -248,8 +243,8 @@ class Builder extends FlowOperations {
     }
     fr = this.walkExpr(call.expression, fr, scope, ctx);
     fr = this.walkArgs(call, fr, scope, ctx);
-    // The context itself (not inside an object) handed to code the walk cannot see; logging it is harmless.
-    const handsContext = call.arguments.some((a) => isContextExpression(t, skipOuterExpressions(t, a), this.checker));
+    // A context handed to code the tree did not follow (it lists those calls); logging it is harmless.
+    const handsContext = this.tree.contextCalls.has(call);
     if (handsContext && !/^(console\.|JSON\.|String$|Object\.)/.test(callee.getText(ctx.sf))) {
       const resolved = t.isIdentifier(callee) || t.isPropertyAccessExpression(callee) ? resolveCallee(t, callee, this.lazyChecker()) : undefined;
       if (resolved && ctx.stack.includes(resolved)) {
