@@ -21,6 +21,8 @@ export interface OperationStateAt {
   readonly attempts: number;
   readonly result?: RecordedPayload;
   readonly error?: RecordedError;
+  /** How a `failed` operation ended when it was not a plain failure (added by the stepper; absent otherwise). */
+  readonly outcome?: 'timedOut' | 'stopped' | 'cancelled';
   /** ISO times of the operation's first event and of its last event so far. */
   readonly startedAt?: string;
   readonly lastEventAt?: string;
