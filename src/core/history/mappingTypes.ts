@@ -37,6 +37,11 @@ export interface Drift {
   /** The call site now at that position (renamed, kind-changed, inserted) or where it moved (reordered). */
   readonly node?: OperationNode;
   /**
+   * When breaksReplay: the call the SDK compares this recorded id with on resume (the code operation now
+   * at that number), the one to underline. replayMismatches puts it in `node`.
+   */
+  readonly replayNode?: OperationNode;
+  /**
    * Resuming this execution with the current code would raise NonDeterministicExecutionError here: the SDK
    * compares type, then name, then SubType per id it replays (not for waitForCondition). False for drift the
    * SDK does not notice (e.g. an operation after the last recorded one, or a removed trailing operation).

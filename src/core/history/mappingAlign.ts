@@ -1,0 +1,307 @@
+// Core (pure): lining up the recorded operations of ONE context instance with the code's operations of the
+// matching tree context (greedy, bounded lookahead, O(recorded + code)), and the shapes the SDK compares on replay.
+import type { OperationContextNode, OperationNode, StructureNode } from '../analysis/operationTree';
+import type { RecordedOperation } from './record';
+
+/** What the SDK records for a call of this kind (SDK 2.x): the Type and SubType it compares on replay. */
+export function codeShape(kind: OperationNode['kind']): { type: string; subType: string } {
+  switch (kind) {
+    case 'step':
+      return { type: 'STEP', subType: 'Step' };
+    case 'wait':
+      return { type: 'WAIT', subType: 'Wait' };
+    case 'waitForCallback':
+      return { type: 'CONTEXT', subType: 'WaitForCallback' };
+    case 'createCallback':
+      return { type: 'CALLBACK', subType: 'Callback' };
+    case 'waitForCondition':
+      return { type: 'STEP', subType: 'WaitForCondition' };
+    case 'invoke':
+      return { type: 'CHAINED_INVOKE', subType: 'ChainedInvoke' };
+    case 'parallel':
+      return { type: 'CONTEXT', subType: 'Parallel' };
+    case 'map':
+      return { type: 'CONTEXT', subType: 'Map' };
+    default:
+      // runInChildContext and the promise combinators (SDK 2.x wraps them in a child context)
+      return { type: 'CONTEXT', subType: 'RunInChildContext' };
+  }
+}
+
+const COMBINATOR = new Set(['promise.all', 'promise.allSettled', 'promise.any', 'promise.race']);
+
+/** How the code names an operation: a fixed value, a pattern (template literal), or anything (computed). */
+export type CodeName = { readonly kind: 'none' } | { readonly kind: 'fixed'; readonly value: string } | { readonly kind: 'pattern'; readonly re: RegExp } | { readonly kind: 'any' };
+
+const nameCache = new WeakMap<OperationNode, CodeName>();
+
+export function codeName(node: OperationNode): CodeName {
+  let n = nameCache.get(node);
+  if (n) return n;
+  n = readCodeName(node);
+  nameCache.set(node, n);
+  return n;
+}
+
+function readCodeName(node: OperationNode): CodeName {
+  if (node.nameValue !== undefined) return { kind: 'fixed', value: node.nameValue };
+  if (node.name === null) return { kind: 'none' };
+  let raw: string;
+  try {
+    raw = node.op.nameArg ? node.op.nameArg.getText().trim() : '';
+  } catch {
+    raw = '';
+  }
+  while (raw.startsWith('(') && raw.endsWith(')')) raw = raw.slice(1, -1).trim();
+  const q = raw[0];
+  if ((q === "'" || q === '"') && raw.endsWith(q)) return { kind: 'fixed', value: node.name };
+  if (q === '`') {
+    // name is the template without its backticks; each ${…} may be anything at run time.
+    const parts = node.name.split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/);
+    if (parts.length === 1) return { kind: 'fixed', value: node.name };
+    return { kind: 'pattern', re: new RegExp(`^${parts.map(escapeRe).join('[\\s\\S]*')}$`) };
+  }
+  return { kind: 'any' };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+/** Could the code's call have recorded this name? (A computed name could record any.) */
+export function nameFits(recorded: string | undefined, node: OperationNode): boolean {
+  const n = codeName(node);
+  switch (n.kind) {
+    case 'none':
+      return recorded === undefined;
+    case 'fixed':
+      return recorded === n.value;
+    case 'pattern':
+      return recorded !== undefined && n.re.test(recorded);
+    default:
+      return true;
+  }
+}
+
+/** 0: the recorded kind; small: another reading the history allows (a combinator); Infinity: another kind. */
+export function kindCost(r: RecordedOperation, node: OperationNode): number {
+  if (r.kind === node.kind) return 0;
+  if (r.kindCandidates?.includes(node.kind)) return 0.25;
+  // A combinator the history's heuristics did not recognise: an empty child context (2.x) or a step (1.x).
+  if (COMBINATOR.has(node.kind) && r.children.length === 0) {
+    if (r.type === 'CONTEXT' && (r.subType === 'RunInChildContext' || r.subType === undefined)) return 0.5;
+    if (r.type === 'STEP' && (r.subType === 'Step' || r.subType === undefined)) return 0.75;
+  }
+  return Infinity;
+}
+
+/**
+ * Would the SDK accept this recorded operation at this call on replay? It compares Type, then Name, then
+ * SubType (validateReplayConsistency), and not at all for waitForCondition. A computed name is given the
+ * benefit of the doubt. A combinator in a 1.x history (a STEP) is compared as the 1.x SDK would.
+ */
+export function replayAccepts(r: RecordedOperation, node: OperationNode): boolean {
+  if (node.kind === 'waitForCondition') return true;
+  const s = codeShape(node.kind);
+  if (COMBINATOR.has(node.kind) && r.type === 'STEP' && (r.subType === 'Step' || r.subType === undefined)) return nameFits(r.name, node);
+  if (r.type !== s.type) return false;
+  if (!nameFits(r.name, node)) return false;
+  return r.subType === undefined || r.subType === s.subType;
+}
+
+export type AlignHow = 'match' | 'renamed' | 'kind-changed' | 'removed' | 'reordered';
+
+export interface Aligned {
+  readonly rec: RecordedOperation;
+  /** The counter the recording gave it within this context instance (1-based). */
+  readonly counter: number;
+  readonly how: AlignHow;
+  readonly node: OperationNode | undefined;
+  readonly iteration?: number;
+  /** The call that takes this recorded operation's number when the current code replays this context. */
+  readonly atId: OperationNode | undefined;
+  /** The number the current code gives `node` in this run (undefined when not run in sequence). */
+  readonly newCounter?: number;
+}
+
+export interface AlignResult {
+  readonly aligned: Aligned[];
+  /** Code operations the code runs here that the recording does not have (before recorded ones), with the number they take. */
+  readonly inserted: { node: OperationNode; counter: number; takes: RecordedOperation | undefined }[];
+}
+
+interface Slot {
+  readonly node: OperationNode;
+  /** On a path the run may not take (branch, loop, catch, try after a throw): skipping it is free. */
+  readonly optional: boolean;
+  /** Enclosing loops, innermost first. */
+  readonly loops: readonly StructureNode[];
+}
+
+const slotCache = new WeakMap<OperationContextNode, { slots: Slot[]; loopStart: Map<StructureNode, number>; byKey: Map<string, number[]> }>();
+
+function slotsOf(ctx: OperationContextNode): { slots: Slot[]; loopStart: Map<StructureNode, number>; byKey: Map<string, number[]> } {
+  let s = slotCache.get(ctx);
+  if (s) return s;
+  const ops = ctx.operations.filter((o) => o.order !== undefined && !o.unreached).sort((a, b) => a.order! - b.order!);
+  const slots: Slot[] = [];
+  const loopStart = new Map<StructureNode, number>();
+  const byKey = new Map<string, number[]>();
+  ops.forEach((node, i) => {
+    let optional = false;
+    const loops: StructureNode[] = [];
+    for (let p = node.parent; p; p = p.parent) {
+      if ('type' in p) continue; // an enclosing operation (a combinator's argument): same path
+      if (p.kind !== 'finally') optional = true;
+      if (p.kind === 'loop') {
+        loops.push(p);
+        if (!loopStart.has(p)) loopStart.set(p, i);
+      }
+    }
+    slots.push({ node, optional, loops });
+    const key = `${node.kind}\u0000${node.nameValue ?? node.name ?? ''}`;
+    const list = byKey.get(key);
+    if (list) list.push(i);
+    else byKey.set(key, [i]);
+  });
+  s = { slots, loopStart, byKey };
+  slotCache.set(ctx, s);
+  return s;
+}
+
+/** How far ahead the code is searched for the next recorded operation. */
+const WINDOW = 24;
+const RENAMED_COST = 2.5;
+const MAX_SKIP_COST = 4;
+
+function cost(r: RecordedOperation, node: OperationNode): number {
+  const k = kindCost(r, node);
+  if (k === Infinity) return Infinity;
+  return k + (nameFits(r.name, node) ? 0 : RENAMED_COST);
+}
+
+/**
+ * Lines up one context instance. `recs` are its recorded operations with their counters, in counter order.
+ * Each recorded operation is matched with the next code operation that fits within a window (skipping
+ * operations on paths not taken for free, skipping one that always runs at a cost: it was inserted), or
+ * with the start of an enclosing loop (the next iteration); else it was renamed, changed kind, removed or
+ * moved. The current code's run is rebuilt alongside, so each recorded number knows the call now taking it.
+ */
+export function alignContext(recs: readonly { rec: RecordedOperation; counter: number }[], ctx: OperationContextNode): AlignResult {
+  const { slots, loopStart, byKey } = slotsOf(ctx);
+  const n = slots.length;
+  const run: (number | -1)[] = []; // slot index per new number (−1: an id taken by something unrecorded)
+  const newCounterOf = new Map<number, number>(); // index into `aligned` -> its new number
+  const skippedDefinite: number[] = [];
+  const claimed = new Set<number>();
+  const iterations = new Map<number, number>();
+  const aligned: { rec: RecordedOperation; counter: number; how: AlignHow; slot: number }[] = [];
+  let p = 0;
+  let last = -1;
+  let prevCounter = 0;
+
+  const emit = (slot: number): number => {
+    run.push(slot);
+    return run.length;
+  };
+
+  for (let i = 0; i < recs.length; i++) {
+    const { rec, counter } = recs[i]!;
+    const gap = Math.max(0, counter - prevCounter - 1);
+    prevCounter = counter;
+    // Where the next operation may come from: onwards, or the top of an enclosing loop (the next iteration).
+    const starts: number[] = [p];
+    if (last >= 0) for (const l of slots[last]!.loops) {
+      const s = loopStart.get(l)!;
+      if (s <= last && !starts.includes(s)) starts.push(s);
+    }
+    let best: { q: number; s: number; c: number; skipped: number } | undefined;
+    for (const s of starts) {
+      let skipCost = 0;
+      let free = gap;
+      for (let q = s; q < n && q < s + WINDOW; q++) {
+        const c = cost(rec, slots[q]!.node);
+        if (c !== Infinity) {
+          const total = skipCost + c + (s !== p ? 0.01 : 0);
+          if (!best || total < best.c || (total === best.c && q - s < best.skipped)) best = { q, s, c: total, skipped: q - s };
+          if (c === 0 && skipCost === 0) break;
+        }
+        if (!slots[q]!.optional) {
+          if (free > 0) free--;
+          else skipCost++;
+        }
+        if (skipCost > MAX_SKIP_COST) break;
+      }
+    }
+    const next = recs[i + 1]?.rec;
+    const nextFitsHere = next !== undefined && starts.some((s) => s < n && cost(next, slots[s]!.node) === 0);
+    // Not a good fit while the next recorded operation fits right here: this one is gone.
+    if (best && best.c >= 1 && nextFitsHere) best = undefined;
+    if (best) {
+      // Operations skipped that always run took numbers (the unrecorded ids of a gap first, then inserted ones).
+      let free = gap;
+      for (let q = best.s; q < best.q; q++) {
+        if (slots[q]!.optional) continue;
+        emit(q);
+        if (free > 0) free--;
+        else skippedDefinite.push(q);
+      }
+      for (; free > 0; free--) run.push(-1);
+      const node = slots[best.q]!.node;
+      const how: AlignHow = nameFits(rec.name, node) ? 'match' : 'renamed';
+      newCounterOf.set(aligned.length, emit(best.q));
+      aligned.push({ rec, counter, how, slot: best.q });
+      claimed.add(best.q);
+      last = best.q;
+      p = best.q + 1;
+      continue;
+    }
+    for (let g = 0; g < gap; g++) run.push(-1);
+    // Moved: the same kind and name elsewhere in the context (not explained by a loop).
+    const moved = (byKey.get(`${rec.kind}\u0000${rec.name ?? ''}`) ?? []).find((q) => !claimed.has(q) && nameFits(rec.name, slots[q]!.node));
+    if (moved !== undefined) {
+      aligned.push({ rec, counter, how: 'reordered', slot: moved });
+      claimed.add(moved);
+      continue;
+    }
+    if (p < n && !nextFitsHere && !claimed.has(p)) {
+      newCounterOf.set(aligned.length, emit(p));
+      aligned.push({ rec, counter, how: 'kind-changed', slot: p });
+      claimed.add(p);
+      last = p;
+      p++;
+      continue;
+    }
+    aligned.push({ rec, counter, how: 'removed', slot: -1 });
+  }
+
+  const out: Aligned[] = aligned.map((a, i) => {
+    const at = run[a.counter - 1];
+    const node = a.slot >= 0 ? slots[a.slot]!.node : undefined;
+    let iteration: number | undefined;
+    if (node && a.how !== 'reordered') {
+      const k = iterations.get(a.slot) ?? 0;
+      iterations.set(a.slot, k + 1);
+      if (node.repeatable || k > 0) iteration = k;
+    }
+    const nc = newCounterOf.get(i);
+    return {
+      rec: a.rec,
+      counter: a.counter,
+      how: a.how,
+      node,
+      ...(iteration !== undefined ? { iteration } : {}),
+      atId: at !== undefined && at >= 0 ? slots[at]!.node : undefined,
+      ...(nc !== undefined ? { newCounter: nc } : {}),
+    };
+  });
+  const byCounter = new Map<number, RecordedOperation>();
+  for (const r of recs) byCounter.set(r.counter, r.rec);
+  const inserted: AlignResult['inserted'] = [];
+  for (const q of skippedDefinite) {
+    if (claimed.has(q)) continue;
+    const counter = run.indexOf(q) + 1;
+    inserted.push({ node: slots[q]!.node, counter, takes: byCounter.get(counter) });
+  }
+  return { aligned: out, inserted };
+}
