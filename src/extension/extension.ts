@@ -5,6 +5,8 @@ import { PluginConfigForwarder } from './pluginConfig';
 import { DOCUMENT_SELECTOR, RuleDocumentationActions, openRuleDocumentation } from './ruleDocs';
 import { registerWorkflowFeatures } from './workflow/register';
 import { registerExecutionFeatures } from './executions/register';
+import { registerReplayEditorFeatures } from './replay/editorDecorations';
+import { registerWalkthrough } from './walkthrough';
 
 /** What activate returns: used by the integration tests and by other extensions that want to check on us. */
 export interface DurableLensApi {
@@ -38,6 +40,16 @@ export function activate(context: vscode.ExtensionContext): DurableLensApi {
     registerExecutionFeatures(context, log);
   } catch (err) {
     log.error(`executions features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  try {
+    registerReplayEditorFeatures(context, log);
+  } catch (err) {
+    log.error(`replay editor features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  try {
+    registerWalkthrough(context, log);
+  } catch (err) {
+    log.error(`walkthrough failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 
   // Not awaited: activating the TypeScript extension can take a while, and activation must stay cheap.
