@@ -25,6 +25,7 @@ import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
 import { relabel } from './relabel';
 import { readTheme, themedText, type WebviewTheme } from './theme';
 import { labelChanges } from '../../src/core/workflow/labelDiff';
+import { ReplayOverlayView } from './replayOverlay';
 
 type Channel = HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>;
 
@@ -103,6 +104,7 @@ const renderHost = el('div', { id: 'render-host', 'aria-hidden': 'true' });
 document.body.append(toolbar, note, message, viewportEl, renderHost);
 
 const viewport = new Viewport(viewportEl, canvas, (t) => rememberView(t));
+const replayView = new ReplayOverlayView(document);
 
 // ---- state ----
 
@@ -244,6 +246,7 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   bindNodes();
   marks = params.marks;
   applyMarks();
+  replayView.redrawn(currentSvg(), elementsByNodeId);
   // Each handler keeps the zoom the user gave it; one the user has not zoomed or scrolled keeps the default
   // (readable) view, recomputed as the graph changes shape (a graph that grows while typing stays framed).
   const remembered = viewState.views?.[viewKey(params)];
@@ -585,6 +588,7 @@ function snapshot(): ViewSnapshot {
     marked: Array.from(elementsByNodeId.entries())
       .filter(([, g]) => /dl-mark-/.test(g.getAttribute('class') ?? ''))
       .map(([id]) => id),
+    replay: replayView.snapshot(elementsByNodeId),
     zoom: viewport.transform.zoom,
     labelPx: labelPx(),
     direction: viewState.direction ?? 'TD',
@@ -621,6 +625,14 @@ channel.onMessage((msg) => {
       marks = msg.marks;
       applyMarks();
       break;
+    case 'replay': {
+      const t0 = performance.now();
+      const done = replayView.set(msg.overlay, currentSvg(), elementsByNodeId);
+      // The current operation's node is highlighted and scrolled into view like the cursor's node.
+      if (msg.overlay?.current) applyHighlight(msg.overlay.current, msg.reveal);
+      channel.post({ type: 'replayApplied', ms: performance.now() - t0, changed: done.changed, sessionId: msg.overlay?.sessionId ?? null });
+      break;
+    }
     case 'parseError':
       // The host keeps the last good graph; we keep its drawing and say why it is not current. With no good
       // graph yet, what is drawn comes from the code that parses: say it is partial.

@@ -26,6 +26,7 @@ import {
 import { loadTypeScript } from './typescriptLoader';
 import { nodeAt } from '../../core/workflow/nodeAt';
 import { diagnosticMarks, handlerList, handlerView, pickHandler, type DiagnosticInput } from './viewModel';
+import { DiagramReplaySync } from '../replay/diagramSync';
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
 // Short: an edit that does not change the drawing is not sent at all (sameDrawing), one that only renames
@@ -152,6 +153,8 @@ export class WorkflowPanel implements vscode.Disposable {
   }
 
   private readonly panel: vscode.WebviewPanel;
+  /** Node states while a replay session steps through the handler drawn (replay/diagramSync.ts). */
+  readonly replay: DiagramReplaySync;
 
   private constructor(
     private readonly host: Host,
@@ -165,6 +168,8 @@ export class WorkflowPanel implements vscode.Disposable {
     this.documentUri = uri ?? this.activeScriptUri();
     this.handlerName = handler;
     this.updateTitle();
+    this.replay = new DiagramReplaySync({ shownHandler: () => this.shown?.handler, post: (m) => this.post(m), showTarget: (u, h) => this.setTarget(u, h) }, log);
+    this.disposables.push(this.replay);
     host.handleRequests(async (method, params) => {
       if (method !== 'saveExport') throw new WebviewHostError('unknown-method', `unknown request ${String(method)}`);
       return this.saveExport(params);
@@ -266,13 +271,17 @@ export class WorkflowPanel implements vscode.Disposable {
             this.log.info(`workflow: the restored panel drew ${m.nodeCount} nodes ${(performance.now() - this.restoredAt).toFixed(0)} ms after it was revived`);
             this.restoredAt = undefined;
           }
+          this.replay.rendered();
           WorkflowPanel.changeEmitter.fire(this.state);
+          break;
+        case 'replayApplied':
+          this.replay.reportApplied(m);
           break;
         case 'renderError':
           this.log.warn(`workflow: the view could not draw #${m.seq}: ${m.message}`);
           break;
         case 'nodeClicked':
-          void this.revealNode(m.nodeId);
+          if (!this.replay.clicked(m.nodeId)) void this.revealNode(m.nodeId);
           break;
         case 'selectHandler':
           if (typeof m.name === 'string') {

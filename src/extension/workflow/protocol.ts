@@ -68,7 +68,34 @@ export type HostNotification =
    * The code does not parse: keep the last good diagram and show this note. `null` clears it. `partial`: there
    * was no good diagram of this file yet, so the one drawn comes from the code that parses and may miss operations.
    */
-  | { readonly type: 'parseError'; readonly message: string | null; readonly line?: number; readonly partial?: boolean };
+  | { readonly type: 'parseError'; readonly message: string | null; readonly line?: number; readonly partial?: boolean }
+  /** Stepping through a recorded execution: the state of each node at the stepper's position (null: stepping ended). */
+  | { readonly type: 'replay'; readonly overlay: ReplayOverlay | null; readonly reveal: boolean };
+
+/** How a diagram node stands at the stepper's position (the stepper's StepState, by node). */
+export type ReplayNodeState = 'notStarted' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'retrying';
+
+export interface ReplayNodeView {
+  readonly nodeId: string;
+  readonly state: ReplayNodeState;
+  readonly waitingOn?: 'timer' | 'callback' | 'invoke' | 'retry';
+  /** An attempt failed before, whatever the state now. */
+  readonly retried?: boolean;
+  /** Loop iterations / map items so far ("3/10", "×3"): drawn with textContent. */
+  readonly badge?: string;
+  /** Tooltip text (may quote untrusted names): textContent only. */
+  readonly title?: string;
+}
+
+/** What the diagram shows while a replay session steps through the handler it draws. */
+export interface ReplayOverlay {
+  readonly sessionId: string;
+  /** The execution's label (untrusted): textContent only. */
+  readonly label: string;
+  readonly nodes: readonly ReplayNodeView[];
+  /** The node of the current event's operation. */
+  readonly current: string | null;
+}
 
 /** Notifications webview -> host. */
 export type WebviewNotification =
@@ -88,7 +115,9 @@ export type WebviewNotification =
   | { readonly type: 'nodeClicked'; readonly nodeId: string }
   | { readonly type: 'selectHandler'; readonly name: string }
   /** Copy the Mermaid text as drawn (with the direction the user picked). */
-  | { readonly type: 'copyMermaid'; readonly text: string };
+  | { readonly type: 'copyMermaid'; readonly text: string }
+  /** A replay overlay was applied to the drawn SVG: the time it took (class toggles only, no draw). */
+  | { readonly type: 'replayApplied'; readonly ms: number; readonly changed: number; readonly sessionId: string | null };
 
 /** The result of an export: SVG text, or a PNG as base64 (no data: prefix). */
 export interface ExportResult {
@@ -122,6 +151,8 @@ export interface ViewSnapshot {
   readonly labelPx: number;
   readonly direction: Direction;
   readonly note: string | null;
+  /** While stepping: each node's state class and badge text, and the current node. */
+  readonly replay?: { readonly states: Readonly<Record<string, string>>; readonly badges: Readonly<Record<string, string>>; readonly current: string | null } | null;
 }
 
 /** Zoom and pan the user chose for one handler (the default view is recomputed, never stored). */

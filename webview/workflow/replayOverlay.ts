@@ -1,0 +1,269 @@
+// Runs in the workflow webview (browser): the replay overlay on the drawn diagram — state classes toggled on the
+// SVG node groups mermaid drew (never a re-render), count badges as SVG text, a legend — while the host steps
+// through a recorded execution. Everything shown comes from the host as data and is written with textContent.
+import type { ReplayNodeView, ReplayOverlay } from '../../src/extension/workflow/protocol';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const STATE_CLASSES = ['dl-rs-notStarted', 'dl-rs-running', 'dl-rs-waiting', 'dl-rs-succeeded', 'dl-rs-failed', 'dl-rs-retrying'];
+const EXTRA_CLASSES = ['dl-rw-timer', 'dl-rw-callback', 'dl-rw-invoke', 'dl-rw-retry', 'dl-rs-retried'];
+
+/** The legend's entries: class and words (no colour-only meaning: each state also has its own stroke pattern). */
+const LEGEND: ReadonlyArray<readonly [string, string]> = [
+  ['notStarted', 'not started'],
+  ['running', 'running'],
+  ['waiting', 'waiting (timer, callback, invoke)'],
+  ['retrying', 'retrying'],
+  ['succeeded', 'succeeded'],
+  ['failed', 'failed'],
+];
+
+// Shapes: mermaid draws a vertex as `.label-container` (a rect, polygon or path, or a group of paths) and a
+// subgraph as a rect. Inline styles from the classDefs set fill/stroke, hence !important.
+const SHAPE = (cls: string) => `.dl-node.${cls} > .label-container, .dl-node.${cls} > .label-container path, .dl-node.${cls}.cluster > rect`;
+const CSS = `
+${SHAPE('dl-rs-succeeded')} { stroke: var(--vscode-testing-iconPassed, #388a34) !important; stroke-width: 2.5px !important; }
+${SHAPE('dl-rs-failed')} { stroke: var(--vscode-testing-iconFailed, #e51400) !important; stroke-width: 3.5px !important; }
+${SHAPE('dl-rs-running')} { stroke: var(--vscode-debugIcon-startForeground, #388a34) !important; stroke-width: 3px !important; stroke-dasharray: 8 3 !important; }
+${SHAPE('dl-rs-waiting')} { stroke: var(--vscode-testing-iconQueued, #cca700) !important; stroke-width: 3px !important; stroke-dasharray: 4 3 !important; }
+${SHAPE('dl-rs-retrying')} { stroke: var(--vscode-editorWarning-foreground, #bf8803) !important; stroke-width: 3px !important; stroke-dasharray: 10 3 2 3 !important; }
+.dl-node.dl-rs-notStarted { opacity: 0.45; }
+.dl-node.dl-rs-failed > .label-container { fill: var(--vscode-inputValidation-errorBackground, rgba(229, 20, 0, 0.12)) !important; }
+#canvas svg.dl-replaying .dl-node.dl-replay-current > .label-container,
+#canvas svg.dl-replaying .dl-node.dl-replay-current.cluster > rect {
+  filter: drop-shadow(0 0 3px var(--vscode-debugIcon-breakpointCurrentStackframeForeground, #ffcc00))
+    drop-shadow(0 0 2px var(--vscode-debugIcon-breakpointCurrentStackframeForeground, #ffcc00));
+}
+.dl-replay-badge rect { fill: var(--vscode-badge-background, #616161); stroke: var(--vscode-contrastBorder, transparent); }
+.dl-replay-badge text { fill: var(--vscode-badge-foreground, #ffffff); font: 600 11px var(--vscode-font-family, sans-serif); }
+body.vscode-high-contrast ${SHAPE('dl-rs-succeeded')}, body.vscode-high-contrast ${SHAPE('dl-rs-failed')},
+body.vscode-high-contrast ${SHAPE('dl-rs-running')}, body.vscode-high-contrast ${SHAPE('dl-rs-waiting')},
+body.vscode-high-contrast ${SHAPE('dl-rs-retrying')} { stroke-width: 4px !important; }
+body.vscode-high-contrast .dl-node.dl-rs-notStarted { opacity: 0.6; }
+#dl-replay-legend { position: fixed; left: 8px; bottom: 8px; padding: 4px 8px; display: flex; flex-wrap: wrap; gap: 4px 10px;
+  align-items: center; font-size: 11px; background: var(--vscode-editorWidget-background, #f3f3f3);
+  color: var(--vscode-editorWidget-foreground, inherit); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #c8c8c8));
+  border-radius: 3px; z-index: 5; max-width: calc(100% - 32px); }
+#dl-replay-legend .dl-legend-title { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 24em; }
+#dl-replay-legend .dl-legend-item { display: inline-flex; align-items: center; gap: 4px; }
+#dl-replay-legend svg { width: 22px; height: 12px; }
+#dl-replay-legend svg rect { fill: transparent; stroke: var(--vscode-foreground, #616161); stroke-width: 2px; }
+#dl-replay-legend .dl-lg-succeeded rect { stroke: var(--vscode-testing-iconPassed, #388a34); stroke-width: 2.5px; }
+#dl-replay-legend .dl-lg-failed rect { stroke: var(--vscode-testing-iconFailed, #e51400); stroke-width: 3px; }
+#dl-replay-legend .dl-lg-running rect { stroke: var(--vscode-debugIcon-startForeground, #388a34); stroke-dasharray: 8 3; }
+#dl-replay-legend .dl-lg-waiting rect { stroke: var(--vscode-testing-iconQueued, #cca700); stroke-dasharray: 4 3; }
+#dl-replay-legend .dl-lg-retrying rect { stroke: var(--vscode-editorWarning-foreground, #bf8803); stroke-dasharray: 10 3 2 3; }
+#dl-replay-legend .dl-lg-notStarted { opacity: 0.45; }
+`;
+
+interface Applied {
+  readonly signature: string;
+  readonly badge: string | undefined;
+  readonly title: string | undefined;
+}
+
+export interface OverlayResult {
+  readonly ms: number;
+  /** Node groups whose classes, badge or title changed. */
+  readonly changed: number;
+}
+
+/** The overlay on one page: survives redraws (re-applied to the new SVG) and relabels (same groups). */
+export class ReplayOverlayView {
+  private overlay: ReplayOverlay | null = null;
+  private readonly applied = new Map<string, Applied>();
+  private readonly badges = new Map<string, SVGGElement>();
+  private current: string | null = null;
+  private svg: SVGSVGElement | null = null;
+  private layer: SVGGElement | null = null;
+  private readonly legend: HTMLElement;
+  private readonly legendTitle: HTMLElement;
+
+  constructor(private readonly doc: Document) {
+    const style = doc.createElement('style');
+    style.id = 'dl-replay-style';
+    style.textContent = CSS;
+    doc.head.append(style);
+    this.legend = doc.createElement('div');
+    this.legend.id = 'dl-replay-legend';
+    this.legend.setAttribute('role', 'note');
+    this.legend.setAttribute('aria-label', 'Replay states');
+    this.legend.hidden = true;
+    this.legendTitle = doc.createElement('span');
+    this.legendTitle.className = 'dl-legend-title';
+    this.legend.append(this.legendTitle);
+    for (const [state, words] of LEGEND) {
+      const item = doc.createElement('span');
+      item.className = `dl-legend-item dl-lg-${state}`;
+      const swatch = doc.createElementNS(SVG_NS, 'svg');
+      swatch.setAttribute('viewBox', '0 0 22 12');
+      swatch.setAttribute('aria-hidden', 'true');
+      const r = doc.createElementNS(SVG_NS, 'rect');
+      r.setAttribute('x', '2');
+      r.setAttribute('y', '2');
+      r.setAttribute('width', '18');
+      r.setAttribute('height', '8');
+      r.setAttribute('rx', '2');
+      swatch.append(r);
+      const label = doc.createElement('span');
+      label.textContent = words;
+      item.append(swatch, label);
+      this.legend.append(item);
+    }
+    doc.body.append(this.legend);
+  }
+
+  get active(): ReplayOverlay | null {
+    return this.overlay;
+  }
+
+  /**
+   * Applies `overlay` (null: stepping ended) to the node groups drawn now. Only nodes whose state changed are
+   * touched, so a move costs O(changes) DOM work.
+   */
+  set(overlay: ReplayOverlay | null, svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): OverlayResult {
+    const t0 = performance.now();
+    if (svg !== this.svg) this.forgetDrawing(svg);
+    this.overlay = overlay;
+    let changed = 0;
+    const wanted = new Map<string, ReplayNodeView>();
+    for (const n of overlay?.nodes ?? []) wanted.set(n.nodeId, n);
+    // Nodes the overlay no longer mentions go back to how mermaid drew them.
+    for (const id of Array.from(this.applied.keys())) {
+      if (wanted.has(id)) continue;
+      const g = elements.get(id);
+      if (g) this.clearNode(g, id);
+      this.applied.delete(id);
+      changed++;
+    }
+    for (const [id, n] of wanted) {
+      const g = elements.get(id);
+      if (!g) continue;
+      if (this.applyNode(g, id, n)) changed++;
+    }
+    const current = overlay?.current ?? null;
+    if (current !== this.current) {
+      if (this.current) elements.get(this.current)?.classList.remove('dl-replay-current');
+      this.current = current;
+    }
+    if (current) elements.get(current)?.classList.add('dl-replay-current');
+    svg?.classList.toggle('dl-replaying', overlay !== null);
+    this.legend.hidden = overlay === null;
+    this.legendTitle.textContent = overlay ? `Stepping: ${overlay.label}` : '';
+    return { ms: performance.now() - t0, changed };
+  }
+
+  /** The SVG was drawn again (new groups): everything is applied afresh to it. */
+  redrawn(svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): OverlayResult | undefined {
+    if (!this.overlay) {
+      this.forgetDrawing(svg);
+      return undefined;
+    }
+    this.forgetDrawing(svg);
+    return this.set(this.overlay, svg, elements);
+  }
+
+  /** What the overlay shows now, by node id (tests and the snapshot). */
+  snapshot(elements: ReadonlyMap<string, SVGGElement>): { states: Record<string, string>; badges: Record<string, string>; current: string | null } | null {
+    if (!this.overlay) return null;
+    const states: Record<string, string> = {};
+    const badges: Record<string, string> = {};
+    for (const [id, g] of elements) {
+      const cls = STATE_CLASSES.find((c) => g.classList.contains(c));
+      if (cls) states[id] = cls.slice('dl-rs-'.length) + (g.classList.contains('dl-rs-retried') ? '+retried' : '');
+      const b = this.badges.get(id);
+      if (b?.isConnected) badges[id] = b.textContent ?? '';
+    }
+    const current = this.current && elements.get(this.current)?.classList.contains('dl-replay-current') ? this.current : null;
+    return { states, badges, current };
+  }
+
+  private forgetDrawing(svg: SVGSVGElement | null): void {
+    this.svg = svg;
+    this.layer = null;
+    this.applied.clear();
+    this.badges.clear();
+    this.current = null;
+  }
+
+  private applyNode(g: SVGGElement, id: string, n: ReplayNodeView): boolean {
+    const classes = [`dl-rs-${n.state}`];
+    if (n.waitingOn) classes.push(`dl-rw-${n.waitingOn}`);
+    if (n.retried) classes.push('dl-rs-retried');
+    const signature = classes.join(' ');
+    const before = this.applied.get(id);
+    if (before && before.signature === signature && before.badge === n.badge && before.title === n.title) return false;
+    if (!before || before.signature !== signature) {
+      g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES);
+      g.classList.add(...classes);
+    }
+    if (!before || before.title !== n.title) this.setTitle(g, id, n.title);
+    if (!before || before.badge !== n.badge) this.setBadge(g, id, n.badge);
+    this.applied.set(id, { signature, badge: n.badge, title: n.title });
+    return true;
+  }
+
+  private clearNode(g: SVGGElement, id: string): void {
+    g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    this.setTitle(g, id, undefined);
+    this.setBadge(g, id, undefined);
+  }
+
+  /**
+   * The state in words for screen readers. Not a <title> child: it would become part of the node's text, which
+   * the snapshot and the relabel read as the label.
+   */
+  private setTitle(g: SVGGElement, _id: string, text: string | undefined): void {
+    if (text === undefined) g.removeAttribute('aria-description');
+    else g.setAttribute('aria-description', `Replay: ${text}`);
+  }
+
+  /** The badge layer: one group on top of the drawing, so badges are not part of any node's label text. */
+  private badgeLayer(g: SVGGElement): SVGGElement | null {
+    const svg = g.ownerSVGElement;
+    if (!svg) return null;
+    if (this.layer && this.layer.isConnected && this.layer.ownerSVGElement === svg) return this.layer;
+    const layer = this.doc.createElementNS(SVG_NS, 'g') as SVGGElement;
+    layer.classList.add('dl-replay-badges');
+    layer.setAttribute('aria-hidden', 'true');
+    svg.append(layer);
+    this.layer = layer;
+    return layer;
+  }
+
+  private setBadge(g: SVGGElement, id: string, text: string | undefined): void {
+    const existing = this.badges.get(id);
+    if (text === undefined) {
+      existing?.remove();
+      this.badges.delete(id);
+      return;
+    }
+    const layer = this.badgeLayer(g);
+    if (!layer) return;
+    let badge = existing;
+    if (!badge || !badge.isConnected) {
+      badge = this.doc.createElementNS(SVG_NS, 'g') as SVGGElement;
+      badge.classList.add('dl-replay-badge');
+      badge.dataset.nodeId = id;
+      badge.append(this.doc.createElementNS(SVG_NS, 'rect'), this.doc.createElementNS(SVG_NS, 'text'));
+      layer.append(badge);
+      this.badges.set(id, badge);
+    }
+    const label = badge.querySelector('text')!;
+    const rect = badge.querySelector('rect')!;
+    label.textContent = text;
+    // The node's top-right corner in the layer's coordinates (mermaid translates node groups; the layer is not).
+    const box = g.getBBox();
+    const m = layer.getScreenCTM()?.inverse().multiply(g.getScreenCTM() ?? new DOMMatrix());
+    const pt = new DOMPoint(box.x + box.width, box.y).matrixTransform(m ?? new DOMMatrix());
+    const width = Math.max(18, label.getComputedTextLength() + 10);
+    rect.setAttribute('x', String(-width + 6));
+    rect.setAttribute('y', '-9');
+    rect.setAttribute('width', String(width));
+    rect.setAttribute('height', '16');
+    rect.setAttribute('rx', '8');
+    label.setAttribute('x', String(-width / 2 + 6));
+    label.setAttribute('y', '3');
+    label.setAttribute('text-anchor', 'middle');
+    badge.setAttribute('transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);
+  }
+}
