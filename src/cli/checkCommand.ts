@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as ts from 'typescript';
-import type { Finding, TS } from '../core/analysis/model';
+import type { CheckOptions, Finding, ReachedFinding, TS } from '../core/analysis/model';
 import { checkFile } from '../core/check';
 import { createReplayIndex } from '../core/analysis/replay';
 import { describeAnalysisError, type AnalysisError } from '../core/errors';
@@ -118,6 +118,8 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
   const index = createReplayIndex();
   const shown = (f: string) => displayPath(f, cwd);
   let checked = 0;
+  const checkedSet = new Set(files.map((f) => program.getSourceFile(f)?.fileName ?? f));
+  const reachedElsewhere: { rule: Finding['rule']; target: ReachedFinding }[] = [];
   for (const file of files) {
     const sf = program.getSourceFile(file);
     if (!sf) {
@@ -136,7 +138,10 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
     findings = result.findings;
     internal.push(...errors);
     for (const f of findings) diagnostics.push(toCliDiagnostic(program, sf, f, cwd));
+    for (const f of findings) for (const r of f.reaches ?? []) if (!checkedSet.has(r.fileName)) reachedElsewhere.push({ rule: f.rule, target: r });
   }
+  // What the checked files' handlers reach in files outside the paths given is reported too, in its own file.
+  diagnostics.push(...reachedFindings(ts, program, reachedElsewhere, { severities, index, onError: (e) => internal.push(e) }, cwd));
   // Problems met while reading files the program pulled in (imports), not only the requested ones.
   const requestedSet = new Set(files.map((f) => path.resolve(f)));
   for (const [file, problem] of sourceProblems) if (!requestedSet.has(file)) failures.push(`${shown(file)} ${problem.message}`);
@@ -155,6 +160,25 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
   for (const f of failures) io.err(`durable-lens: ${f}\n`);
   if (failures.length > 0) return 2;
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** The findings (in files not checked themselves) that call-site findings lead to, each once, in file order. */
+function reachedFindings(ts: TS, program: ts.Program, reached: readonly { rule: Finding['rule']; target: ReachedFinding }[], options: CheckOptions, cwd: string): CliDiagnostic[] {
+  const byFile = new Map<string, Set<string>>();
+  for (const { rule, target } of reached) {
+    let keys = byFile.get(target.fileName);
+    if (!keys) byFile.set(target.fileName, (keys = new Set()));
+    keys.add(`${rule}:${target.start}:${target.end}`);
+  }
+  const out: CliDiagnostic[] = [];
+  for (const [file, keys] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const sf = program.getSourceFile(file);
+    if (!sf) continue;
+    for (const f of checkFile(ts, program, sf, options).findings) {
+      if (!f.reaches && keys.has(`${f.rule}:${f.start}:${f.end}`)) out.push(toCliDiagnostic(program, sf, f, cwd));
+    }
+  }
+  return out;
 }
 
 /** The same failure met in many regions of one file is one line. */

@@ -1,10 +1,11 @@
 // Core (pure): the one entry point the CLI and the tsserver plugin call to get replay-safety findings
 // for a file: runs the rules over the file's replayed/checkpointed regions, then applies suppression
-// comments and severity overrides. Raw findings (and the internal errors met) are cached per (program, file).
+// comments and severity overrides, and adds a finding at each call that leads to a finding in another file
+// (a helper's Math.random is visible from the handler). Raw findings (and the errors met) are cached per (program, file).
 import type * as ts from 'typescript';
-import type { CheckOptions, Finding, TS } from './analysis/model';
+import type { CheckOptions, DurableFunction, Finding, ReachedFinding, TS } from './analysis/model';
 import { CHECKPOINTED_METHODS, CHILD_CONTEXT_METHODS, findContextInScope, operationOfCallback } from './analysis/operations';
-import { isTooLarge, MAX_ANALYSED_CHARS, regionsOfFile, type Region } from './analysis/replay';
+import { isTooLarge, MAX_ANALYSED_CHARS, regionsOfFile, regionsReadingFile, type Mode, type Region, type RegionLink } from './analysis/replay';
 import { reportInternalError, toAnalysisError, withErrorSink, type AnalysisError } from './errors';
 import { isFunctionWithBody } from './analysis/scope';
 import { RULE_CATALOG, RuleId, isRuleId } from './rules/catalog';
@@ -16,6 +17,8 @@ export const SUPPRESSION_DIRECTIVE = 'durable-lens-ignore-next-line';
 interface RawResult {
   readonly findings: Finding[];
   readonly errors: AnalysisError[];
+  /** Each finding's region and its message without the "reached from" part (for call-site findings). */
+  readonly origin: Map<Finding, { readonly region: Region; readonly base: string }>;
 }
 
 const rawCache = new WeakMap<object, WeakMap<ts.SourceFile, RawResult>>();
@@ -44,6 +47,33 @@ export function checkSourceFile(tsm: TS, program: ts.Program | undefined, source
 /** checkSourceFile with what went wrong: the errors met (each also sent to options.onError) and a skip. */
 export function checkFile(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, options?: CheckOptions): FileCheck {
   if (isTooLarge(sourceFile)) return { findings: [], errors: [], skipped: { reason: 'too-large', chars: sourceFile.text.length, limit: MAX_ANALYSED_CHARS } };
+  const raw = rawResult(tsm, program, sourceFile, options);
+  let reached: Finding[] = [];
+  const errors = [...raw.errors];
+  if (program) {
+    try {
+      reached = withErrorSink((e) => void errors.push(e), () => callSiteFindings(tsm, program, sourceFile, options));
+    } catch (e) {
+      errors.push(toAnalysisError(e, 'call-sites', sourceFile.fileName));
+    }
+    for (const e of errors.slice(raw.errors.length)) safeReport(options, e);
+  }
+  const all = reached.length ? [...raw.findings, ...reached].sort(byPosition) : raw.findings;
+  try {
+    return { findings: applyOptions(tsm, sourceFile, all, options), errors };
+  } catch (e) {
+    const err = toAnalysisError(e, 'suppressions', sourceFile.fileName);
+    safeReport(options, err);
+    return { findings: all.slice(), errors: [...errors, err] };
+  }
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule);
+}
+
+/** The file's own findings before suppressions and severities, computed once per (program, file). */
+function rawResult(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, options: CheckOptions | undefined): RawResult {
   let raw: RawResult;
   const key = program ?? syntaxOnlyKey;
   let perFile = rawCache.get(key);
@@ -56,23 +86,18 @@ export function checkFile(tsm: TS, program: ts.Program | undefined, sourceFile: 
   else {
     const errors: AnalysisError[] = [];
     let findings: Finding[] = [];
+    const origin = new Map<Finding, { region: Region; base: string }>();
     try {
-      findings = withErrorSink((e) => void errors.push(e), () => computeFindings(tsm, program, sourceFile, options));
+      findings = withErrorSink((e) => void errors.push(e), () => computeFindings(tsm, program, sourceFile, options, origin));
     } catch (e) {
       errors.push(toAnalysisError(e, 'check', sourceFile.fileName));
     }
-    raw = { findings, errors };
+    raw = { findings, errors, origin };
     perFile.set(sourceFile, raw);
     // Reported once, when computed: a cached answer is the same answer, not a second failure.
     for (const e of errors) safeReport(options, e);
   }
-  try {
-    return { findings: applyOptions(tsm, sourceFile, raw.findings, options), errors: raw.errors };
-  } catch (e) {
-    const err = toAnalysisError(e, 'suppressions', sourceFile.fileName);
-    safeReport(options, err);
-    return { findings: raw.findings.slice(), errors: [...raw.errors, err] };
-  }
+  return raw;
 }
 
 function safeReport(options: CheckOptions | undefined, e: AnalysisError): void {
@@ -83,9 +108,25 @@ function safeReport(options: CheckOptions | undefined, e: AnalysisError): void {
   }
 }
 
-function computeFindings(tsm: TS, program: ts.Program | undefined, sf: ts.SourceFile, options: CheckOptions | undefined): Finding[] {
+function computeFindings(
+  tsm: TS,
+  program: ts.Program | undefined,
+  sf: ts.SourceFile,
+  options: CheckOptions | undefined,
+  origin: Map<Finding, { region: Region; base: string }>
+): Finding[] {
   const regions = regionsOfFile(tsm, program, sf, options?.index);
   if (regions.length === 0) return [];
+  // Every walk's copy of this file's functions, to name every handler that reaches them (not only the first).
+  const copies = new Map<ts.Node, Region[]>();
+  if (program && regions.some((r) => r.via.length > 1)) {
+    for (const r of regionsReadingFile(tsm, program, sf, options?.index)) {
+      if (r.fn.getSourceFile() !== sf) continue;
+      let list = copies.get(r.fn);
+      if (!list) copies.set(r.fn, (list = []));
+      list.push(r);
+    }
+  }
   let checker: ts.TypeChecker | undefined;
   try {
     checker = program?.getTypeChecker();
@@ -98,13 +139,14 @@ function computeFindings(tsm: TS, program: ts.Program | undefined, sf: ts.Source
   const rules = allRules().map((rule) => ({ rule, visit: rule.create() }));
   for (const region of regions) {
     try {
-      runRegion(tsm, checker, sf, region, rules, findings, seen);
+      const same = (copies.get(region.fn) ?? []).filter((c) => c.mode === region.mode);
+      runRegion(tsm, checker, sf, region, same.length ? same : [region], rules, findings, seen, origin);
     } catch (e) {
       // one broken region does not hide the others' findings
       reportInternalError(e, 'check', sf.fileName);
     }
   }
-  findings.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
+  findings.sort(byPosition);
   return findings;
 }
 
@@ -113,14 +155,17 @@ function runRegion(
   checker: ts.TypeChecker | undefined,
   sf: ts.SourceFile,
   region: Region,
+  copies: readonly Region[],
   rules: { rule: Rule; visit: RuleVisitor }[],
   out: Finding[],
   seen: Set<string>,
+  origin: Map<Finding, { region: Region; base: string }>
 ): void {
   const active = rules.filter((r) => r.rule.modes.includes(region.mode));
   if (active.length === 0 || !region.fn.body) return;
   let current: Rule = active[0]!.rule;
-  const suffix = reachSuffix(region);
+  const handlers = region.via.length > 1 ? reachingHandlers(copies).map((h) => handlerInfo(h)) : [];
+  const suffix = reachSuffix(region, handlers, sf.fileName);
   const context: RuleContext = {
     ts: tsm,
     checker,
@@ -141,18 +186,19 @@ function runRegion(
       seen.add(key);
       const template = current.meta.messages[messageId] ?? messageId;
       const values: Record<string, string> = { ctx: findContextInScope(tsm, node, checker) ?? 'context', ...(data ?? {}) };
-      const message = template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '') + suffix;
+      const base = template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
       const finding: Finding = {
         rule,
         severity: RULE_CATALOG[rule].defaultSeverity,
-        message,
+        message: base + suffix,
         fileName: sf.fileName,
         start,
         end,
         ...(region.via.length > 1 ? { via: region.via } : {}),
-        ...(region.via.length > 1 && region.root.kind === 'handler' ? { handler: handlerInfo(region) } : {}),
+        ...(handlers.length > 0 ? { handler: handlers[0]!, handlers } : {}),
       };
       out.push(finding);
+      origin.set(finding, { region, base });
     },
   };
   const visit = (node: ts.Node): void => {
@@ -177,21 +223,146 @@ function runRegion(
   else visit(body);
 }
 
-function handlerInfo(region: Region): { name: string; fileName: string; line: number } {
-  const sf = region.root.sourceFile;
+type HandlerInfo = { name: string; fileName: string; line: number };
+
+function handlerInfo(root: DurableFunction): HandlerInfo {
+  const sf = root.sourceFile;
   let line = 1;
   try {
-    line = sf.getLineAndCharacterOfPosition(region.root.node.getStart(sf)).line + 1;
+    line = sf.getLineAndCharacterOfPosition(root.node.getStart(sf)).line + 1;
   } catch (e) {
     reportInternalError(e, 'check', sf.fileName);
   }
-  return { name: region.root.name, fileName: sf.fileName, line };
+  return { name: root.name, fileName: sf.fileName, line };
 }
 
-function reachSuffix(region: Region): string {
+/**
+ * The handlers whose walks reach these regions, through any caller (the walk enters a function once, so its
+ * other callers are links, `alsoFrom`): in project file order, then by position.
+ */
+function reachingHandlers(copies: readonly Region[]): DurableFunction[] {
+  const roots = new Set<DurableFunction>();
+  const visited = new Set<Region>();
+  const stack = [...copies];
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (visited.has(r)) continue;
+    visited.add(r);
+    if (r.root.kind === 'handler') roots.add(r.root);
+    if (r.from) stack.push(r.from.parent);
+    for (const l of r.alsoFrom ?? []) stack.push(l.parent);
+  }
+  const byNode = new Map<ts.Node, DurableFunction>();
+  for (const h of roots) if (!byNode.has(h.node)) byNode.set(h.node, h);
+  return [...byNode.values()];
+}
+
+function reachSuffix(region: Region, handlers: readonly HandlerInfo[], fileName: string): string {
   if (region.via.length <= 1) return '';
-  const kind = region.root.kind === 'handler' ? 'handler' : 'durable helper';
-  return ` (reached from ${kind} ${region.root.name} via ${region.via.join(' → ')})`;
+  const via = region.via.join(' → ');
+  const at = (h: HandlerInfo) => `"${h.name}" (${relativePath(fileName, h.fileName)}:${h.line})`;
+  if (handlers.length === 0) return ` (reached from durable helper "${region.root.name}" via ${via})`;
+  if (handlers.length === 1) return ` (reached from handler ${at(handlers[0]!)} via ${via})`;
+  return ` (reached from handlers ${handlers.map(at).join(', ')}; via ${via})`;
+}
+
+/** `helpers/ids.ts` for a file below the one the message is shown in, `../handler.ts` above it (core has no path module). */
+export function relativePath(fromFile: string, toFile: string): string {
+  const a = fromFile.replace(/\\/g, '/').split('/').slice(0, -1);
+  const b = toFile.replace(/\\/g, '/').split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
+
+/**
+ * Findings at the calls in `sf` that lead to findings in other files: one per call and rule, with the rule's
+ * severity there, its message naming what the helper does and where, and those findings as `reaches`. A
+ * finding suppressed or turned off in its own file leads to nothing here.
+ */
+function callSiteFindings(tsm: TS, program: ts.Program, sf: ts.SourceFile, options: CheckOptions | undefined): Finding[] {
+  // Regions in other files reached through calls in sf, by function and mode: the calls in sf that lead there.
+  // Keyed by the call's node: several walks (one per root file) each have their own link for the same call.
+  const sites = new Map<ts.Node, Map<Mode, Map<ts.Node, RegionLink>>>();
+  const files = new Set<ts.SourceFile>();
+  for (const r of regionsReadingFile(tsm, program, sf, options?.index)) {
+    const file = r.fn.getSourceFile();
+    if (file === sf) continue;
+    const links = callsIn(sf, r);
+    if (links.size === 0) continue;
+    let modes = sites.get(r.fn);
+    if (!modes) sites.set(r.fn, (modes = new Map()));
+    let set = modes.get(r.mode);
+    if (!set) modes.set(r.mode, (set = new Map()));
+    for (const l of links) if (!set.has(l.node)) set.set(l.node, l);
+    files.add(file);
+  }
+  if (files.size === 0) return [];
+  const groups = new Map<string, { link: RegionLink; rule: Finding['rule']; severity: Finding['severity']; targets: { f: Finding; base: string; file: ts.SourceFile }[] }>();
+  for (const file of files) {
+    if (isTooLarge(file)) continue;
+    const raw = rawResult(tsm, program, file, options);
+    for (const [f, final] of optionPairs(tsm, file, raw.findings, options)) {
+      const o = raw.origin.get(f);
+      if (!o || f.reaches) continue;
+      for (const link of sites.get(o.region.fn)?.get(o.region.mode)?.values() ?? []) {
+        const key = `${link.node.pos}:${link.node.end}:${final.rule}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { link, rule: final.rule, severity: final.severity, targets: [] }));
+        g.targets.push({ f: final, base: o.base, file });
+      }
+    }
+  }
+  const out: Finding[] = [];
+  for (const g of groups.values()) {
+    g.targets.sort((a, b) => (a.file === b.file ? 0 : a.file.fileName < b.file.fileName ? -1 : 1) || a.f.start - b.f.start);
+    const reaches: ReachedFinding[] = g.targets.map(({ f, file }) => {
+      const p = file.getLineAndCharacterOfPosition(f.start);
+      return { fileName: f.fileName, start: f.start, end: f.end, line: p.line + 1, column: p.character + 1, message: f.message };
+    });
+    const first = g.targets[0]!;
+    const r0 = reaches[0]!;
+    const call = isCallee(tsm, g.link.node) ? `${g.link.name}()` : g.link.name;
+    const what = snippet(first.file.text.slice(first.f.start, first.f.end));
+    const more = reaches.length > 1 ? ` (and ${reaches.length - 1} more there)` : '';
+    out.push({
+      rule: g.rule,
+      severity: g.severity,
+      message: `${call} reaches ${what} in ${relativePath(sf.fileName, r0.fileName)}:${r0.line}: ${first.base}${more}`,
+      fileName: sf.fileName,
+      start: g.link.node.getStart(sf),
+      end: g.link.node.getEnd(),
+      reaches,
+    });
+  }
+  return out;
+}
+
+/** The calls in `sf` through which the walk reaches `r` (the last ones in `sf` on each path from a root). */
+function callsIn(sf: ts.SourceFile, r: Region): Set<RegionLink> {
+  const out = new Set<RegionLink>();
+  const visited = new Set<Region>();
+  const stack: Region[] = [r];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (visited.has(x)) continue;
+    visited.add(x);
+    for (const l of x.from ? [x.from, ...(x.alsoFrom ?? [])] : (x.alsoFrom ?? [])) {
+      if (l.parent.fn.getSourceFile() === sf) out.add(l);
+      else stack.push(l.parent);
+    }
+  }
+  return out;
+}
+
+function isCallee(tsm: TS, node: ts.Node): boolean {
+  const p = node.parent;
+  return p !== undefined && (tsm.isCallExpression(p) || tsm.isNewExpression(p)) && p.expression === node;
+}
+
+function snippet(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 48 ? `${t.slice(0, 47)}…` : t;
 }
 
 interface Directive {
@@ -225,9 +396,14 @@ export function parseSuppressions(tsm: TS, sf: ts.SourceFile): Map<number, Direc
 }
 
 function applyOptions(tsm: TS, sf: ts.SourceFile, raw: readonly Finding[], options: CheckOptions | undefined): Finding[] {
+  return optionPairs(tsm, sf, raw, options).map(([, f]) => f);
+}
+
+/** Each finding that survives suppressions and 'off', with its effective severity: [raw, final]. */
+function optionPairs(tsm: TS, sf: ts.SourceFile, raw: readonly Finding[], options: CheckOptions | undefined): [Finding, Finding][] {
   const suppressions = parseSuppressions(tsm, sf);
   const severities = options?.severities ?? {};
-  const out: Finding[] = [];
+  const out: [Finding, Finding][] = [];
   for (const f of raw) {
     const setting = severities[f.rule as RuleId];
     if (setting === 'off') continue;
@@ -236,7 +412,7 @@ function applyOptions(tsm: TS, sf: ts.SourceFile, raw: readonly Finding[], optio
       const d = suppressions.get(line);
       if (d && (d.all || d.rules.has(f.rule))) continue;
     }
-    out.push(setting && isRuleId(f.rule) ? { ...f, severity: setting } : f);
+    out.push([f, setting && isRuleId(f.rule) ? { ...f, severity: setting } : f]);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { findContextInScope } from '../core/analysis/operations';
 import { getQuickFixes } from '../core/fixes/quickFixes';
 import { tsFixName } from '../core/fixes/fixModel';
 import { effectiveSeverities } from '../core/config/projectConfig';
+import { replayMismatchDiagnostics, type HistoryStore } from './histories';
 
 /** Fixed `source` of every diagnostic we add (users filter on it; tests assert it). */
 export const DIAGNOSTIC_SOURCE = 'durable-lens';
@@ -83,7 +84,9 @@ export function decorateLanguageService(
   ls: ts.LanguageService,
   configSource: ConfigSource,
   logger: PluginLogger,
-  getProjectVersion: () => string | undefined = () => undefined
+  getProjectVersion: () => string | undefined = () => undefined,
+  /** Recorded executions for replay-mismatch (none: the rule has nothing to check). */
+  histories?: HistoryStore
 ): ts.LanguageService {
   if ((ls as unknown as Record<string, unknown>)[DECORATED_MARKER]) return ls;
   // Findings depend on other files (helpers) too; a program object is replaced whenever any file changes.
@@ -145,9 +148,19 @@ export function decorateLanguageService(
           category: categoryOf(tsm, f.severity),
           code: RULE_CATALOG[f.rule].code,
           source: DIAGNOSTIC_SOURCE,
+          // A call that leads to a helper's finding links to it (the editor shows each as a link).
+          ...(f.reaches ? { relatedInformation: reachedInformation(tsm, result.program, f) } : {}),
         })),
       ];
-      return result.diagnostics.length ? [...own, ...result.diagnostics] : own;
+      let replay: ts.Diagnostic[] = [];
+      try {
+        const toDiagnostic = (f: { start: number; end: number; message: string; severity: Severity }): ts.Diagnostic => ({ file: result.sf, start: f.start, length: Math.max(0, f.end - f.start), messageText: editorMessage(f.message, 'replay-mismatch'), category: categoryOf(tsm, f.severity), code: RULE_CATALOG['replay-mismatch'].code, source: DIAGNOSTIC_SOURCE });
+        replay = replayMismatchDiagnostics(tsm, histories, result.program, result.sf, configSource.current().config, (m) => logger.info(`[durable-lens] ${m}`), toDiagnostic);
+      } catch (e) {
+        log(`replay-mismatch for ${fileName}`, e);
+      }
+      const extra = replay.length ? [...result.diagnostics, ...replay] : result.diagnostics;
+      return extra.length ? [...own, ...extra] : own;
     } catch (e) {
       log(`getSemanticDiagnostics(${fileName})`, e);
       return own;
@@ -176,6 +189,8 @@ export function decorateLanguageService(
       const ours: ts.CodeFixAction[] = [];
       for (const f of result.findings) {
         if (!wanted.includes(RULE_CATALOG[f.rule].code)) continue;
+        // The fixes of a call-site finding are on the helper's own finding, where the code is.
+        if (f.reaches) continue;
         // The editor asks for the range of the diagnostic (or the cursor): any overlap counts.
         if (f.end < start || f.start > end) continue;
         // The user's quote and newline preferences, and the checker: types prove more fixes safe.
@@ -220,6 +235,16 @@ function notes(tsm: TS, sf: ts.SourceFile, check: FileCheck): ts.Diagnostic[] {
   const firstLineEnd = sf.text.search(/\r?\n/);
   const length = Math.min(firstLineEnd < 0 ? sf.text.length : firstLineEnd, 200);
   return [{ file: sf, start: 0, length, messageText: text, category, code: NOTE_CODE, source: DIAGNOSTIC_SOURCE }];
+}
+
+function reachedInformation(tsm: TS, program: ts.Program, f: Finding): ts.DiagnosticRelatedInformation[] {
+  const out: ts.DiagnosticRelatedInformation[] = [];
+  for (const r of f.reaches ?? []) {
+    const file = program.getSourceFile(r.fileName);
+    if (!file) continue;
+    out.push({ file, start: r.start, length: Math.max(0, r.end - r.start), messageText: r.message, category: categoryOf(tsm, f.severity), code: RULE_CATALOG[f.rule].code });
+  }
+  return out;
 }
 
 function safeChecker(ls: ts.LanguageService): ts.TypeChecker | undefined {

@@ -30,6 +30,24 @@ export interface Finding {
   readonly handler?: { readonly name: string; readonly fileName: string; readonly line: number };
   /** Call chain from the handler to the function holding the finding, e.g. ['handler', 'charge', 'newId']. */
   readonly via?: readonly string[];
+  /** Every handler that reaches this code (`handler` is the first), when it is inside a helper or another file. */
+  readonly handlers?: readonly { readonly name: string; readonly fileName: string; readonly line: number }[];
+  /**
+   * Set on a call-site finding: this call (in the checked file) leads to these findings of the same rule in
+   * other files. It carries no quick fix of its own: the fixes are on those findings, where the code is.
+   */
+  readonly reaches?: readonly ReachedFinding[];
+}
+
+/** A finding in another file that a call leads to (lines and columns 1-based). */
+export interface ReachedFinding {
+  readonly fileName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly column: number;
+  /** That finding's own message. */
+  readonly message: string;
 }
 
 export interface CheckOptions {

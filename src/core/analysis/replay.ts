@@ -21,6 +21,22 @@ export interface Region {
   readonly via: readonly string[];
   /** Set when `fn` is the callback of an operation (a step function, a child-context body…). */
   readonly op?: DurableOperationCall;
+  /** How the walk first came here (absent on a root): the region making the call and the call's node. */
+  readonly from?: RegionLink;
+  /**
+   * Other places of the same walk that reach this function in this mode (a function is walked once per
+   * mode and walk, so without these only the first caller, and the first handler, would be known).
+   */
+  readonly alsoFrom?: readonly RegionLink[];
+}
+
+/** One edge of the walk: code in `parent` reaches the region through `node`. */
+export interface RegionLink {
+  readonly parent: Region;
+  /** The callee of the call (`newOrderId` in `newOrderId()`), or the callback or function reference passed. */
+  readonly node: ts.Node;
+  /** The name the call site uses (`newOrderId`), for messages. */
+  readonly name: string;
 }
 
 export interface ReplayModel {
@@ -56,6 +72,12 @@ export function isTooLarge(sf: ts.SourceFile): boolean {
 export interface ReplayIndex {
   /** Regions whose function lies in `sf`, for `program` (the index follows it to this Program first). */
   regionsOf(tsm: TS, program: ts.Program, sf: ts.SourceFile): Region[];
+  /**
+   * Every region of the walks that read `sf` (in any file, not deduplicated: the same function appears once
+   * per walk that entered it). With the links (`from`, `alsoFrom`) these say which calls in `sf` lead to
+   * code in other files, and which handlers reach a function.
+   */
+  regionsReading(tsm: TS, program: ts.Program, sf: ts.SourceFile): Region[];
   /** Counters for tests and benchmarks: what the last Programs cost. */
   readonly stats: ReplayIndexStats;
 }
@@ -141,6 +163,16 @@ class Index implements ReplayIndex {
         }
       }
     }
+    return out;
+  }
+
+  regionsReading(tsm: TS, program: ts.Program, sf: ts.SourceFile): Region[] {
+    this.sync(tsm, program);
+    if (this.missing.size > 0) this.walkMissing(tsm);
+    const unitFiles = [...(this.readers.get(sf.fileName) ?? [])];
+    unitFiles.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+    const out: Region[] = [];
+    for (const u of unitFiles) out.push(...(this.units.get(u)?.regions ?? []));
     return out;
   }
 
@@ -238,6 +270,14 @@ export function regionsOfFile(tsm: TS, program: ts.Program | undefined, sourceFi
   return ix.regionsOf(tsm, program, sourceFile);
 }
 
+/** index.regionsReading through the same index regionsOfFile uses; [] without a Program (one file, no other files). */
+export function regionsReadingFile(tsm: TS, program: ts.Program | undefined, sourceFile: ts.SourceFile, index?: ReplayIndex): Region[] {
+  if (!program) return getReplayModel(tsm, undefined, sourceFile).regionsByFile.get(sourceFile) ?? [];
+  let ix = index ?? byProgram.get(program);
+  if (!ix) byProgram.set(program, (ix = createReplayIndex()));
+  return ix.regionsReading(tsm, program, sourceFile);
+}
+
 /**
  * The whole model for a Program (all its user files; built from scratch: prefer regionsOfFile), or for one
  * file alone when `program` is undefined. Never throws; on internal failure, the regions found so far are kept.
@@ -289,16 +329,21 @@ export function isUserFile(program: ts.Program | undefined, sf: ts.SourceFile): 
 /** Walks the roots of `sources` (handlers of all first, then helpers), recording the files read into `deps`. */
 function walkRoots(tsm: TS, program: ts.Program | undefined, checker: ts.TypeChecker | undefined, sources: readonly ts.SourceFile[], deps: Map<string, ts.SourceFile>): Region[] {
   const regions: Region[] = [];
-  const seen = new Map<ts.Node, Set<Mode>>();
+  const seen = new Map<ts.Node, Map<Mode, Region>>();
   const queue: Region[] = [];
   const enqueue = (r: Region): void => {
     let modes = seen.get(r.fn);
     if (!modes) {
-      modes = new Set();
+      modes = new Map();
       seen.set(r.fn, modes);
     }
-    if (modes.has(r.mode)) return;
-    modes.add(r.mode);
+    const known = modes.get(r.mode);
+    if (known) {
+      // Walked once; remember this caller too (several handlers, or several calls, reach it).
+      if (r.from && known !== r.from.parent) ((known as { alsoFrom?: RegionLink[] }).alsoFrom ??= []).push(r.from);
+      return;
+    }
+    modes.set(r.mode, r);
     queue.push(r);
     regions.push(r);
   };
@@ -346,7 +391,7 @@ function walkRoots(tsm: TS, program: ts.Program | undefined, checker: ts.TypeChe
 function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, program: ts.Program | undefined, enqueue: (r: Region) => void, deps: Map<string, ts.SourceFile>): void {
   const body = r.fn.body;
   if (!body) return;
-  const follow = (target: ts.FunctionLikeDeclaration | undefined, mode: Mode, name: string, op?: DurableOperationCall): void => {
+  const follow = (target: ts.FunctionLikeDeclaration | undefined, mode: Mode, name: string, at: ts.Node, op?: DurableOperationCall): void => {
     if (!target || r.via.length >= MAX_CALL_DEPTH) return;
     const sf = target.getSourceFile();
     if (!isUserFile(program, sf) || isTooLarge(sf)) return;
@@ -355,18 +400,18 @@ function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, pro
     // A durable helper called from checkpointed code is reported at the call (durable-op-in-step) instead.
     const map = program ? factsOf(tsm, program, sf, checker).map : durableFunctionMap(tsm, sf, checker);
     if (mode === 'checkpointed' && map.has(target)) return;
-    enqueue({ fn: target, mode, root: r.root, via: [...r.via, name], ...(op ? { op } : {}) });
+    enqueue({ fn: target, mode, root: r.root, via: [...r.via, name], from: { parent: r, node: at, name }, ...(op ? { op } : {}) });
   };
   const visit = (node: ts.Node): void => {
     if (node !== r.fn && tsm.isFunctionLike(node)) {
       if (isFunctionWithBody(tsm, node)) {
         const op = operationOfCallback(tsm, node, checker);
         if (op && CHECKPOINTED_METHODS.has(op.method)) {
-          enqueue({ fn: node, mode: 'checkpointed', root: r.root, via: r.via, op });
+          enqueue({ fn: node, mode: 'checkpointed', root: r.root, via: r.via, op, from: { parent: r, node, name: op.method } });
           return;
         }
         if (op && CHILD_CONTEXT_METHODS.has(op.method)) {
-          enqueue({ fn: node, mode: r.mode, root: r.root, via: r.via, op });
+          enqueue({ fn: node, mode: r.mode, root: r.root, via: r.via, op, from: { parent: r, node, name: op.method } });
           return;
         }
       }
@@ -389,17 +434,17 @@ function walkRegion(tsm: TS, r: Region, checker: ts.TypeChecker | undefined, pro
           if (isFunctionWithBody(tsm, x)) continue; // inline: handled as a nested function
           const target = resolveFunction(tsm, x, checker, program, deps);
           const mode: Mode = CHECKPOINTED_METHODS.has(op.method) ? 'checkpointed' : r.mode;
-          if (target) follow(target, mode, functionName(tsm, target), op);
+          if (target) follow(target, mode, functionName(tsm, target), x, op);
         }
       } else {
         const target = resolveFunction(tsm, node.expression, checker, program, deps);
-        if (target && target !== r.fn) follow(target, r.mode, calleeName(tsm, node.expression, target));
+        if (target && target !== r.fn) follow(target, r.mode, calleeName(tsm, node.expression, target), node.expression);
         // Functions passed by reference to ordinary calls: items.forEach(handleItem).
         for (const a of node.arguments) {
           const x = skipOuterExpressions(tsm, a);
           if (tsm.isIdentifier(x)) {
             const t = resolveFunction(tsm, x, undefined, program, deps);
-            if (t && t !== r.fn) follow(t, r.mode, x.text);
+            if (t && t !== r.fn) follow(t, r.mode, x.text, x);
           }
         }
       }
@@ -566,6 +611,13 @@ function enclosingClass(tsm: TS, node: ts.Node): ts.ClassLikeDeclaration | undef
 
 function functionOfDeclaration(tsm: TS, decl: ts.Node): ts.FunctionLikeDeclaration | undefined {
   if (isFunctionWithBody(tsm, decl)) return decl;
+  // CommonJS: the checker declares `exports.newId = function …` (and module.exports.x = …) at the assignment
+  // or at its left-hand side.
+  const assignment = tsm.isBinaryExpression(decl) ? decl : decl.parent && tsm.isBinaryExpression(decl.parent) && decl.parent.left === decl ? decl.parent : undefined;
+  if (assignment && assignment.operatorToken.kind === tsm.SyntaxKind.EqualsToken) {
+    const right = skipOuterExpressions(tsm, assignment.right);
+    if (isFunctionWithBody(tsm, right)) return right;
+  }
   if ((tsm.isVariableDeclaration(decl) || tsm.isPropertyAssignment(decl) || tsm.isPropertyDeclaration(decl)) && decl.initializer) {
     const init = skipOuterExpressions(tsm, decl.initializer);
     if (isFunctionWithBody(tsm, init)) return init;
