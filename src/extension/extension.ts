@@ -5,6 +5,7 @@ import { PluginConfigForwarder } from './pluginConfig';
 import { DOCUMENT_SELECTOR, RuleDocumentationActions, openRuleDocumentation } from './ruleDocs';
 import { registerWorkflowFeatures } from './workflow/register';
 import { registerExecutionFeatures } from './executions/register';
+import { registerReplayFeatures } from './replay/register';
 import { registerReplayEditorFeatures } from './replay/editorDecorations';
 import { registerWalkthrough } from './walkthrough';
 
@@ -40,6 +41,11 @@ export function activate(context: vscode.ExtensionContext): DurableLensApi {
     registerExecutionFeatures(context, log);
   } catch (err) {
     log.error(`executions features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  try {
+    registerReplayFeatures(context, log);
+  } catch (err) {
+    log.error(`replay features failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
   try {
     registerReplayEditorFeatures(context, log);
