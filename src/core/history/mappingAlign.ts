@@ -174,10 +174,21 @@ const WINDOW = 24;
 const RENAMED_COST = 2.5;
 const MAX_SKIP_COST = 4;
 
-function cost(r: RecordedOperation, node: OperationNode): number {
+const KIND_CHANGED_COST = 2;
+/** Pairing a recorded operation that does not fit with a call on a path the run may not have taken: doubtful. */
+const OPTIONAL_MISFIT = 1;
+
+/** 0 fits; more: renamed or changed kind (same name) at that call; Infinity: unrelated. */
+function cost(r: RecordedOperation, slot: Slot): number {
+  const node = slot.node;
   const k = kindCost(r, node);
-  if (k === Infinity) return Infinity;
-  return k + (nameFits(r.name, node) ? 0 : RENAMED_COST);
+  const named = nameFits(r.name, node);
+  if (k === Infinity) {
+    if (!named) return Infinity;
+    return KIND_CHANGED_COST + (r.name === undefined ? 0.75 : 0) + (slot.optional ? OPTIONAL_MISFIT : 0);
+  }
+  if (named) return k;
+  return k + RENAMED_COST + (slot.optional ? OPTIONAL_MISFIT : 0);
 }
 
 /**
@@ -200,6 +211,14 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
   let last = -1;
   let prevCounter = 0;
 
+  /** The recorded operation fits the first call from `s` on, skipping only calls on paths not taken. */
+  const fitsWithoutSkipping = (r: RecordedOperation, s: number): boolean => {
+    for (let q = s; q < n && q < s + WINDOW; q++) {
+      if (cost(r, slots[q]!) === 0) return true;
+      if (!slots[q]!.optional) return false;
+    }
+    return false;
+  };
   const emit = (slot: number): number => {
     run.push(slot);
     return run.length;
@@ -220,7 +239,7 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
       let skipCost = 0;
       let free = gap;
       for (let q = s; q < n && q < s + WINDOW; q++) {
-        const c = cost(rec, slots[q]!.node);
+        const c = cost(rec, slots[q]!);
         if (c !== Infinity) {
           const total = skipCost + c + (s !== p ? 0.01 : 0);
           if (!best || total < best.c || (total === best.c && q - s < best.skipped)) best = { q, s, c: total, skipped: q - s };
@@ -234,7 +253,7 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
       }
     }
     const next = recs[i + 1]?.rec;
-    const nextFitsHere = next !== undefined && starts.some((s) => s < n && cost(next, slots[s]!.node) === 0);
+    const nextFitsHere = next !== undefined && starts.some((s) => fitsWithoutSkipping(next, s));
     // Not a good fit while the next recorded operation fits right here: this one is gone.
     if (best && best.c >= 1 && nextFitsHere) best = undefined;
     if (best) {
@@ -248,7 +267,7 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
       }
       for (; free > 0; free--) run.push(-1);
       const node = slots[best.q]!.node;
-      const how: AlignHow = nameFits(rec.name, node) ? 'match' : 'renamed';
+      const how: AlignHow = kindCost(rec, node) === Infinity ? 'kind-changed' : nameFits(rec.name, node) ? 'match' : 'renamed';
       newCounterOf.set(aligned.length, emit(best.q));
       aligned.push({ rec, counter, how, slot: best.q });
       claimed.add(best.q);
@@ -264,17 +283,12 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
       claimed.add(moved);
       continue;
     }
-    if (p < n && !nextFitsHere && !claimed.has(p)) {
-      newCounterOf.set(aligned.length, emit(p));
-      aligned.push({ rec, counter, how: 'kind-changed', slot: p });
-      claimed.add(p);
-      last = p;
-      p++;
-      continue;
-    }
     aligned.push({ rec, counter, how: 'removed', slot: -1 });
   }
 
+  // After the last recorded operation the code goes on with the calls that always run: those take the
+  // numbers of recorded operations that are gone (a removed last operation breaks only if something follows).
+  for (let q = p; q < n && run.length < prevCounter; q++) if (!slots[q]!.optional && !claimed.has(q)) run.push(q);
   const out: Aligned[] = aligned.map((a, i) => {
     const at = run[a.counter - 1];
     const node = a.slot >= 0 ? slots[a.slot]!.node : undefined;
