@@ -14,6 +14,7 @@ import type { CliIo } from './io';
 import { isSourceFile, listSources } from './sources';
 import { MAX_NESTING_DEPTH, nestingDepth, nodeSourceFs, parseSource, readSourceText, type SourceFs, type SourceProblem } from './sourceText';
 import { ruleDocMarkdown, toolInfo } from './toolInfo';
+import { AgainstHistoryError, checkAgainstHistory } from './againstHistory';
 
 const JS_EXTENSIONS = /\.(jsx?|mjs|cjs)$/i;
 /** The tsserver plugin's package name, as written in tsconfig compilerOptions.plugins. */
@@ -33,6 +34,8 @@ export interface CheckArgs {
   readonly format: Format;
   /** Internal errors with their stack. */
   readonly verbose: boolean;
+  /** `--against-history DIR`: add replay-mismatch findings for the recorded executions under DIR. */
+  readonly againstHistory?: string;
 }
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
@@ -40,6 +43,7 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
   let project: string | undefined;
   let format: Format = 'text';
   let verbose = false;
+  let againstHistory: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (name: string): string => {
@@ -55,13 +59,13 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
       if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
       format = f as Format;
     } else if (a === '--against-history' || a.startsWith('--against-history=')) {
-      throw new UsageError('--against-history is not available yet in this version');
+      againstHistory = value('--against-history');
     } else if (a === '--verbose') verbose = true;
     else if (a === '--') paths.push(...args.slice(i + 1)), (i = args.length);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else paths.push(a);
   }
-  return { paths, project, format, verbose };
+  return { paths, project, format, verbose, ...(againstHistory !== undefined ? { againstHistory } : {}) };
 }
 
 /** What the command reads files with; tests inject one whose reads fail (tests run as root, chmod 000 does not). */
@@ -75,6 +79,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
   const cwd = io.cwd;
   const requested = args.paths.map((p) => path.resolve(cwd, p));
   for (const p of requested) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  if (args.againstHistory !== undefined && !fs.existsSync(path.resolve(cwd, args.againstHistory))) throw new UsageError(`--against-history: no such folder: ${path.resolve(cwd, args.againstHistory)}`);
 
   // The tsconfig: --project (a file or a folder holding tsconfig.json), else the nearest one above the
   // first path (or the working directory).
@@ -142,6 +147,18 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
   }
   // What the checked files' handlers reach in files outside the paths given is reported too, in its own file.
   diagnostics.push(...reachedFindings(ts, program, reachedElsewhere, { severities, index, onError: (e) => internal.push(e) }, cwd));
+  if (args.againstHistory !== undefined) {
+    const checkedFiles = files.map((f) => program.getSourceFile(f)).filter((sf): sf is ts.SourceFile => sf !== undefined);
+    let h;
+    try {
+      h = checkAgainstHistory(ts, program, checkedFiles, path.resolve(cwd, args.againstHistory), severities['replay-mismatch'], shown);
+    } catch (e) {
+      throw e instanceof AgainstHistoryError ? new UsageError(e.message) : e;
+    }
+    for (const f of h.findings) diagnostics.push(toCliDiagnostic(program, program.getSourceFile(f.fileName) ?? checkedFiles[0]!, f, cwd));
+    notes.push(...h.notes);
+    failures.push(...h.failures);
+  }
   // Problems met while reading files the program pulled in (imports), not only the requested ones.
   const requestedSet = new Set(files.map((f) => path.resolve(f)));
   for (const [file, problem] of sourceProblems) if (!requestedSet.has(file)) failures.push(`${shown(file)} ${problem.message}`);

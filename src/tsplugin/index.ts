@@ -5,6 +5,7 @@ import type { LensConfig, TS } from '../core/analysis/model';
 import { loadProjectConfig, mergeLensConfigs, parseLensConfig, type ConfigProblem } from '../core/config/projectConfig';
 import { RULE_CATALOG, RULE_IDS } from '../core/rules/catalog';
 import { decorateLanguageService, type ConfigSource } from './languageService';
+import { HistoryStore, historyFoldersOf } from './histories';
 
 /** How often a project re-reads durable-lens.json (it is stat-ed, not watched). */
 const CONFIG_FILE_RECHECK_MS = 2000;
@@ -22,6 +23,9 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
   let editorConfig: LensConfig = {};
   let editorGeneration = 0;
   let editorProblems: readonly ConfigProblem[] = [];
+  // replay-mismatch: the folders the editor sends (configurePlugin `historyFolders`), one store per project.
+  let editorHistoryFolders: readonly string[] = [];
+  const historyStores = new Map<ts.server.Project, { store: HistoryStore; own: readonly string[] }>();
 
   const create = (info: ts.server.PluginCreateInfo): ts.LanguageService => {
     const log = (message: string) => {
@@ -74,10 +78,15 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
         },
       };
       projects.add(info.project);
+      const ownFolders = historyFoldersOf(info.config, projectDir);
+      ownFolders.problems.forEach((p) => log(`configuration: tsconfig plugin entry: ${p}`));
+      const histories = new HistoryStore(info.serverHost, log);
+      histories.setFolders([...ownFolders.folders, ...editorHistoryFolders]);
+      historyStores.set(info.project, { store: histories, own: ownFolders.folders });
       log(`loaded for project ${info.project.getProjectName()}`);
       const lsHost = info.languageServiceHost as ts.LanguageServiceHost | undefined;
       const projectVersion = typeof lsHost?.getProjectVersion === 'function' ? () => lsHost.getProjectVersion!() : undefined;
-      return decorateLanguageService(tsm, info.languageService, source, { info: log }, projectVersion);
+      return decorateLanguageService(tsm, info.languageService, source, { info: log }, projectVersion, histories);
     } catch (e) {
       log(`create failed, TypeScript runs without durable-lens: ${e instanceof Error ? e.message : String(e)}`);
       return info.languageService;
@@ -92,6 +101,12 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
     editorConfig = parsed.config;
     editorProblems = parsed.problems;
     editorGeneration++;
+    const folders = historyFoldersOf(config);
+    editorHistoryFolders = folders.folders;
+    for (const [project, h] of historyStores) {
+      if (project.isClosed()) historyStores.delete(project);
+      else h.store.setFolders([...h.own, ...editorHistoryFolders]);
+    }
     for (const project of projects) {
       try {
         if (project.isClosed()) projects.delete(project);

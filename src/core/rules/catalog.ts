@@ -17,6 +17,7 @@ export const RULE_IDS = [
   'replayed-side-effect-log',
   'native-promise-combinator',
   'lossy-step-result',
+  'replay-mismatch',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -42,6 +43,7 @@ export const RULE_CATALOG: Readonly<Record<RuleId, RuleInfo>> = {
   'replayed-side-effect-log': { id: 'replayed-side-effect-log', code: 91010, defaultSeverity: 'info', summary: 'console.* in replayed code logs again on every replay: use context.logger or log inside a step.' },
   'native-promise-combinator': { id: 'native-promise-combinator', code: 91011, defaultSeverity: 'info', summary: 'Promise.all/race/any/allSettled over durable operations: use context.promise.* or parallel.' },
   'lossy-step-result': { id: 'lossy-step-result', code: 91012, defaultSeverity: 'error', summary: 'A step, waitForCallback or child-context result its checkpoint changes: a Date comes back a string, a Set, Map, class instance, function or BigInt as a plain object or not at all.' },
+  'replay-mismatch': { id: 'replay-mismatch', code: 91013, defaultSeverity: 'error', summary: 'A recorded execution no longer matches the code: resuming it would fail with NonDeterministicExecutionError (an error for a running execution, a warning for one that has ended).' },
 };
 
 export function isRuleId(value: string): value is RuleId {

@@ -14,6 +14,7 @@ import { nonDurableTimer } from './non-durable-timer';
 import { nondeterministicCall } from './nondeterministic-call';
 import { parentContextInChild } from './parent-context-in-child';
 import { replayedSideEffectLog } from './replayed-side-effect-log';
+import { replayMismatch } from './replay-mismatch';
 
 export const RULES: Readonly<Record<RuleId, Rule>> = {
   'nondeterministic-call': nondeterministicCall,
@@ -28,6 +29,7 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'replayed-side-effect-log': replayedSideEffectLog,
   'native-promise-combinator': nativePromiseCombinator,
   'lossy-step-result': lossyStepResult,
+  'replay-mismatch': replayMismatch,
 };
 
 /** Rules in catalogue order. */
