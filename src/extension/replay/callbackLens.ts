@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { PendingCallback } from '../../core/history/record';
 import { checkCallbackPayload } from '../executions/executionProtocol';
-import { nodeOfOperation } from './diagramSync';
+import { nodeOfOperation } from './replayStates';
 import { activeReplaySession, onDidChangeActiveReplaySession, type ReplaySession } from './session';
 
 export const CALLBACK_COMMANDS = {

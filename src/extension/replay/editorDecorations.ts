@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { OperationNode } from '../../core/analysis/operationTree';
 import { errorPreview, payloadPreview, type RecordedOperation, type RecordedPayload } from '../../core/history/record';
 import type { OperationStateAt } from '../../core/history/stepperTypes';
-import { nodeOfOperation, siteState, type SessionView, type SiteState } from './diagramSync';
+import { nodeOfOperation, siteState, type SessionView, type SiteState } from './replayStates';
 import { activeReplaySession, onDidChangeActiveReplaySession, type ReplaySession } from './session';
 import { registerCallbackLens } from './callbackLens';
 
