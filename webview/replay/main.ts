@@ -99,13 +99,13 @@ speedSel.addEventListener('change', () => post({ type: 'speed', eventsPerSecond:
 const followBtn = button('Follow', 'Follow the end as new events arrive', () => post({ type: 'follow', on: true }), 'btn follow');
 const positionEl = el('span', 'position');
 toolbar.append(
-  button('\u23EE', 'Previous invocation', () => step('previousInvocation')),
+  button('\u25C0\u25C0', 'Previous invocation', () => step('previousInvocation')),
   button('\u25C0', 'Previous event (Shift+F10)', () => step('stepBack')),
   playBtn,
   button('\u21B7', 'Step over (F10)', () => step('stepOver')),
   button('\u2193', 'Step into: next event (F11)', () => step('stepInto')),
   button('\u2191', 'Step out (Shift+F11)', () => step('stepOut')),
-  button('\u23ED', 'Next invocation (Ctrl+F10)', () => step('nextInvocation')),
+  button('\u25B6\u25B6', 'Next invocation (Ctrl+F10)', () => step('nextInvocation')),
   button('\u26A0\u25C0', 'Previous failure or retry', () => step('previousProblem')),
   button('\u26A0\u25B6', 'Next failure or retry (F5)', () => step('nextProblem')),
   speedSel,
