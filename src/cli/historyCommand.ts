@@ -4,7 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_MAX_HISTORY_BYTES, HistoryFileError, normalizeEvents, parseHistoryText, tooLargeMessage, type HistoryEvent } from '../core/history/events';
 import { historyJson, renderHistoryMermaid, renderText, terminalSafe, terminalSafeJson } from '../core/history/format';
-import { buildExecutionRecord, toError, type ExecutionSummary } from '../core/history/record';
+import { buildExecutionRecord, toError, type ExecutionRecord, type ExecutionSummary, type RecordedOperation } from '../core/history/record';
+import type { TS } from '../core/analysis/model';
+import { findDurableFunctions } from '../core/analysis/handlers';
+import { operationTree } from '../core/analysis/operationTree';
+import { chooseHandler, mapHistory } from '../core/history/mapping';
+import type { HistoryMapping } from '../core/history/mappingTypes';
+import { buildProgram, displayPath } from './graphCommand';
+import { loadTypeScript } from './loadTypeScript';
+import { readSourceText } from './sourceText';
 import { isAwsFailure, lambdaClientFor, parseAwsOptions, reportAwsFailure } from './awsOptions';
 import { UsageError } from './checkCommand';
 import type { CliIo } from './io';
@@ -110,11 +118,8 @@ export async function runHistoryCommand(argv: readonly string[], io: CliIo): Pro
     return 2;
   }
   try {
-    if (args.source !== undefined) {
-      const src = path.resolve(io.cwd, args.source);
-      if (!fs.existsSync(src)) throw new HistoryFailure('usage', `--source: no such file: ${terminalSafe(args.source)}`);
-      io.err('durable-lens history: --source is accepted; mapping operations to the code comes with the stepper, so "source" is null for now\n');
-    }
+    // Read first: a wrong --source is a usage error before any history is fetched.
+    const code = args.source !== undefined ? loadSource(args.source, io.cwd) : undefined;
     let events: HistoryEvent[];
     let problems: string[];
     let summary: Partial<ExecutionSummary> | undefined;
@@ -131,11 +136,16 @@ export async function runHistoryCommand(argv: readonly string[], io: CliIo): Pro
     }
     const record = buildExecutionRecord(events, summary);
     record.problems.unshift(...problems);
-    if (args.format === 'json') io.out(terminalSafeJson(historyJson(record)) + '\n');
-    else if (args.format === 'mermaid') {
+    const mapped = code ? mapOntoSource(record, code, io.cwd) : undefined;
+    const sourceOf = mapped?.sourceOf;
+    if (args.format === 'json') {
+      const json = historyJson(record, sourceOf) as Record<string, unknown>;
+      io.out(terminalSafeJson(mapped ? { ...json, mapping: mapped.json } : json) + '\n');
+    } else if (args.format === 'mermaid') {
       io.out(renderHistoryMermaid(record));
       if (record.problems.length > 0) io.err(`durable-lens history: ${record.problems.length} problem${record.problems.length === 1 ? '' : 's'} in the history (see --format text or json)\n`);
-    } else io.out(renderText(record));
+    } else io.out(renderText(record) + (mapped ? sourceSection(record, mapped) : ''));
+    if (mapped) for (const n of mapped.notes) io.err(`durable-lens history: ${terminalSafe(n)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof HistoryFailure) {
@@ -245,4 +255,140 @@ async function fetchHistory(args: HistoryArgs): Promise<FetchedHistory> {
   } finally {
     client.dispose();
   }
+}
+
+// ---------- --source: the recorded operations onto the handler's code ----------
+
+interface LoadedSource {
+  readonly file: string;
+  readonly shown: string;
+  readonly ts: TS;
+  readonly trees: ReturnType<typeof operationTree>[];
+}
+
+/** The handlers of the --source file as operation trees (a Program rooted at it, so helpers in other files expand). */
+function loadSource(source: string, cwd: string): LoadedSource {
+  const abs = path.resolve(cwd, source);
+  const shown = terminalSafe(source);
+  const read = readSourceText(abs);
+  if ('problem' in read) {
+    const p = read.problem;
+    if (p.reason === 'missing') throw new HistoryFailure('usage', `--source: no such file: ${shown}`);
+    throw new HistoryFailure('usage', p.code && p.reason !== 'not-a-file' ? `--source: cannot read ${shown} (${p.code})` : `--source: cannot read ${shown}: it ${p.message}`);
+  }
+  let tsm: TS;
+  try {
+    tsm = loadTypeScript(path.dirname(abs)).ts;
+  } catch (e) {
+    throw new HistoryFailure('noTypeScript', `--source: ${(e as Error).message}`);
+  }
+  let program: ReturnType<typeof buildProgram>;
+  try {
+    program = buildProgram(tsm, abs, read.text);
+  } catch (e) {
+    throw new HistoryFailure('sourceFailed', `--source: cannot build a program for ${shown}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+  const sf = program.getSourceFile(abs);
+  if (!sf) throw new HistoryFailure('sourceFailed', `--source: ${shown} could not be parsed`);
+  // Every file is scanned first, so helpers in other files know the handlers that call them.
+  for (const f of program.getSourceFiles()) if (!f.isDeclarationFile && f !== sf) findDurableFunctions(tsm, f, undefined);
+  const handlers = findDurableFunctions(tsm, sf, undefined);
+  const own = handlers.filter((h) => h.kind === 'handler');
+  const chosen = own.length > 0 ? own : handlers;
+  const trees = chosen.map((h) => operationTree(tsm, h, undefined, () => program.getTypeChecker()));
+  return { file: abs, shown: displayPath(cwd, abs), ts: tsm, trees };
+}
+
+interface MappedSource {
+  readonly sourceOf: (op: RecordedOperation) => { file: string; line: number; column: number } | null;
+  readonly json: unknown;
+  readonly notes: string[];
+  readonly mapping: HistoryMapping | undefined;
+}
+
+function mapOntoSource(record: ExecutionRecord, code: LoadedSource, cwd: string): MappedSource {
+  const notes: string[] = [];
+  const named = (m: HistoryMapping): string => `${m.tree.handler.name} (${displayPath(cwd, m.tree.handler.sourceFile.fileName)}:${lineOf(m)})`;
+  let mapping: HistoryMapping | undefined;
+  let choice: 'fits' | 'ambiguous' | 'none' = 'none';
+  let candidates: HistoryMapping[] = [];
+  if (code.trees.length === 0) notes.push(`--source: no durable handler in ${code.shown}; "source" is null`);
+  else if (code.trees.length === 1) {
+    mapping = mapHistory(record, code.trees[0]!);
+    const fitting = chooseHandler(record, [mapping]);
+    choice = fitting.kind;
+    if (fitting.kind === 'none') notes.push(`the history does not fit ${named(mapping)}: ${mapping.fit.matched} of ${mapping.fit.total} operations match; the sources shown are those that do`);
+  } else {
+    const c = chooseHandler(record, code.trees);
+    choice = c.kind;
+    if (c.kind === 'fits') mapping = c.mapping;
+    else if (c.kind === 'ambiguous') {
+      candidates = [...c.candidates];
+      mapping = c.candidates[0];
+      notes.push(`the history fits ${c.candidates.length} handlers in ${code.shown} about equally (${c.candidates.map(named).join(', ')}); mapped onto the first`);
+    } else {
+      mapping = c.best;
+      notes.push(`the history fits none of the ${code.trees.length} handlers in ${code.shown}${c.best ? ` (best: ${named(c.best)}, ${c.best.fit.matched} of ${c.best.fit.total} operations); the sources shown are those that match` : ''}`);
+    }
+  }
+  const where = (node: { file: string; line: number; column: number }): { file: string; line: number; column: number } => ({ file: displayPath(cwd, node.file), line: node.line, column: node.column });
+  const sourceOf = (op: RecordedOperation): { file: string; line: number; column: number } | null => {
+    const n = mapping?.matches.get(op.id)?.node;
+    return n ? where(n) : null;
+  };
+  if (mapping) {
+    const drift = mapping.drift.filter((d) => d.kind !== 'unmapped');
+    const unmapped = mapping.drift.length - drift.length;
+    const breaking = drift.filter((d) => d.breaksReplay).length;
+    if (drift.length > 0) {
+      notes.push(`the code has changed since this execution was recorded (${drift.length} difference${drift.length === 1 ? '' : 's'}; ${breaking > 0 ? 'resuming the execution with this code fails at the first that says so' : 'resuming the execution with this code still works'}):`);
+      for (const d of drift.slice(0, 50)) notes.push(`  ${d.path ?? '-'}: ${d.message}`);
+      if (drift.length > 50) notes.push(`  … and ${drift.length - 50} more (see --format json, "mapping")`);
+    }
+    if (unmapped > 0) notes.push(`${unmapped} operation${unmapped === 1 ? ' is' : 's are'} not matched to the code (their "source" is null; see --format json, "mapping")`);
+  }
+  const json = {
+    file: code.shown,
+    handler: mapping ? mapping.tree.handler.name : null,
+    line: mapping ? lineOf(mapping) : null,
+    fits: choice,
+    candidates: candidates.map((m) => ({ handler: m.tree.handler.name, file: displayPath(cwd, m.tree.handler.sourceFile.fileName), line: lineOf(m) })),
+    matched: mapping?.fit.matched ?? 0,
+    total: mapping?.fit.total ?? record.operations.length,
+    drift: (mapping?.drift ?? []).map((d) => ({
+      kind: d.kind,
+      operationId: d.operationId ?? null,
+      path: d.path ?? null,
+      breaksReplay: d.breaksReplay,
+      message: d.message,
+      source: d.replayNode ?? d.node ? where((d.replayNode ?? d.node)!) : null,
+    })),
+  };
+  return { sourceOf, json, notes, mapping };
+}
+
+function lineOf(m: HistoryMapping): number {
+  const h = m.tree.handler;
+  return h.sourceFile.getLineAndCharacterOfPosition(h.node.getStart(h.sourceFile)).line + 1;
+}
+
+/** The text format's `file:line` of each operation, in the table's order. */
+function sourceSection(record: ExecutionRecord, mapped: MappedSource): string {
+  const rows: string[][] = [];
+  const walk = (ops: readonly RecordedOperation[], depth: number): void => {
+    for (const op of ops) {
+      const m = mapped.mapping?.matches.get(op.id);
+      const s = mapped.sourceOf(op);
+      const label = `${'  '.repeat(Math.min(depth, 40))}${op.kind}${op.name === undefined ? '' : ` ${JSON.stringify(op.name.length > 40 ? op.name.slice(0, 39) + '…' : op.name)}`}`;
+      const extra = m?.index !== undefined ? ` [${m.role === 'branch' ? 'branch' : 'item'} ${m.index}]` : m?.iteration !== undefined ? ` [run ${m.iteration + 1}]` : m?.role === 'callback' || m?.role === 'submitter' ? ` [${m.role}]` : '';
+      rows.push([terminalSafe(label), s ? `${terminalSafe(s.file)}:${s.line}${extra}${m?.drift ? ` (${m.drift.kind})` : ''}` : `-${m?.drift ? ` (${m.drift.kind})` : ''}`]);
+      if (depth < 100) walk(op.children, depth + 1);
+    }
+  };
+  walk(record.roots, 0);
+  if (rows.length === 0) return '';
+  let w = 'OPERATION'.length;
+  for (const r of rows) w = Math.max(w, [...r[0]!].length);
+  const line = (a: string, b: string): string => `${a}${' '.repeat(w - [...a].length)}  ${b}`;
+  return `\n${line('OPERATION', 'SOURCE')}\n${rows.map((r) => line(r[0]!, r[1]!)).join('\n')}\n`;
 }

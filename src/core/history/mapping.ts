@@ -107,8 +107,8 @@ class Mapper {
       const breaks = replayed && takes !== undefined && !replayAccepts(takes, ins.node);
       const where = takes ? this.paths.get(takes.id) : undefined;
       const message = takes
-        ? `the code now has ${describe(ins.node.kind, nameOf(ins.node))} at ${where ?? ins.counter}, where the recording has ${describe(takes.kind, takes.name)}: later operations in its context move up one number${breaks ? '; resuming this execution fails there' : ''}`
-        : `the code now has ${describe(ins.node.kind, nameOf(ins.node))} before recorded operations of its context: later numbers shift`;
+        ? `The code now has ${describe(ins.node.kind, nameOf(ins.node))} as operation ${where ?? ins.counter}, where the recording has ${describe(takes.kind, takes.name)}: later operations in its context move up one number${breaks ? '; resuming this execution fails there' : ''}`
+        : `The code now has ${describe(ins.node.kind, nameOf(ins.node))} before recorded operations of its context: later numbers shift`;
       const d: Drift = {
         kind: 'inserted',
         ...(takes ? { operationId: takes.id, recorded: shape(takes) } : {}),
@@ -118,7 +118,8 @@ class Mapper {
         breaksReplay: breaks,
         message,
       };
-      this.drifts.push({ drift: d, at: takes?.eventIndices[0] ?? Number.MAX_SAFE_INTEGER });
+      // Before the operation whose number it takes: the cause first.
+      this.drifts.push({ drift: d, at: (takes?.eventIndices[0] ?? Number.MAX_SAFE_INTEGER) - 0.5 });
     }
   }
 
@@ -194,7 +195,7 @@ class Mapper {
       ...(path ? { path } : {}),
       recorded: shape(rec),
       breaksReplay: false,
-      message: `${cap(describe(rec.kind, rec.name))}${path ? ` (at ${path})` : ''}: not matched to the code: ${why}`,
+      message: `${cap(describe(rec.kind, rec.name))}${path ? ` (operation ${path})` : ''} is not matched to the code: ${why}`,
     };
     this.put({ operationId: rec.id, path, node: undefined, drift });
     for (const c of rec.children) this.unmappedTree(c, `its parent ${describe(rec.kind, rec.name)} is not matched to the code`);
@@ -203,29 +204,29 @@ class Mapper {
   private driftFor(kind: DriftKind, rec: RecordedOperation, node: OperationNode | undefined, atId: OperationNode | undefined, breaks: boolean, counter: number, newCounter: number | undefined, text?: string): Drift {
     const path = this.paths.get(rec.id);
     const was = describe(rec.kind, rec.name);
-    const at = path ?? String(counter);
-    const fails = breaks && atId ? `; resuming this execution fails there (the SDK finds ${describe(atId.kind, nameOf(atId))} at ${at})` : '';
+    const at = `(operation ${path ?? String(counter)})`;
+    const fails = breaks && atId ? `: resuming this execution fails there, the SDK finds ${describe(atId.kind, nameOf(atId))} as operation ${path ?? String(counter)}` : '';
     let message: string;
     switch (kind) {
       case 'renamed':
-        message = `${cap(was)} at ${at} is now named ${node ? quote(nameOf(node)) : 'otherwise'} in the code${fails}`;
+        message = `${cap(was)} ${at} is now named ${node ? quote(nameOf(node)) : 'otherwise'} in the code${fails}`;
         break;
       case 'kind-changed':
-        message = `recorded ${was} at ${at}; the code now has ${node ? describe(node.kind, nameOf(node)) : 'another operation'} there${fails}`;
+        message = `${cap(was)} ${at} is now ${node ? describe(node.kind, nameOf(node)) : 'another operation'} in the code${fails}`;
         break;
       case 'removed':
-        message = text ?? `${cap(was)} at ${at} is no longer in the code${fails || (atId ? '' : ' (nothing runs at its number now, so resuming does not notice)')}`;
+        message = text ?? `${cap(was)} ${at} is no longer in the code${fails || (atId ? '' : ' (nothing runs at its number now, so resuming does not notice)')}`;
         break;
       case 'reordered':
         message =
           newCounter !== undefined && newCounter !== counter
-            ? `${cap(was)} at ${at} now takes number ${newCounter} of its context (operations before it were added or removed)${fails}`
+            ? `${cap(was)} ${at} now takes number ${newCounter} in its context (operations before it were added or removed)${fails}`
             : newCounter === undefined
-              ? `${cap(was)} at ${at} is at another place in its context in the code${fails}`
-              : `${cap(was)} at ${at} no longer matches what the code records${fails}`;
+              ? `${cap(was)} ${at} is at another place in its context in the code${fails}`
+              : `${cap(was)} ${at} no longer matches what the code records${fails}`;
         break;
       default:
-        message = text ?? `${cap(was)} at ${at} does not match the code`;
+        message = text ?? `${cap(was)} ${at} does not match the code`;
     }
     return {
       kind,
