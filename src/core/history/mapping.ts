@@ -84,10 +84,13 @@ class Mapper {
         case 'match':
           if (breaks || (a.newCounter !== undefined && a.newCounter !== a.counter)) kind = 'reordered';
           break;
+        case 'dropped':
+          kind = 'removed';
+          break;
         default:
           kind = a.how;
       }
-      const drift = kind ? this.driftFor(kind, a.rec, a.node, a.atId, breaks, a.counter, a.newCounter) : undefined;
+      const drift = kind ? this.driftFor(kind, a.rec, a.node, a.atId, breaks, a.counter, a.newCounter, a.how === 'dropped' ? 'dropped' : undefined) : undefined;
       this.put({
         operationId: a.rec.id,
         path: this.paths.get(a.rec.id),
@@ -106,7 +109,9 @@ class Mapper {
       const takes = ins.takes;
       const breaks = replayed && takes !== undefined && !replayAccepts(takes, ins.node);
       const where = takes ? this.paths.get(takes.id) : undefined;
-      const message = takes
+      const message = ins.loopTrips !== undefined
+        ? `The loop around ${describe(ins.node.kind, nameOf(ins.node))} now runs ${ins.loopTrips} times: an extra run of it takes operation ${where ?? ins.counter}${takes ? `, where the recording has ${describe(takes.kind, takes.name)}` : ''}${breaks ? '; resuming this execution fails there' : ''}`
+        : takes
         ? `The code now has ${describe(ins.node.kind, nameOf(ins.node))} as operation ${where ?? ins.counter}, where the recording has ${describe(takes.kind, takes.name)}: later operations in its context move up one number${breaks ? '; resuming this execution fails there' : ''}`
         : `The code now has ${describe(ins.node.kind, nameOf(ins.node))} before recorded operations of its context: later numbers shift`;
       const d: Drift = {
@@ -215,6 +220,10 @@ class Mapper {
         message = `${cap(was)} ${at} is now ${node ? describe(node.kind, nameOf(node)) : 'another operation'} in the code${fails}`;
         break;
       case 'removed':
+        if (text === 'dropped') {
+          message = `${cap(was)} ${at} is a run of a loop that the code now stops before${fails}`;
+          break;
+        }
         message = text ?? `${cap(was)} ${at} is no longer in the code${fails || (atId ? '' : ' (nothing runs at its number now, so resuming does not notice)')}`;
         break;
       case 'reordered':

@@ -109,7 +109,8 @@ export function replayAccepts(r: RecordedOperation, node: OperationNode): boolea
   return r.subType === undefined || r.subType === s.subType;
 }
 
-export type AlignHow = 'match' | 'renamed' | 'kind-changed' | 'removed' | 'reordered';
+/** `dropped`: a run of a loop that the current code no longer makes (its trip count changed). */
+export type AlignHow = 'match' | 'renamed' | 'kind-changed' | 'removed' | 'reordered' | 'dropped';
 
 export interface Aligned {
   readonly rec: RecordedOperation;
@@ -127,7 +128,7 @@ export interface Aligned {
 export interface AlignResult {
   readonly aligned: Aligned[];
   /** Code operations the code runs here that the recording does not have (before recorded ones), with the number they take. */
-  readonly inserted: { node: OperationNode; counter: number; takes: RecordedOperation | undefined }[];
+  readonly inserted: { node: OperationNode; counter: number; takes: RecordedOperation | undefined; loopTrips?: number }[];
 }
 
 interface Slot {
@@ -136,11 +137,28 @@ interface Slot {
   readonly optional: boolean;
   /** Enclosing loops, innermost first. */
   readonly loops: readonly StructureNode[];
+  /** Inside a branch, catch or try (not counting loops). */
+  readonly branchy: boolean;
 }
 
-const slotCache = new WeakMap<OperationContextNode, { slots: Slot[]; loopStart: Map<StructureNode, number>; byKey: Map<string, number[]> }>();
+/** A loop whose trip count the code fixes (`for (let i = 0; i < 3; i++)`, `for (const x of [a, b])`), not nested. */
+interface StaticLoop {
+  readonly trips: number;
+  /** Its first call (runs once per trip) and the calls that run on every trip, in order. */
+  readonly first: number;
+  readonly body: readonly number[];
+}
 
-function slotsOf(ctx: OperationContextNode): { slots: Slot[]; loopStart: Map<StructureNode, number>; byKey: Map<string, number[]> } {
+interface Slots {
+  slots: Slot[];
+  loopStart: Map<StructureNode, number>;
+  byKey: Map<string, number[]>;
+  staticLoops: Map<StructureNode, StaticLoop>;
+}
+
+const slotCache = new WeakMap<OperationContextNode, Slots>();
+
+function slotsOf(ctx: OperationContextNode): Slots {
   let s = slotCache.get(ctx);
   if (s) return s;
   const ops = ctx.operations.filter((o) => o.order !== undefined && !o.unreached).sort((a, b) => a.order! - b.order!);
@@ -149,24 +167,77 @@ function slotsOf(ctx: OperationContextNode): { slots: Slot[]; loopStart: Map<Str
   const byKey = new Map<string, number[]>();
   ops.forEach((node, i) => {
     let optional = false;
+    let branchy = false;
     const loops: StructureNode[] = [];
     for (let p = node.parent; p; p = p.parent) {
       if ('type' in p) continue; // an enclosing operation (a combinator's argument): same path
       if (p.kind !== 'finally') optional = true;
+      if (p.kind !== 'finally' && p.kind !== 'loop') branchy = true;
       if (p.kind === 'loop') {
         loops.push(p);
         if (!loopStart.has(p)) loopStart.set(p, i);
       }
     }
-    slots.push({ node, optional, loops });
+    slots.push({ node, optional, loops, branchy });
     const key = `${node.kind}\u0000${node.nameValue ?? node.name ?? ''}`;
     const list = byKey.get(key);
     if (list) list.push(i);
     else byKey.set(key, [i]);
   });
-  s = { slots, loopStart, byKey };
+  const staticLoops = new Map<StructureNode, StaticLoop>();
+  for (const [loop, first] of loopStart) {
+    const members: number[] = [];
+    for (let i = first; i < slots.length; i++) if (slots[i]!.loops.includes(loop)) members.push(i);
+    if (members.some((i) => slots[i]!.loops.length !== 1)) continue;
+    if (slots[first]!.branchy) continue;
+    const trips = staticTrips(loop);
+    if (trips === undefined) continue;
+    staticLoops.set(loop, { trips, first, body: members.filter((i) => !slots[i]!.branchy) });
+  }
+  s = { slots, loopStart, byKey, staticLoops };
   slotCache.set(ctx, s);
   return s;
+}
+
+const IDENT = '[A-Za-z_$][\\w$]*';
+const FOR_INIT = new RegExp(`^(?:let|var)\\s+(${IDENT})\\s*=\\s*(\\d+)$`);
+const FOR_COND = new RegExp(`^(${IDENT})\\s*(<=|<)\\s*(\\d+)$`);
+
+/**
+ * How many times a loop runs when the code alone says so: a counting `for` over number literals or a
+ * `for … of` an array literal, with no break, continue or assignment to the counter in its body. Read from
+ * the text (core has no `typescript` module to ask); anything else is unknown.
+ */
+function staticTrips(loop: StructureNode): number | undefined {
+  const n = loop.node as unknown as Record<string, { getText?: () => string; elements?: readonly unknown[] } | undefined>;
+  const text = (x: { getText?: () => string } | undefined): string | undefined => {
+    try {
+      return x?.getText?.().replace(/\s+/g, ' ').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const body = text(n.statement);
+  if (body === undefined || /\b(?:break|continue)\b/.test(body)) return undefined;
+  if ('incrementor' in n && 'condition' in n) {
+    const init = FOR_INIT.exec(text(n.initializer) ?? '');
+    const cond = FOR_COND.exec(text(n.condition) ?? '');
+    if (!init || !cond || init[1] !== cond[1]) return undefined;
+    const v = init[1]!;
+    const inc = text(n.incrementor);
+    if (inc !== `${v}++` && inc !== `++${v}` && inc !== `${v} += 1` && inc !== `${v}+=1`) return undefined;
+    if (new RegExp(`(?:\\+\\+|--)\\s*${v.replace('$', '\\$')}\\b|\\b${v.replace('$', '\\$')}\\s*(?:\\+\\+|--|[-+*/%]?=(?!=))`).test(body)) return undefined;
+    const from = Number(init[2]);
+    const to = Number(cond[3]) + (cond[2] === '<=' ? 1 : 0);
+    return Math.max(0, to - from);
+  }
+  if ('awaitModifier' in n && 'expression' in n) {
+    const arr = n.expression;
+    if (!arr || !Array.isArray(arr.elements)) return undefined;
+    if (/\.\.\./.test(text(arr) ?? '...')) return undefined;
+    return arr.elements.length;
+  }
+  return undefined;
 }
 
 /** How far ahead the code is searched for the next recorded operation. */
@@ -199,7 +270,7 @@ function cost(r: RecordedOperation, slot: Slot): number {
  * moved. The current code's run is rebuilt alongside, so each recorded number knows the call now taking it.
  */
 export function alignContext(recs: readonly { rec: RecordedOperation; counter: number }[], ctx: OperationContextNode): AlignResult {
-  const { slots, loopStart, byKey } = slotsOf(ctx);
+  const { slots, loopStart, byKey, staticLoops } = slotsOf(ctx);
   const n = slots.length;
   const run: (number | -1)[] = []; // slot index per new number (−1: an id taken by something unrecorded)
   const newCounterOf = new Map<number, number>(); // index into `aligned` -> its new number
@@ -210,6 +281,16 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
   let p = 0;
   let last = -1;
   let prevCounter = 0;
+  // A loop whose trip count the code fixes: the trip the recording is in, and whether the code still makes it.
+  let inLoop: StructureNode | undefined;
+  let trip = 0;
+  const loopInserted: { slot: number; counter: number; trips: number }[] = [];
+  const leaveLoop = (): void => {
+    const info = inLoop ? staticLoops.get(inLoop) : undefined;
+    if (info) for (let t = trip; t < info.trips; t++) for (const b of info.body) loopInserted.push({ slot: b, counter: emit(b), trips: info.trips });
+    inLoop = undefined;
+    trip = 0;
+  };
 
   /** The recorded operation fits the first call from `s` on, skipping only calls on paths not taken. */
   const fitsWithoutSkipping = (r: RecordedOperation, s: number): boolean => {
@@ -257,6 +338,23 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
     // Not a good fit while the next recorded operation fits right here: this one is gone.
     if (best && best.c >= 1 && nextFitsHere) best = undefined;
     if (best) {
+      const loop = slots[best.q]!.loops[0];
+      const fixed = loop && staticLoops.has(loop) ? loop : undefined;
+      if (inLoop && fixed !== inLoop) leaveLoop();
+      if (fixed) {
+        if (fixed !== inLoop) {
+          inLoop = fixed;
+          trip = 1;
+        } else if (best.q <= last) trip++;
+        if (trip > staticLoops.get(fixed)!.trips) {
+          // The code now stops the loop earlier: this run of it is not made any more.
+          aligned.push({ rec, counter, how: 'dropped', slot: best.q });
+          for (let g = 0; g < gap; g++) run.push(-1);
+          last = best.q;
+          p = best.q + 1;
+          continue;
+        }
+      }
       // Operations skipped that always run took numbers (the unrecorded ids of a gap first, then inserted ones).
       let free = gap;
       for (let q = best.s; q < best.q; q++) {
@@ -312,6 +410,7 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
   const byCounter = new Map<number, RecordedOperation>();
   for (const r of recs) byCounter.set(r.counter, r.rec);
   const inserted: AlignResult['inserted'] = [];
+  for (const l of loopInserted) inserted.push({ node: slots[l.slot]!.node, counter: l.counter, takes: byCounter.get(l.counter), loopTrips: l.trips });
   for (const q of skippedDefinite) {
     if (claimed.has(q)) continue;
     const counter = run.indexOf(q) + 1;
