@@ -2,7 +2,7 @@
 // structure nodes drawn tentatively and removed again when nothing durable happens inside them.
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
-import type { NodeKind, WorkflowEdge, WorkflowNode } from './graph';
+import type { HelperGroup, NodeKind, WorkflowEdge, WorkflowNode } from './graph';
 import type { InvokeTargetResolver } from './invokeTargets';
 import { summarize } from './summary';
 
@@ -63,10 +63,18 @@ export interface FnCtx {
   readonly checkpointed: boolean;
   /** Inside a try (or catch) that has a finally: returns and uncaught throws run the finally first. */
   readonly finallyJumps?: { readonly returns: Exit[]; readonly throws: Exit[] };
+  /**
+   * Where an operation's failure goes when no catch is nearer: the innermost finally's incoming error paths
+   * (inherited by callbacks and helpers, like catchTarget).
+   */
+  readonly finallyErrors?: Exit[];
 }
 
 export const END = 'end';
 export const START = 'start';
+/** The failure end: an `end` node named `fails`, where uncaught errors leave the handler. */
+export const FAIL = 'fail';
+export const FAIL_NAME = 'fails';
 
 /** The graph being built, and what every walker of the handler shares (the checker, the invoke resolver). */
 export abstract class FlowGraph {
@@ -79,6 +87,9 @@ export abstract class FlowGraph {
   protected readonly counterLog: Array<[Map<string, number>, string]> = [];
   /** The file of the code being walked (a helper may be in another file than the handler). */
   protected currentFile: ts.SourceFile | undefined;
+  /** The helper expansion being walked (its nodes are grouped under the helper's name), if any. */
+  protected helperGroup: string | undefined;
+  protected readonly helperGroups: Mutable<HelperGroup>[] = [];
 
   constructor(
     protected readonly ts: TS,
@@ -130,6 +141,7 @@ export abstract class FlowGraph {
     const node: MNode = { id, kind, name, line: lc.line + 1, parent: scope.parent, file: sf.fileName, column: lc.character + 1, start, end: at.end };
     if (detail) node.detail = detail;
     if (extra) Object.assign(node, extra);
+    if (this.helperGroup !== undefined) node.helper = this.helperGroup;
     this.nodes.push(node);
     return id;
   }
@@ -257,6 +269,7 @@ export function ctxWith(ctx: FnCtx, c: Partial<FnCtx>): FnCtx {
     stack: 'stack' in c ? c.stack! : ctx.stack,
     checkpointed: 'checkpointed' in c ? c.checkpointed! : ctx.checkpointed,
     finallyJumps: 'finallyJumps' in c ? c.finallyJumps : ctx.finallyJumps,
+    finallyErrors: 'finallyErrors' in c ? c.finallyErrors : ctx.finallyErrors,
   };
 }
 

@@ -7,11 +7,13 @@ import { resolveCallee } from '../analysis/operationTree';
 import { isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
 import { baseName, joinDetail, safe, text, type Exit, type FnCtx, type MNode, type Scope } from './flowGraph';
 import { FlowStatements } from './flowStatements';
-import { durationText, invokeTargetText, stepOptionsText, summarize, waitForCallbackOptionsText, waitForConditionOptionsText } from './summary';
+import { concurrencyOptionsText, durationText, invokeTargetText, stepOptionsText, summarize, waitForCallbackOptionsText, waitForConditionOptionsText } from './summary';
 
 export abstract class FlowOperations extends FlowStatements {
+  /** An operation that fails: to the nearest catch, else through the nearest finally (which then rethrows). */
   protected errorEdge(id: string, ctx: FnCtx): void {
     if (ctx.catchTarget) this.edge(id, ctx.catchTarget, 'error', 'error');
+    else if (ctx.finallyErrors) ctx.finallyErrors.push({ from: id, label: 'error', kind: 'error' });
   }
 
   protected walkOperation(op: DurableOperationCall, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
@@ -61,7 +63,11 @@ export abstract class FlowOperations extends FlowStatements {
         break;
       }
       case 'map':
-        if (op.itemsArg) detail = `items: ${text(t, op.itemsArg, ctx.sf)}`;
+        // Concurrency and completion in words (`at most 5 at once; completes after 2 successes`).
+        detail = joinDetail(op.itemsArg ? `items: ${text(t, op.itemsArg, ctx.sf)}` : undefined, concurrencyOptionsText(t, configArg, ctx.sf));
+        break;
+      case 'parallel':
+        detail = concurrencyOptionsText(t, configArg, ctx.sf);
         break;
       default:
         break;

@@ -3,7 +3,7 @@
 import type * as ts from 'typescript';
 import type { DurableOperationCall } from '../analysis/operations';
 import { skipOuterExpressions } from '../analysis/scope';
-import { copyMap, ctxWith, END, FlowGraph, STRUCTURE_KINDS, text, type Exit, type FnCtx, type JumpFrame, type Scope } from './flowGraph';
+import { copyMap, ctxWith, END, FAIL, FlowGraph, STRUCTURE_KINDS, text, type Exit, type FnCtx, type JumpFrame, type Scope } from './flowGraph';
 
 export abstract class FlowStatements extends FlowGraph {
   /** Could this subtree matter to the workflow (cheap, syntactic)? */
@@ -213,7 +213,7 @@ export abstract class FlowStatements extends FlowGraph {
     const clause = st.catchClause;
     const fj = st.finallyBlock ? { returns: [] as Exit[], throws: [] as Exit[] } : undefined;
     // With a finally, returns and throws that leave the try or catch block are collected and go through it.
-    const ctx: FnCtx = fj ? ctxWith(outer, { finallyJumps: fj, catchTarget: undefined }) : outer;
+    const ctx: FnCtx = fj ? ctxWith(outer, { finallyJumps: fj, catchTarget: undefined, finallyErrors: fj.throws }) : outer;
     let out: Exit[];
     if (clause && this.interesting(st.tryBlock) || (clause && this.interesting(clause.block))) {
       const c = clause!;
@@ -263,7 +263,8 @@ export abstract class FlowStatements extends FlowGraph {
     // Paths that were leaving carry on leaving after the finally: from its last nodes, or (when it has no
     // operations) straight from where they left.
     const returning = fj.returns.length ? (finallyEmpty ? fj.returns : fin.map((x) => ({ from: x.from, label: 'return' }))) : [];
-    const throwing = fj.throws.length ? (finallyEmpty ? fj.throws.map((x) => ({ ...x, label: x.label?.replace(/ ?\(throw\)$/, '') || null })) : fin.map((x) => ({ from: x.from, label: null }))) : [];
+    // An error that came in (a throw, a failing operation) leaves again after the finally: its error path.
+    const throwing = fj.throws.length ? (finallyEmpty ? fj.throws.map((x) => ({ ...x, label: x.label?.replace(/ ?\(throw\)$/, '') || 'error' })) : fin.map((x) => ({ from: x.from, label: 'error' }))) : [];
     const tail = ctx.isHandler && ctx.body !== undefined && this.ts.isBlock(ctx.body) && this.isTail(st as ts.Statement, ctx.body);
     if (returning.length) {
       if (ctx.finallyJumps) {
@@ -279,7 +280,7 @@ export abstract class FlowStatements extends FlowGraph {
         this.effects++;
       }
     }
-    if (throwing.length) this.throwFrom(throwing, ctx);
+    if (throwing.length) this.throwFrom(throwing, ctx, true);
     if (finallyEmpty) return out;
     if (out.length) return fin;
     // Every path through the try was leaving: nothing continues after the statement (except a tail return).
@@ -326,12 +327,13 @@ export abstract class FlowStatements extends FlowGraph {
     return n === body;
   }
 
-  protected throwFrom(exits: readonly Exit[], ctx: FnCtx): void {
+  /** An uncaught throw: to the nearest catch, through the nearest finally, or to the failure end. `asIs` keeps labels. */
+  protected throwFrom(exits: readonly Exit[], ctx: FnCtx, asIs = false): void {
     for (const x of exits) {
-      const label = x.label ? `${x.label} (throw)` : 'throw';
+      const label = asIs ? x.label : x.label ? `${x.label} (throw)` : 'throw';
       if (ctx.catchTarget) this.edge(x.from, ctx.catchTarget, label, 'error');
       else if (ctx.finallyJumps) ctx.finallyJumps.throws.push({ from: x.from, label, kind: 'error' });
-      else this.edge(x.from, END, label, 'exit');
+      else this.edge(x.from, FAIL, label, 'error');
     }
     this.effects++;
   }
@@ -418,6 +420,7 @@ export abstract class FlowStatements extends FlowGraph {
       stack: 'stack' in extra ? extra.stack! : ctx.stack,
       checkpointed: 'checkpointed' in extra ? extra.checkpointed! : ctx.checkpointed,
       finallyJumps: 'finallyJumps' in extra ? extra.finallyJumps : undefined,
+      finallyErrors: 'finallyErrors' in extra ? extra.finallyErrors : ctx.finallyErrors,
     };
     const prev = this.currentFile;
     this.currentFile = inner.sf;

@@ -35,13 +35,29 @@ export interface WorkflowNode {
   readonly awaitOf?: string;
   /** invoke: the handler in the workspace the target names, when one was found. */
   readonly target?: { readonly name: string; readonly file: string; readonly line: number };
+  /** Drawn from a durable helper: the id of that helper's expansion at one call site (see WorkflowHandler.helpers). */
+  readonly helper?: string;
+}
+
+/** One expansion of a durable helper where it is called: the diagram groups its nodes under the helper's name. */
+export interface HelperGroup {
+  /** Unique per call-site expansion (`chargeCard()`, `chargeCard()#1`, `child/refund()`). */
+  readonly id: string;
+  /** The helper's name as declared. */
+  readonly name: string;
+  /** The expansion this one was called from (a helper calling a helper), null when called from outside helpers. */
+  readonly outer: string | null;
+  /** The graph parent at the call site (the innermost enclosing node), null at top level. */
+  readonly parent: string | null;
+  /** 1-based line of the call. */
+  readonly line: number;
 }
 
 export interface WorkflowEdge {
   readonly from: string;
   readonly to: string;
   readonly label: string | null;
-  /** 'error' for catch paths, 'exit' for early return/throw to the end. */
+  /** 'error' for catch paths and uncaught errors (to the failure end), 'exit' for an early return to the end. */
   readonly kind?: 'normal' | 'error' | 'exit';
 }
 
@@ -51,6 +67,8 @@ export interface WorkflowHandler {
   readonly line: number;
   readonly nodes: readonly WorkflowNode[];
   readonly edges: readonly WorkflowEdge[];
+  /** The helper expansions that drew at least one node (nodes name theirs in `helper`). */
+  readonly helpers?: readonly HelperGroup[];
 }
 
 export interface WorkflowGraph {

@@ -9,7 +9,7 @@ import { memberName } from '../analysis/operations/contexts';
 import { mayBeOperationMethod, PROMISE_METHODS } from '../analysis/operations/kinds';
 import { functionName, isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
 import type { WorkflowGraph, WorkflowHandler } from './graph';
-import { copyMap, ctxWith, END, joinDetail, START, text, isAsyncFunction, type Exit, type FnCtx, type Scope } from './flowGraph';
+import { copyMap, ctxWith, END, FAIL, FAIL_NAME, joinDetail, START, text, isAsyncFunction, type Exit, type FnCtx, type Scope } from './flowGraph';
 import { FlowOperations } from './flowOperations';
 import { summarize } from './summary';
 import { invokeResolver, type InvokeTargetResolver } from './invokeTargets';
@@ -128,10 +128,19 @@ class Builder extends FlowOperations {
     const endLine = this.pos(sf, fn.node).line;
     const endPos = fn.node.end;
     const endLc = sf.getLineAndCharacterOfPosition(endPos);
-    this.nodes.push({ id: END, kind: 'end', name: null, line: endLc.line + 1 || endLine, parent: null, file: sf.fileName, column: endLc.character + 1, start: Math.max(0, endPos - 1), end: endPos });
+    const endAt = { line: endLc.line + 1 || endLine, parent: null, file: sf.fileName, column: endLc.character + 1, start: Math.max(0, endPos - 1), end: endPos };
+    this.nodes.push({ id: END, kind: 'end', name: null, ...endAt });
     this.connect(exits, END);
+    // Uncaught errors end apart from the normal end: the execution fails there.
+    if (this.edges.some((e) => e.to === FAIL)) {
+      this.ids.add(FAIL);
+      this.nodes.push({ id: FAIL, kind: 'end', name: FAIL_NAME, ...endAt });
+    }
     this.sanitize();
-    return { name: fn.name, file: sf.fileName, line: handlerLine, nodes: this.nodes, edges: this.edges };
+    const used = new Set<string>();
+    for (const n of this.nodes) if (n.helper !== undefined) used.add(n.helper);
+    const helpers = this.helperGroups.filter((g) => used.has(g.id));
+    return { name: fn.name, file: sf.fileName, line: handlerLine, nodes: this.nodes, edges: this.edges, ...(helpers.length ? { helpers } : {}) };
   }
 
   /**
@@ -204,13 +213,14 @@ class Builder extends FlowOperations {
         const header = `${text(t, callee.expression, ctx.sf)}.${callee.name.text}`;
         if (callee.name.text === 'forEach' && isAsyncFunction(t, fn)) {
           // forEach drops the promises its async callback returns: the bodies start together and nothing
-          // waits for them, so this is no sequence (floating-durable-promise reports it).
-          const tn = this.tentative(scope, 'loop', `${header} (not awaited)`, call, ctx, `loop:${header}`, fr);
-          this.walkCallback(fn, [{ from: tn.id, label: 'each, not awaited' }], this.sub(scope, tn.id), ctx);
+          // waits for them (floating-durable-promise reports it). Drawn as a fan like a map's items, not a
+          // loop: the flow goes on from before it at once, alongside the bodies, which join nothing.
+          const tn = this.tentative(scope, 'branch', `${header}, not awaited`, call, ctx, `branch:${header}`, fr);
+          this.walkCallback(fn, [{ from: tn.id, label: null }], this.sub(scope, tn.id), ctx);
           if (this.settle(tn)) return fr;
           const node = this.nodes.find((nd) => nd.id === tn.id);
-          if (node) node.detail = 'promises dropped: the bodies run concurrently and nothing waits for them';
-          return [{ from: tn.id, label: null }];
+          if (node) node.detail = 'all items at once, nothing waits for them';
+          return fr;
         }
         const tn = this.tentative(scope, 'loop', header, call, ctx, `loop:${header}`, fr);
         const body = this.walkCallback(fn, [{ from: tn.id, label: 'each' }], this.sub(scope, tn.id), ctx);
@@ -281,7 +291,15 @@ class Builder extends FlowOperations {
     // A closure declared inside the code being walked sees its createCallback promises too.
     const local = ctx.stack.some((outer) => target !== outer && target.pos >= outer.pos && target.end <= outer.end && target.getSourceFile() === outer.getSourceFile());
     const sf = target.getSourceFile();
-    return this.walkCallback(target, fr, hScope, ctx, { sf, stack: [...ctx.stack, target], callbacks: local ? copyMap(ctx.callbacks) : new Map() });
+    // Its nodes are grouped under the helper's name, once per call site (a helper called twice: two groups).
+    const outer = this.helperGroup;
+    this.helperGroups.push({ id: hScope.path, name, outer: outer ?? null, parent: scope.parent, line: this.pos(ctx.sf, call).line });
+    this.helperGroup = hScope.path;
+    try {
+      return this.walkCallback(target, fr, hScope, ctx, { sf, stack: [...ctx.stack, target], callbacks: local ? copyMap(ctx.callbacks) : new Map() });
+    } finally {
+      this.helperGroup = outer;
+    }
   }
 
   /** Every operation the tree has (or the handler holds) that the structure walk did not reach is still shown. */

@@ -21,6 +21,7 @@ export function nodeJson(n: WorkflowNode, shown: (file: string) => string = (f) 
   if (n.detail !== undefined) o.detail = n.detail;
   if (n.awaitOf !== undefined) o.awaitOf = n.awaitOf;
   if (n.target !== undefined) o.target = { name: n.target.name, file: shown(n.target.file), line: n.target.line };
+  if (n.helper !== undefined) o.helper = n.helper;
   return o;
 }
 

@@ -1,6 +1,6 @@
 // Core (pure): renders one inferred workflow handler as Mermaid flowchart text — subgraphs for child
 // contexts, parallel branches and map items, a shape and class per kind, every label escaped.
-import type { NodeKind, WorkflowHandler, WorkflowNode } from './graph';
+import type { HelperGroup, NodeKind, WorkflowHandler, WorkflowNode } from './graph';
 import { OPERATION_KIND_SET as OPERATION_KINDS } from '../analysis/operations/kinds';
 
 export interface MermaidOptions {
@@ -56,6 +56,7 @@ const SHAPES: Record<NodeKind, readonly [string, string]> = {
 const CLASS_DEFS: ReadonlyArray<readonly [string, string]> = [
   ['k-start', 'fill:#e8f5e9,stroke:#2e7d32,color:#1b1b1b'],
   ['k-end', 'fill:#eceff1,stroke:#455a64,color:#1b1b1b'],
+  ['k-fail', 'fill:#ffebee,stroke:#c62828,stroke-width:2px,color:#1b1b1b'],
   ['k-step', 'fill:#e3f2fd,stroke:#1565c0,color:#1b1b1b'],
   ['k-wait', 'fill:#fff8e1,stroke:#f9a825,color:#1b1b1b'],
   ['k-waitForCallback', 'fill:#fce4ec,stroke:#ad1457,color:#1b1b1b'],
@@ -82,8 +83,10 @@ const CLASS_DEFS: ReadonlyArray<readonly [string, string]> = [
 const SAFE_CLASS = /^[A-Za-z][\w-]*$/;
 
 /** The class for a node kind: `k-step`, `k-promise-all`, … (`k-callbackAwait` for an awaited callback). */
-export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf'>): string {
+export function kindClass(node: Pick<WorkflowNode, 'kind' | 'awaitOf' | 'name'>): string {
   if (node.awaitOf) return 'k-callbackAwait';
+  // The failure end (an `end` with a name): the end where uncaught errors go.
+  if (node.kind === 'end' && node.name !== null) return 'k-fail';
   return 'k-' + node.kind.replace('.', '-');
 }
 
@@ -153,7 +156,7 @@ export function nodeLabel(n: WorkflowNode): string {
     case 'start':
       return 'start';
     case 'end':
-      return 'end';
+      return n.name ?? 'end';
     case 'branch':
     case 'decision':
     case 'loop':
@@ -167,8 +170,63 @@ export function nodeLabel(n: WorkflowNode): string {
   }
 }
 
-function quoted(s: string): string {
-  return `"${escapeLabel(clip(s))}"`;
+/** Characters per line of a node label and of an edge label before it wraps (Mermaid does not wrap plain labels). */
+const NODE_WIDTH = 36;
+const EDGE_WIDTH = 24;
+/** Subgraph keys of helper groups start with a character no node id has. */
+const GROUP_KEY = '\u0001';
+
+/**
+ * Breaks text into lines of at most `width` characters at spaces, and a word longer than that after a `-`,
+ * `.`, `_`, `/` or `:` (else anywhere): Mermaid draws a plain label as one line as wide as its text, and wide
+ * labels on neighbouring nodes and edges overlap. Joined back, the lines are the text (spaces collapsed).
+ */
+export function wrapLabel(s: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of s.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/)) {
+      if (word === '') continue;
+      const pieces = word.length <= width ? [word] : splitWord(word, width);
+      pieces.forEach((p, i) => {
+        const sep = i === 0 ? ' ' : '';
+        if (line === '') line = p;
+        else if (line.length + sep.length + p.length <= width) line += sep + p;
+        else {
+          out.push(line);
+          line = p;
+        }
+      });
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function splitWord(w: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = w;
+  while (rest.length > width) {
+    let cut = -1;
+    for (let i = Math.min(width, rest.length) - 1; i > width / 3; i--) {
+      if ('-._/:'.includes(rest[i]!)) {
+        cut = i + 1;
+        break;
+      }
+    }
+    if (cut < 0) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+/** Clipped, wrapped and escaped: ready to go between the quotes of a label. */
+function wrapped(s: string, width: number): string {
+  const text = clip(s);
+  if (text.length <= width && !text.includes('\n')) return escapeLabel(text);
+  return wrapLabel(text, width).map(escapeLabel).join('\n');
 }
 
 /** Renders a handler's workflow as Mermaid flowchart text. Deterministic: same graph, same text. */
@@ -186,37 +244,54 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
     nodeIds['n' + i] = n.id;
   });
 
-  // Which nodes own a subgraph: branches (holding themselves) and operations with children.
+  // Which nodes own a subgraph: branches (holding themselves) and operations with children. Helper
+  // expansions own one too (keyed apart from node ids): their nodes drawn under the helper's name.
   const hasChildren = new Set<string>();
   for (const n of nodes) if (n.parent !== null && byId.has(n.parent)) hasChildren.add(n.parent);
   const ownsSubgraph = (n: WorkflowNode): boolean => n.kind === 'branch' || (OPERATION_KINDS.has(n.kind) && hasChildren.has(n.id) && !n.awaitOf);
+  const groups = new Map<string, HelperGroup>();
+  for (const g of handler.helpers ?? []) groups.set(g.id, g);
+  const groupKey = (id: string): string => GROUP_KEY + id;
+  /** Is the group `inner` the group `g` or nested in it? */
+  const within = (inner: string | undefined, g: string): boolean => {
+    for (let x = inner, guard = 0; x !== undefined && guard < 1000; guard++) {
+      if (x === g) return true;
+      const o = groups.get(x)?.outer;
+      x = o === null ? undefined : o;
+    }
+    return false;
+  };
+  /** The innermost of a subgraph owner `c` and the helper group `g` of whatever is placed. */
+  const pick = (c: string | null, g: string | undefined): string | null => {
+    if (g === undefined || !groups.has(g)) return c;
+    if (c === null) return groupKey(g);
+    return within(byId.get(c)?.helper, g) ? c : groupKey(g);
+  };
+  /** The first subgraph owner from `start` up its parent chain (null: top level). */
+  const ownerFrom = (start: string | null): string | null => {
+    let p = start !== null ? byId.get(start) : undefined;
+    for (let guard = 0; p && guard < 10000; guard++) {
+      if (ownsSubgraph(p)) return p.id;
+      p = p.parent !== null ? byId.get(p.parent) : undefined;
+    }
+    return null;
+  };
   const containerMemo = new Map<string, string | null>();
-  /** The subgraph owner a node is drawn in (null: top level). */
+  /** The subgraph a node is drawn in (null: top level). */
   const containerOf = (n: WorkflowNode): string | null => {
     if (containerMemo.has(n.id)) return containerMemo.get(n.id)!;
-    let result: string | null = null;
-    if (n.kind === 'branch') result = n.id;
-    else {
-      let p = n.parent !== null ? byId.get(n.parent) : undefined;
-      for (let guard = 0; p && guard < 10000; guard++) {
-        if (ownsSubgraph(p)) {
-          result = p.id;
-          break;
-        }
-        p = p.parent !== null ? byId.get(p.parent) : undefined;
-      }
-    }
+    const result = n.kind === 'branch' ? n.id : pick(ownerFrom(n.parent), n.helper);
     containerMemo.set(n.id, result);
     return result;
   };
   /** Where a subgraph itself sits: the container of its owner, seen from the owner's parent for branches. */
-  const parentContainer = (ownerId: string): string | null => {
-    const owner = byId.get(ownerId)!;
-    if (owner.kind === 'branch') {
-      const p = owner.parent !== null ? byId.get(owner.parent) : undefined;
-      if (!p) return null;
-      return ownsSubgraph(p) ? p.id : containerOf(p);
+  const parentContainer = (key: string): string | null => {
+    if (key.startsWith(GROUP_KEY)) {
+      const g = groups.get(key.slice(GROUP_KEY.length))!;
+      return pick(ownerFrom(g.parent), g.outer ?? undefined);
     }
+    const owner = byId.get(key)!;
+    if (owner.kind === 'branch') return pick(ownerFrom(owner.parent), owner.helper);
     return containerOf(owner);
   };
 
@@ -232,7 +307,7 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
     items.set(owner, []);
     const sid = 'sg' + subIds.size;
     subIds.set(owner, sid);
-    subgraphIds[sid] = owner;
+    if (!owner.startsWith(GROUP_KEY)) subgraphIds[sid] = owner;
     items.get(pc === owner ? null : pc)!.push({ sub: owner });
   };
   for (const n of nodes) {
@@ -245,17 +320,19 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   const lines: string[] = [`flowchart ${direction}`];
   const nodeLine = (n: WorkflowNode): string => {
     const [open, close] = SHAPES[n.kind] ?? SHAPES.dynamic;
-    let label = escapeLabel(clip(nodeLabel(n)));
-    // A second line for the detail: a newline inside the quoted label (no HTML, so nothing to sanitise).
-    if (showDetails && n.detail) label += '\n' + escapeLabel(clip(n.detail));
+    let label = wrapped(nodeLabel(n), NODE_WIDTH);
+    // The detail on the lines below: newlines inside the quoted label (no HTML, so nothing to sanitise).
+    if (showDetails && n.detail) label += '\n' + wrapped(n.detail.replace(/; /g, '\n'), NODE_WIDTH);
     return `${mid.get(n.id)}${open}"${label}"${close}`;
   };
   const emit = (container: string | null, indent: string, depth: number): void => {
     for (const it of items.get(container) ?? []) {
       if ('node' in it) lines.push(indent + nodeLine(it.node));
       else if (depth < 200) {
-        const owner = byId.get(it.sub)!;
-        lines.push(`${indent}subgraph ${subIds.get(it.sub)}[${quoted(nodeLabel(owner))}]`);
+        // A node's subgraph has no title: the node (the operation, the branch) already carries the label,
+        // and the same text twice reads as two things. A helper's group is titled with the helper's name.
+        const title = it.sub.startsWith(GROUP_KEY) ? wrapped(groups.get(it.sub.slice(GROUP_KEY.length))!.name, NODE_WIDTH) : ' ';
+        lines.push(`${indent}subgraph ${subIds.get(it.sub)}["${title}"]`);
         emit(it.sub, indent + '  ', depth + 1);
         lines.push(`${indent}end`);
       }
@@ -272,7 +349,7 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
     if (!a || !b) continue;
     const dashed = e.kind === 'error' || e.kind === 'exit';
     const arrow = dashed ? '-.->' : '-->';
-    lines.push(e.label !== null && e.label !== '' ? `  ${a} ${arrow}|${quoted(e.label)}| ${b}` : `  ${a} ${arrow} ${b}`);
+    lines.push(e.label !== null && e.label !== '' ? `  ${a} ${arrow}|"${wrapped(e.label, EDGE_WIDTH)}"| ${b}` : `  ${a} ${arrow} ${b}`);
     if (e.kind === 'error') errorLinks.push(linkIndex);
     else if (e.kind === 'exit') exitLinks.push(linkIndex);
     linkIndex++;

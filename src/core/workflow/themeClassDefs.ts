@@ -181,6 +181,7 @@ type Accent = 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'yellow' | 'teal'
 const KIND_ACCENTS: ReadonlyArray<readonly [string, Accent, string?]> = [
   ['k-start', 'green'],
   ['k-end', 'neutral'],
+  ['k-fail', 'red'],
   ['k-step', 'blue'],
   ['k-wait', 'yellow'],
   ['k-waitForCallback', 'pink'],

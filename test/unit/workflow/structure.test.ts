@@ -42,7 +42,7 @@ describe('workflow structure: decisions', () => {
   });
 
   it('early throw and return edge to the end; the final return is the normal end', () => {
-    assert.ok(edges.includes('decision:if !order.total -> end [yes (throw)] (exit)'));
+    assert.ok(edges.includes('decision:if !order.total -> end:fails [yes (throw)] (error)'));
     assert.ok(edges.includes('decision:if order.total < 0 -> end [yes (return)] (exit)'));
     assert.ok(edges.includes('step:finish -> end'));
   });
@@ -85,21 +85,26 @@ describe('workflow structure: loops', () => {
     assert.ok(edges.includes("decision:if item === 'stop' -> loop:for const key in event.meta [yes (break)]"));
   });
 
-  it('array callbacks (map, forEach) with operations are loops', () => {
+  it('array callbacks with operations are loops, except forEach(async …), whose bodies nobody awaits', () => {
     assert.strictEqual(named(h, 'step', 'map-callback').parent, loop('event.items.map').id);
-    assert.strictEqual(named(h, 'step', 'for-each').parent, loop('event.items.forEach (not awaited)').id);
+    assert.ok(!h.nodes.some((n) => n.kind === 'loop' && n.name?.includes('forEach')), 'forEach(async …) is no loop');
   });
 
-  it('forEach(async …) is not drawn as a sequence: no back edge, the flow goes on from the loop at once', () => {
-    const forEach = loop('event.items.forEach (not awaited)');
+  it('forEach(async …) is drawn as a fan, not a sequence: no back edge, the flow goes on from before it at once', () => {
+    const fan = node(h, (n) => n.kind === 'branch' && n.name === 'event.items.forEach, not awaited', 'forEach fan');
     const step = named(h, 'step', 'for-each');
-    assert.ok(!h.edges.some((e) => e.to === forEach.id && e.from === step.id), 'no edge back from the body');
-    assert.ok(h.edges.some((e) => e.from === forEach.id && e.to === step.id && e.label === 'each, not awaited'));
-    assert.match(forEach.detail ?? '', /run concurrently and nothing waits/);
+    assert.strictEqual(step.parent, fan.id);
+    assert.match(fan.detail ?? '', /all items at once, nothing waits for them/);
+    assert.ok(!h.edges.some((e) => e.to === fan.id && e.from === step.id), 'no edge back from the body');
+    assert.ok(h.edges.some((e) => e.from === fan.id && e.to === step.id));
+    assert.ok(!h.edges.some((e) => e.from === step.id), 'the bodies join nothing: nothing waits for them');
+    // What follows starts from where the forEach started, beside the fan, not after it.
+    const into = h.edges.find((e) => e.to === fan.id)!;
+    assert.ok(h.edges.some((e) => e.from === into.from && e.to !== fan.id), 'the flow goes on from before the fan');
   });
 
   it('a loop without operations is not drawn', () => {
-    assert.strictEqual(h.nodes.filter((n) => n.kind === 'loop').length, 7);
+    assert.strictEqual(h.nodes.filter((n) => n.kind === 'loop').length, 6);
   });
 });
 
@@ -173,6 +178,8 @@ describe('workflow structure: returns in tail position', () => {
     assert.ok(edges.includes('step:work -> step:release'));
     assert.ok(edges.includes('step:release -> step:next'));
     assert.ok(edges.includes('step:release -> end [return] (exit)'));
-    assert.ok(edges.includes('step:release -> end [throw] (exit)'));
+    // The error path leaves after the finally, to the failure end.
+    assert.ok(edges.includes('step:release -> end:fails [error] (error)'));
+    assert.ok(edges.includes('step:work -> step:release [error] (error)'), 'a failing step in the try runs the finally too');
   });
 });

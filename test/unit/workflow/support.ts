@@ -71,7 +71,7 @@ export function edgeStrings(h: WorkflowHandler): string[] {
   const nm = (id: string): string => {
     const n = byId.get(id);
     if (!n) return `?${id}`;
-    if (n.kind === 'start' || n.kind === 'end') return n.kind;
+    if (n.kind === 'start' || n.kind === 'end') return n.name !== null ? `${n.kind}:${n.name}` : n.kind;
     return `${n.awaitOf ? 'await ' : ''}${n.kind}:${n.name ?? ''}`;
   };
   return h.edges.map((e) => `${nm(e.from)} -> ${nm(e.to)}${e.label !== null ? ` [${e.label}]` : ''}${e.kind ? ` (${e.kind})` : ''}`);
