@@ -6,7 +6,9 @@ import type { OperationNode } from '../../core/analysis/operationTree';
 import { errorPreview, payloadPreview, type RecordedOperation, type RecordedPayload } from '../../core/history/record';
 import type { OperationStateAt } from '../../core/history/stepperTypes';
 import { nodeOfOperation, siteState, type SessionView, type SiteState } from './replayStates';
-import { activeReplaySession, onDidChangeActiveReplaySession, type ReplaySession } from './session';
+import { activeReplaySession, onDidChangeActiveReplaySession, setActiveReplaySession, type ReplaySession } from './session';
+import { WorkflowPanel } from '../workflow/panel';
+import type { DiagramReplaySync } from './diagramSync';
 import { registerCallbackLens } from './callbackLens';
 
 /** Inline texts are cut to this many characters (the hover has everything). */
@@ -400,9 +402,15 @@ export class ReplayEditorDecorations implements vscode.Disposable {
   }
 }
 
-/** The editor side of stepping, for tests: the decorations and the callback lens. */
+/**
+ * The editor side of stepping, for the integration tests (they load their own copy of the modules, so they reach
+ * the extension's session registry and workflow panel through this).
+ */
 export interface ReplayEditorInternals {
   readonly decorations: ReplayEditorDecorations;
+  readonly setActiveReplaySession: typeof setActiveReplaySession;
+  /** What the workflow panel's overlay last sent and the webview's reported times. */
+  diagram(): { readonly overlay: DiagramReplaySync['lastOverlay']; readonly applied: DiagramReplaySync['applied'] } | undefined;
 }
 
 let internals: ReplayEditorInternals | undefined;
@@ -410,6 +418,13 @@ let internals: ReplayEditorInternals | undefined;
 /** Registers the editor decorations and callback actions that follow the active replay session. */
 export function registerReplayEditorFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   const decorations = new ReplayEditorDecorations(context.extensionUri, log);
-  internals = { decorations };
+  internals = {
+    decorations,
+    setActiveReplaySession,
+    diagram: () => {
+      const sync = WorkflowPanel.current?.replay;
+      return sync ? { overlay: sync.lastOverlay, applied: sync.applied } : undefined;
+    },
+  };
   context.subscriptions.push(decorations, registerCallbackLens(log), vscode.commands.registerCommand('durableLens.replay.editorInternals', () => internals));
 }
