@@ -1,5 +1,6 @@
 // Runs in the VS Code extension host: reads the durableLens.* settings and forwards them to the tsserver plugin
 // through the TypeScript extension's configurePlugin API, so changes apply without a reload.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LensConfig } from '../core/analysis/model';
 import { RULE_IDS, type RuleId, type SeveritySetting } from '../core/rules/catalog';
@@ -40,6 +41,30 @@ export function readLensConfig(config: vscode.WorkspaceConfiguration = vscode.wo
   return enabled === undefined ? { rules } : { enabled: enabled !== false, rules };
 }
 
+/** Local runs of a workspace folder (src/local/runStore.ts RUNS_DIR). */
+const RUNS_FOLDER = path.join('.durable-lens', 'runs');
+const DEFAULT_HISTORY_FOLDER = '.durable-lens/histories';
+
+/**
+ * The folders whose recorded executions replay-mismatch checks: each workspace folder's local runs and its
+ * `durableLens.history.folder` (relative to it, or absolute), then `extra` (running executions fetched on request).
+ */
+export function historyFolders(extra: Iterable<string> = []): string[] {
+  const out: string[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const root = folder.uri.fsPath;
+    out.push(path.join(root, RUNS_FOLDER));
+    const setting = vscode.workspace.getConfiguration(CONFIG_SECTION, folder.uri).get<string>('history.folder', DEFAULT_HISTORY_FOLDER);
+    if (typeof setting === 'string' && setting.trim() !== '') out.push(path.isAbsolute(setting) ? setting : path.join(root, setting));
+  }
+  out.push(...extra);
+  return [...new Set(out)];
+}
+
+/** What configurePlugin carries: the rule settings, and the history folders for replay-mismatch. */
+export type PluginConfiguration = LensConfig & { readonly historyFolders: readonly string[] };
+
 interface TypeScriptApiV0 {
   configurePlugin(pluginId: string, configuration: unknown): void;
 }
@@ -52,11 +77,41 @@ export class PluginConfigForwarder implements vscode.Disposable {
   private api: Promise<TypeScriptApiV0> | undefined;
   private readonly subscription: vscode.Disposable;
   private lastSent: LensConfig | undefined;
+  private lastFolders: readonly string[] = [];
+  private readonly extraHistoryFolders = new Set<string>();
+  private readonly watchers: vscode.Disposable[] = [];
+  private historyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(CONFIG_SECTION)) void this.push('settings changed');
     });
+    // A new or finished local run, or a history saved into the folder: configurePlugin again, which makes
+    // tsserver rescan the folders and the editor ask for diagnostics again (replay-mismatch shows without an edit).
+    try {
+      const watcher = vscode.workspace.createFileSystemWatcher('**/*.json', false, false, false);
+      const changed = (uri: vscode.Uri) => {
+        if (!this.isHistoryFile(uri.fsPath)) return;
+        if (this.historyTimer) clearTimeout(this.historyTimer);
+        this.historyTimer = setTimeout(() => void this.push('recorded executions changed'), 500);
+      };
+      this.watchers.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed), vscode.workspace.onDidChangeWorkspaceFolders(() => void this.push('workspace folders changed')));
+    } catch (err) {
+      this.log.warn(`replay-mismatch: cannot watch the history folders (${err instanceof Error ? err.message : String(err)}); new recordings show after the next edit`);
+    }
+  }
+
+  private isHistoryFile(file: string): boolean {
+    return historyFolders(this.extraHistoryFolders).some((folder) => {
+      const rel = path.relative(folder, file);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  }
+
+  /** Adds a folder of recorded executions (e.g. running executions fetched into the extension's storage) and sends it. */
+  addHistoryFolder(folder: string): Promise<LensConfig | undefined> {
+    this.extraHistoryFolders.add(folder);
+    return this.push('history folder added');
   }
 
   /** The config last handed to configurePlugin (for tests and the Output channel). */
@@ -64,13 +119,21 @@ export class PluginConfigForwarder implements vscode.Disposable {
     return this.lastSent;
   }
 
+  /** The history folders last sent for replay-mismatch. */
+  get currentHistoryFolders(): readonly string[] {
+    return this.lastFolders;
+  }
+
   async push(why: string): Promise<LensConfig | undefined> {
     const config = readLensConfig();
+    const folders = historyFolders(this.extraHistoryFolders);
+    const payload: PluginConfiguration = { ...config, historyFolders: folders };
     try {
       const api = await this.getApi();
-      api.configurePlugin(PLUGIN_NAME, config);
+      api.configurePlugin(PLUGIN_NAME, payload);
       this.lastSent = config;
-      this.log.info(`configured ${PLUGIN_NAME} (${why}): ${JSON.stringify(config)}`);
+      this.lastFolders = folders;
+      this.log.info(`configured ${PLUGIN_NAME} (${why}): ${JSON.stringify(payload)}`);
       return config;
     } catch (err) {
       const reason = err instanceof PluginConfigError ? err.reason : 'configure-failed';
@@ -97,5 +160,7 @@ export class PluginConfigForwarder implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    if (this.historyTimer) clearTimeout(this.historyTimer);
+    this.watchers.forEach((w) => w.dispose());
   }
 }

@@ -61,6 +61,11 @@ export class HistoryStore {
     this.checkedAt = -Infinity;
   }
 
+  /** The next executions() lists the folders again (the editor said something changed in them). */
+  rescan(): void {
+    this.checkedAt = -Infinity;
+  }
+
   get folderList(): readonly string[] {
     return this.folders;
   }

@@ -103,9 +103,13 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
     editorGeneration++;
     const folders = historyFoldersOf(config);
     editorHistoryFolders = folders.folders;
+    editorProblems = [...editorProblems, ...folders.problems.map((message) => ({ reason: 'invalid-value' as const, file: 'configurePlugin', message }))];
     for (const [project, h] of historyStores) {
       if (project.isClosed()) historyStores.delete(project);
-      else h.store.setFolders([...h.own, ...editorHistoryFolders]);
+      else {
+        h.store.setFolders([...h.own, ...editorHistoryFolders]);
+        h.store.rescan();
+      }
     }
     for (const project of projects) {
       try {
