@@ -595,9 +595,16 @@ function mayHoldUserFunctions(tsm: TS, decl: ts.Node | undefined, receiver?: ts.
     // Instances of user classes and aliases may have user methods; call and await results are data
     // or library objects (whose methods live in declaration files).
     const init = skipOuterExpressions(tsm, decl.initializer);
-    return tsm.isNewExpression(init) || tsm.isIdentifier(init) || tsm.isPropertyAccessExpression(init) || tsm.isObjectLiteralExpression(init);
+    return tsm.isNewExpression(init) || tsm.isIdentifier(init) || tsm.isPropertyAccessExpression(init) || tsm.isObjectLiteralExpression(init) || isRelativeRequire(tsm, init);
   }
   return true;
+}
+
+/** `require('./ids')`: a CommonJS module of the user's (its `exports.x = function …` are followed). */
+function isRelativeRequire(tsm: TS, e: ts.Expression): boolean {
+  if (!tsm.isCallExpression(e) || !tsm.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return false;
+  const a = e.arguments[0]!;
+  return tsm.isStringLiteralLike(a) && a.text.startsWith('.');
 }
 
 function enclosingClass(tsm: TS, node: ts.Node): ts.ClassLikeDeclaration | undefined {

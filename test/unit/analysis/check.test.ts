@@ -78,7 +78,7 @@ describe('checkSourceFile', () => {
       const f = findings[0]!;
       assert.deepStrictEqual(f.via, ['processOrder', 'chargeCard', 'newId']);
       assert.deepStrictEqual(f.handler, { name: 'processOrder', fileName: MAIN_FILE, line: 3 });
-      assert.ok(f.message.endsWith('(reached from handler processOrder via processOrder → chargeCard → newId)'), f.message);
+      assert.ok(f.message.endsWith('(reached from handler "processOrder" (handler.ts:3) via processOrder → chargeCard → newId)'), f.message);
       // Without a program, other files are not followed.
       assert.deepStrictEqual(check(files, '/proj/src/ids.ts', 'syntax').findings, []);
     });

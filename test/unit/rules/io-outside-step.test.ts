@@ -75,7 +75,7 @@ ruleTester('io-outside-step', {
     {
       name: 'a client passed as a typed parameter to a helper',
       code: "import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';\nasync function load(db: DynamoDBDocumentClient) {\n  return db.send(new GetCommand({} as any));\n}\nimport { withDurableExecution, DurableContext } from '@aws/durable-execution-sdk-js';\nexport const handler = withDurableExecution(async (event: any, ctx: DurableContext) => {\n  await load(event.db);\n});\n",
-      errors: [{ line: 3, column: 10, endLine: 3, endColumn: 44, message: 'reached from handler handler via handler → load' }],
+      errors: [{ line: 3, column: 10, endLine: 3, endColumn: 44, message: 'reached from handler "handler" (handler.ts:6) via handler → load' }],
     },
     {
       name: 'a client made by a local factory function',

@@ -74,7 +74,7 @@ ruleTester('nondeterministic-call', {
     {
       name: 'through a helper in the same file, with the call chain in the message',
       code: "import { v4 } from 'uuid';\nfunction newId() { return v4(); }\nfunction chargeCard() { return newId(); }\nexport const processOrder = withDurableExecution(async (event: any, ctx: DurableContext) => {\n  return chargeCard();\n});\nimport { withDurableExecution, DurableContext } from '@aws/durable-execution-sdk-js';\n",
-      errors: [{ line: 2, column: 27, endLine: 2, endColumn: 31, message: 'reached from handler processOrder via processOrder → chargeCard → newId' }],
+      errors: [{ line: 2, column: 27, endLine: 2, endColumn: 31, message: 'reached from handler "processOrder" (handler.ts:4) via processOrder → chargeCard → newId' }],
     },
     {
       name: 'through a helper in another file',
@@ -82,7 +82,7 @@ ruleTester('nondeterministic-call', {
       code: "import { newId } from './ids';\n" + handler('  const id = newId();'),
       checkFile: '/proj/src/ids.ts',
       modes: ['program', 'program-unresolved'],
-      errors: [{ line: 3, column: 10, endLine: 3, endColumn: 14, message: 'reached from handler handler via handler → newId' }],
+      errors: [{ line: 3, column: 10, endLine: 3, endColumn: 14, message: 'reached from handler "handler" (handler.ts:3) via handler → newId' }],
     },
     {
       name: 'a named function passed to withDurableExecution',
