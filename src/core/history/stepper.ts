@@ -166,22 +166,25 @@ export class Stepper {
     const cp = target < 0 ? 0 : Math.floor((target + 1) / CHECKPOINT_EVERY);
     const cpAt = cp * CHECKPOINT_EVERY - 1; // the checkpoint holds the states after event cpAt
     if (distance > CHECKPOINT_EVERY && target - cpAt < distance && this.checkpoints[cp]) {
-      const old = this.cur;
-      const restored = this.checkpoints[cp]!.slice();
+      // The checkpoint plus the few events after it, written over the current states in place (no copy of the
+      // whole array per jump: a scrubber drag makes hundreds of jumps).
+      const base = this.checkpoints[cp]!;
+      const overlay = new Map<number, OperationStateAt | undefined>();
       let work = 0;
       for (let i = cpAt + 1; i <= target; i++, work++) {
         const k = this.opOf[i]!;
-        if (k >= 0) restored[k] = this.after[i];
+        if (k >= 0) overlay.set(k, this.after[i]);
       }
       const changed: string[] = [];
       const ops = this.record.operations;
       for (let k = 0; k < ops.length; k++) {
-        if (old[k] !== restored[k]) {
+        const next = overlay.has(k) ? overlay.get(k) : base[k];
+        if (this.cur[k] !== next) {
+          this.cur[k] = next;
           changed.push(ops[k]!.id);
-          this.states.set(ops[k]!.id, restored[k] ?? this.notStarted[k]!);
+          this.states.set(ops[k]!.id, next ?? this.notStarted[k]!);
         }
       }
-      this.cur = restored;
       this.at = target;
       return { position: this.position, changed, work: work + ops.length, viaCheckpoint: true };
     }
