@@ -559,6 +559,7 @@ function renderToolbar(a: ActionsView): void {
   if (a.openConsole) toolbar.append(button('Open in Console', 'Open this execution in the AWS console', () => post({ type: 'openConsole' })));
   if (a.openHandler) toolbar.append(button('Open Handler', 'Open the handler source', () => post({ type: 'openHandler' })));
   if (a.export) toolbar.append(button('Export\u2026', 'Save the history as a .history.json file', () => post({ type: 'export' })));
+  toolbar.append(button('Step through', 'Step through this execution event by event (replay panel)', () => post({ type: 'stepThrough' })));
 }
 
 function showNote(text: string | null, error = false): void {

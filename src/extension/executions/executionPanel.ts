@@ -397,6 +397,8 @@ export class ExecutionPanel implements vscode.Disposable {
         return this.guard('Opening the console', () => this.openConsole());
       case 'export':
         return this.guard('Exporting the history', async () => void (await this.exportHistory()));
+      case 'stepThrough':
+        return this.guard('Opening the replay', async () => void (await vscode.commands.executeCommand('durableLens.stepThroughExecution', { source: this.source })));
       case 'openHandler':
         return this.guard('Opening the handler', async () => {
           if (!this.source.openHandler) throw new ExecutionPanelError('unsupported', 'This execution has no known handler.');

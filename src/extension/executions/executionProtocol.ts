@@ -134,7 +134,9 @@ export type WebviewCommand =
   | { readonly type: 'copyArn' }
   | { readonly type: 'openConsole' }
   | { readonly type: 'export' }
-  | { readonly type: 'openHandler' };
+  | { readonly type: 'openHandler' }
+  /** Opens the replay panel on this execution (src/extension/replay). */
+  | { readonly type: 'stepThrough' };
 
 export interface ExecutionViewSnapshot {
   readonly seq: number;
