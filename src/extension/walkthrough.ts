@@ -1,7 +1,9 @@
 // Runs in the VS Code extension host: the "first ten minutes" walkthrough's commands (each opens the sample file a
 // step is about and does the step's first move) and the context keys that tick a step off when the user did it.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { ruleByCode } from '../core/rules/catalog';
+import { listRuns } from '../local/runStore';
 
 /** `publisher.name#id` of the walkthrough in package.json. */
 export const WALKTHROUGH_ID = 'durable-lens.durable-lens#durableLens.firstTenMinutes';
@@ -35,6 +37,8 @@ export const WALKTHROUGH_SAMPLES = {
 export const INSERTED_STEP = "  const budget = await context.step('check-budget', async () => ({ withinBudget: totalCents <= 100_000 }));\n";
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
+/** The stepper's command (replay/register.ts); by name, so the walkthrough loads nothing of the stepper. */
+const STEP_THROUGH_COMMAND = 'durableLens.stepThroughExecution';
 
 /** Why a walkthrough command could not do its step; shown once, as one message. */
 export class WalkthroughError extends Error {
@@ -123,14 +127,20 @@ async function runLocally(): Promise<void> {
 }
 
 /**
- * Steps through the recorded run: the stepper's own command asks which execution (the local run from the earlier
- * steps is offered); with no local run yet, the sample's checked-in recording is opened instead.
+ * Steps through the expense run: the newest local run of the sample (from the earlier steps; a run still waiting is
+ * followed live), else the sample's checked-in recording.
  */
 async function stepThrough(): Promise<void> {
-  await openSample(WALKTHROUGH_SAMPLES.expense, /export const handler/);
-  const commands = await vscode.commands.getCommands(true);
-  if (!commands.includes('durableLens.stepThroughExecution')) throw new WalkthroughError('noAnchor', 'this version of Durable Lens has no stepper (durableLens.stepThroughExecution).');
-  await vscode.commands.executeCommand('durableLens.stepThroughExecution');
+  const handler = (await openSample(WALKTHROUGH_SAMPLES.expense, /export const handler/)).document.uri;
+  const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const run = root ? listRuns(root).find((r) => r.ok && path.resolve(r.run.handlerFile) === handler.fsPath) : undefined;
+  if (run?.ok) {
+    // The shape of a Local runs tree row, which the stepper's command takes from the tree's context menu.
+    await vscode.commands.executeCommand(STEP_THROUGH_COMMAND, { type: 'localRun', id: run.run.id, listed: run });
+    return;
+  }
+  const recording = await findSample(WALKTHROUGH_SAMPLES.recording);
+  await vscode.commands.executeCommand(STEP_THROUGH_COMMAND, { historyFile: recording.fsPath, handlerFile: handler.fsPath, handler: 'handler' });
 }
 
 /** Inserts a step before manager-approval (unsaved; Undo takes it back): recorded runs no longer replay. */
