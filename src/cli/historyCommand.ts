@@ -336,7 +336,8 @@ function mapOntoSource(record: ExecutionRecord, code: LoadedSource, cwd: string)
     const n = mapping?.matches.get(op.id)?.node;
     return n ? where(n) : null;
   };
-  if (mapping) {
+  // Against a handler the history does not fit, a list of differences would say nothing.
+  if (mapping && choice !== 'none') {
     const drift = mapping.drift.filter((d) => d.kind !== 'unmapped');
     const unmapped = mapping.drift.length - drift.length;
     const breaking = drift.filter((d) => d.breaksReplay).length;

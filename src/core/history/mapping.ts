@@ -214,7 +214,7 @@ class Mapper {
     let message: string;
     switch (kind) {
       case 'renamed':
-        message = `${cap(was)} ${at} is now named ${node ? quote(nameOf(node)) : 'otherwise'} in the code${fails}`;
+        message = `${cap(was)} ${at} ${node && nameOf(node) === undefined ? 'has no name' : `is now named ${node ? quote(nameOf(node)) : 'otherwise'}`} in the code${fails}`;
         break;
       case 'kind-changed':
         message = `${cap(was)} ${at} is now ${node ? describe(node.kind, nameOf(node)) : 'another operation'} in the code${fails}`;

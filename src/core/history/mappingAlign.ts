@@ -321,7 +321,8 @@ export function alignContext(recs: readonly { rec: RecordedOperation; counter: n
       let free = gap;
       for (let q = s; q < n && q < s + WINDOW; q++) {
         const c = cost(rec, slots[q]!);
-        if (c !== Infinity) {
+        // A call that does not fit (renamed, changed kind) only counts where the recorded one was: not past calls that run.
+        if (c !== Infinity && (c === 0 || c < 1 || skipCost === 0)) {
           const total = skipCost + c + (s !== p ? 0.01 : 0);
           if (!best || total < best.c || (total === best.c && q - s < best.skipped)) best = { q, s, c: total, skipped: q - s };
           if (c === 0 && skipCost === 0) break;
