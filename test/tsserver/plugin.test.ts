@@ -35,6 +35,7 @@ describe('tsserver plugin', function () {
       assert.deepStrictEqual(brief(ds), [
         '10:3 91007 error', // floating context.step
         '12:11 91005 error', // parent context in child
+        '14:20 91001 error', // newTrackingId() reaches Math.random() in helpers.ts (issue 11)
         '6:19 91001 error', // randomUUID()
         '7:21 91002 error', // fetch()
         '8:28 91003 error', // setTimeout in a promise
@@ -120,7 +121,9 @@ describe('tsserver plugin', function () {
       // The editor's buffer now holds the fixed text.
       await server.request('updateOpen', { openFiles: [{ file: WITH_SDK, fileContent: result }] });
       const after = ours(await server.semanticDiagnostics(WITH_SDK));
-      assert.ok(!after.some((d) => d.code === 91001), JSON.stringify(after));
+      // Only the call into the helper (a finding of the helper's line, not this one) keeps code 91001.
+      assert.ok(!after.some((d) => d.code === 91001 && d.start.line === 7), JSON.stringify(after));
+      assert.ok(after.some((d) => d.code === 91001 && d.start.line === 15), JSON.stringify(after));
       assert.ok(after.some((d) => d.code === 91002), 'the other diagnostics stay');
       await server.request('updateOpen', { openFiles: [{ file: WITH_SDK, fileContent: text() }] });
     });
