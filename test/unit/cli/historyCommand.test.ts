@@ -134,10 +134,10 @@ describe('durable-lens history', function () {
     assert.strictEqual(mk.status, 0, 'mkfifo is available here, so the FIFO case ran');
   });
 
-  it('--source: accepted, source stays null, a note on stderr; a missing source file is an error', async () => {
+  it('--source: a file without a handler leaves source null with a note on stderr; a missing source file is an error', async () => {
     const r = await run(['--source', 'package.json', '--format', 'json', path.join(OWN, 'hostile-names.history.json')]);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stderr, /mapping operations to the code comes with the stepper/);
+    assert.match(r.stderr, /--source: no durable handler in package\.json; "source" is null/);
     assert.ok((JSON.parse(r.stdout) as { operations: { source: unknown }[] }).operations.every((o) => o.source === null));
     const missing = await run(['--source', 'no/such/handler.ts', path.join(OWN, 'hostile-names.history.json')]);
     assert.strictEqual(missing.code, 2);
