@@ -2,7 +2,11 @@
 // analysed in an in-memory Program AND run by the real testing SDK (LocalDurableTestRunner) at test time; the
 // drift cases resume the recorded execution with the edited code, so breaksReplay is checked against the SDK.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as ts from 'typescript';
+import { runHistoryCommand } from '../../../src/cli/historyCommand';
 import { findDurableFunctions } from '../../../src/core/analysis/handlers';
 import { operationTree, type OperationTree } from '../../../src/core/analysis/operationTree';
 import { normalizeEvents, type HistoryEvent } from '../../../src/core/history/events';
@@ -282,5 +286,111 @@ describe('chooseHandler', function () {
     const none = chooseHandler(rec, [tb]);
     assert.strictEqual(none.kind, 'none');
     assert.strictEqual(none.kind === 'none' && none.best?.tree, tb);
+  });
+});
+
+describe('mapping: FLAT maps, SDK 1.x combinators and bad input', function () {
+  this.timeout(60000);
+  before(() => testing.LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+  after(() => testing.LocalDurableTestRunner.teardownTestEnvironment());
+
+  it('a FLAT map: item contexts are not recorded, the path (N-i-k) tells the item', async () => {
+    const files = { [MAIN_FILE]: handlerSource("  await ctx.map('pack', ['x', 'y'], async (c, item) => c.step(`pack-${item}`, async () => item), { nesting: NestingType.FLAT });", "import { NestingType } from '@aws/durable-execution-sdk-js';\n") };
+    const rec = recordOf((await run(functionOf(files))).events);
+    const m = mapHistory(rec, treeOf(files));
+    assert.deepStrictEqual(lineUp(m, rec), ['1 map pack -> L4 map pack', '1-1-1 step pack-x -> L4 step pack-${item}', '1-2-1 step pack-y -> L4 step pack-${item}']);
+    assert.strictEqual(m.drift.length, 0);
+  });
+
+  it('SDK 1.x histories: a combinator recorded as a STEP maps to the combinator call', async () => {
+    const files = { [MAIN_FILE]: handlerSource("  const a = ctx.step('a', async () => 1);\n  const b = ctx.step('b', async () => 2);\n  await ctx.promise.all('both', [a, b]);\n  await ctx.step('after', async () => 3);") };
+    const events = (await run(functionOf(files))).events;
+    // What SDK 1.x records for the same code (test/fixtures/mapping/record.js shared: the only difference in the 49
+    // shared histories): the combinator is a Step, not an empty RunInChildContext.
+    const as1x = events.map((e) => {
+      if (e.SubType !== 'RunInChildContext') return e;
+      const x = { ...e, EventType: e.EventType.replace(/^Context/, 'Step'), SubType: 'Step' } as Record<string, unknown>;
+      for (const k of Object.keys(x)) if (k.startsWith('Context') && k.endsWith('Details')) {
+        x[k.replace(/^Context/, 'Step')] = x[k];
+        delete x[k];
+      }
+      return x as unknown as HistoryEvent;
+    });
+    const rec = recordOf(as1x);
+    assert.ok(rec.operations.some((o) => o.type === 'STEP' && o.name === 'both'), 'the rewrite produced no 1.x combinator step');
+    const m = mapHistory(rec, treeOf(files));
+    assert.deepStrictEqual(lineUp(m, rec).map((l) => l.replace(/ \[.*$/, '')), ['1 step a -> L3 step a', '2 step b -> L4 step b', `3 ${rec.operations[2]!.kind} both -> L5 promise.all both`, '4 step after -> L6 step after']);
+    assert.strictEqual(m.drift.length, 0);
+    assert.strictEqual(replayMismatches(m).length, 0);
+  });
+
+  it('bad input: unknown ids, a missing parent, an empty history and a handler without operations never throw and drop nothing', () => {
+    const tree = treeOf({ [MAIN_FILE]: handlerSource("  await ctx.step('a', async () => 1);") });
+    const empty = treeOf({ [MAIN_FILE]: handlerSource('  return 1;') });
+    const t = '2026-01-01T00:00:00.000Z';
+    const events: HistoryEvent[] = normalizeEvents([
+      { EventType: 'ExecutionStarted', EventId: 1, EventTimestamp: t, Id: 'exec' },
+      { EventType: 'StepStarted', EventId: 2, EventTimestamp: t, Id: 'c4ca4238a0b92382', SubType: 'Step', Name: 'a' },
+      { EventType: 'StepStarted', EventId: 3, EventTimestamp: t, Id: 'ffffffffffffffff', SubType: 'Step', Name: 'who' },
+      { EventType: 'StepStarted', EventId: 4, EventTimestamp: t, Id: 'eeeeeeeeeeeeeeee', ParentId: 'dddddddddddddddd', SubType: 'Step', Name: 'orphan' },
+    ]).events;
+    const rec = recordOf(events);
+    for (const tr of [tree, empty]) {
+      const m = mapHistory(rec, tr);
+      assert.strictEqual(m.matches.size, rec.operations.length);
+      for (const op of rec.operations) assert.ok(m.matches.get(op.id)!.node || m.matches.get(op.id)!.drift, `${op.id} neither mapped nor reported`);
+    }
+    const m = mapHistory(rec, tree);
+    assert.strictEqual(m.matches.get('c4ca4238a0b92382')!.node?.name, 'a');
+    assert.deepStrictEqual(m.drift.map((d) => [d.kind, d.operationId, d.breaksReplay]), [
+      ['unmapped', 'ffffffffffffffff', false],
+      ['unmapped', 'eeeeeeeeeeeeeeee', false],
+    ]);
+    const none = mapHistory(recordOf([]), tree);
+    assert.deepStrictEqual([none.matches.size, none.drift.length, none.fit.total], [0, 0, 0]);
+  });
+});
+
+describe('durable-lens history --source', function () {
+  this.timeout(60000);
+  before(() => testing.LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+  after(() => testing.LocalDurableTestRunner.teardownTestEnvironment());
+
+  it('fills source for every operation (relative file, helper file too), shows file:line in text, drift on stderr', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-source-'));
+    try {
+      const main = handlerSource("  await ctx.step('start', async () => 0);\n  await ship(ctx, 'p1');\n  await ctx.wait('pause', { seconds: 1 });", "import { ship } from './helpers';\n");
+      const helpers = `${HEAD}export async function ship(ctx: DurableContext, parcel: string): Promise<void> {\n  await ctx.step(\`label-\${parcel}\`, async () => parcel);\n}\n`;
+      fs.mkdirSync(path.join(dir, 'src'));
+      fs.writeFileSync(path.join(dir, 'src', 'handler.ts'), main);
+      fs.writeFileSync(path.join(dir, 'src', 'helpers.ts'), helpers);
+      const r = await run(functionOf({ [MAIN_FILE]: main, [HELPERS_FILE]: helpers }));
+      fs.writeFileSync(path.join(dir, 'run.history.json'), JSON.stringify(r.events));
+      const cli = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+        let out = '';
+        let err = '';
+        const code = await runHistoryCommand(args, { out: (s) => void (out += s), err: (s) => void (err += s), cwd: dir, color: false });
+        return { code, out, err };
+      };
+      const json = await cli(['--source', 'src/handler.ts', '--format', 'json', 'run.history.json']);
+      assert.strictEqual(json.code, 0, json.err);
+      assert.strictEqual(json.err, '');
+      const parsed = JSON.parse(json.out) as { operations: { name: string; source: unknown }[]; mapping: { handler: string; fits: string; matched: number; total: number } };
+      assert.deepStrictEqual(parsed.operations.map((o) => [o.name, o.source]), [
+        ['start', { file: 'src/handler.ts', line: 4, column: 9 }],
+        ['label-p1', { file: 'src/helpers.ts', line: 3, column: 9 }],
+        ['pause', { file: 'src/handler.ts', line: 6, column: 9 }],
+      ]);
+      assert.deepStrictEqual([parsed.mapping.handler, parsed.mapping.fits, parsed.mapping.matched, parsed.mapping.total], ['handler', 'fits', 3, 3]);
+      const text = await cli(['--source', 'src/handler.ts', 'run.history.json']);
+      assert.match(text.out, /OPERATION\s+SOURCE\n.*step "start"\s+src\/handler\.ts:4\n.*step "label-p1"\s+src\/helpers\.ts:3\n/);
+      // Edited since the recording: the rename is a note on stderr, and where resuming would fail.
+      fs.writeFileSync(path.join(dir, 'src', 'handler.ts'), main.replace("'start'", "'begin'"));
+      const drifted = await cli(['--source', 'src/handler.ts', 'run.history.json']);
+      assert.strictEqual(drifted.code, 0);
+      assert.match(drifted.err, /1: Step "start" \(operation 1\) is now named "begin" in the code: resuming this execution fails there/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
