@@ -19,7 +19,8 @@ import { buildExecutionRecord, type ExecutionRecord } from '../../src/core/histo
 import { buildStepper, type Stepper } from '../../src/core/history/stepper';
 import type { OperationStateAt, StepPosition } from '../../src/core/history/stepperTypes';
 import type { CallbackFailure, ExecutionSource } from '../../src/extension/executions/source';
-import type { ReplayEditorInternals } from '../../src/extension/replay/editorDecorations';
+import { hoverFor, type ReplayEditorInternals } from '../../src/extension/replay/editorDecorations';
+import { inlineText } from '../../src/extension/replay/replayStates';
 import type { ReplayMove, ReplaySession } from '../../src/extension/replay/session';
 import type { WorkflowStateResult } from '../../src/extension/workflow/register';
 import { lineOf, revertAll, waitFor } from './vscodeTestUtils';
@@ -289,6 +290,48 @@ describe('replay: the editor and the diagram follow the stepping session', funct
     session.dispose();
   });
 
+  it('a step retried until it failed: the retry and the failure inline on its line', async () => {
+    const { record, mapping } = mapped(EXPENSE, path.join(root, 'samples', 'expense-approval', 'recordings', 'invalid-claim.history.json'));
+    const validateLine = lineOf(textOf(EXPENSE), "context.step('validate-claim'");
+    await open(EXPENSE);
+    const session = new TestSession('retry-1', 'invalid-claim', record, mapping, EXPENSE, undefined);
+    i.setActiveReplaySession(session);
+    session.moveTo(eventIndex(record, 'StepFailed', 'validate-claim'));
+    let shown = await waitFor('the first retry', () => shownIn(i, EXPENSE)?.current?.line === validateLine && shownIn(i, EXPENSE));
+    // Attempt 1 failed; attempt 2 follows after the recorded delay. The step failed for good after 6 attempts.
+    assert.match(shown.current!.text, /^retry 2\/6 in \d+s after Error: "Conference ticket"/);
+    session.moveTo(record.events.length - 1);
+    shown = await waitFor('the failure', () => shownIn(i, EXPENSE)?.values.some((v) => v.line === validateLine && v.text.startsWith('\u2717')) && shownIn(i, EXPENSE));
+    assert.strictEqual(shown.values.find((v) => v.line === validateLine)!.text, '\u2717 Error: "Conference ticket" has no positive amountCents');
+    session.dispose();
+  });
+
+  it('the hover shows the details as untrusted markdown: hostile names as text, payloads fenced so they cannot break out', () => {
+    const { record } = mapped(EXPENSE, EXPENSE_RECORDING);
+    const op = record.byId.get(record.events[eventIndex(record, 'StepSucceeded', 'validate-claim')]!.Id!)!;
+    const hostileName = '<img src=x onerror=alert(1)>[run](command:workbench.action.terminal.new)**b**';
+    const payload = '{"note":"```\\n</code>[x](command:evil) ````"}';
+    const md = hoverFor(
+      { operationId: op.id, state: 'succeeded', attempts: 1, result: { raw: payload, truncated: false } },
+      { ...op, name: hostileName },
+      `run ${hostileName}`
+    );
+    assert.strictEqual(md.isTrusted, false);
+    assert.ok(!md.supportHtml);
+    assert.ok(!/(^|[^\\])<img/.test(md.value), `the name's markup is escaped: ${md.value}`);
+    assert.ok(md.value.includes('\\<img src\\=x'), 'and still shown as written');
+    assert.ok(!md.value.includes('](command:workbench'), 'no link from the name');
+    // The payload sits inside a fence longer than any run of backticks in it.
+    const fence = /^(`{5,})json$/m.exec(md.value);
+    assert.ok(fence, md.value);
+    const body = md.value.slice(md.value.indexOf(fence[0]) + fence[0].length);
+    assert.ok(body.includes('[x](command:evil)'), 'the payload is shown verbatim inside the fence');
+    assert.ok(body.indexOf(fence[1]!) > body.indexOf('command:evil'), 'the fence closes after the payload');
+    const line = inlineText({ operationId: op.id, state: 'failed', attempts: 1, error: { type: 'CardDeclined', message: 'insufficient funds\nsecond line' + 'x'.repeat(200) } }, op);
+    assert.ok(line.startsWith('\u2717 CardDeclined: insufficient funds second line'), line);
+    assert.ok(line.length <= 80, `cut to 80: ${line.length}`);
+  });
+
   it('styles the workflow panel nodes by state at each position and clears them when stepping ends', async () => {
     const { record, mapping } = mapped(EXPENSE, EXPENSE_RECORDING);
     await open(EXPENSE);
@@ -316,7 +359,18 @@ describe('replay: the editor and the diagram follow the stepping session', funct
     assert.strictEqual(waiting.snapshot!.highlighted, 'waitForCallback:manager-approval');
     const applied = i.diagram()?.applied ?? [];
     assert.ok(applied.length > 0, 'the webview reported the overlay applied');
-    console.log(`      webview overlay in VS Code: ${applied.map((a) => a.ms.toFixed(1)).join(', ')} ms per move`);
+    assert.ok(applied.every((a) => a.ms < 100), `the webview's time per move: ${applied.map((a) => a.ms.toFixed(1)).join(', ')} ms`);
+
+    // A click on a node moves the stepper to that operation's next event, then the one after.
+    assert.ok(i.clickNode('wait:settlement-delay'));
+    assert.strictEqual(session.position.eventIndex, eventIndex(record, 'WaitStarted', 'settlement-delay'));
+    await settled('the wait running', (s) => s.snapshot?.replay?.current === 'wait:settlement-delay');
+    assert.ok(i.clickNode('wait:settlement-delay'));
+    assert.strictEqual(session.position.eventIndex, eventIndex(record, 'WaitSucceeded', 'settlement-delay'));
+    // A node the recording never reached (the decision) does not move it.
+    const before = session.position.eventIndex;
+    assert.strictEqual(i.clickNode('if:!approval?.approved'), false);
+    assert.strictEqual(session.position.eventIndex, before);
 
     session.dispose();
     await settled('the overlay cleared', (s) => s.snapshot?.replay === null || s.snapshot?.replay === undefined);

@@ -95,6 +95,14 @@ export class DiagramReplaySync implements vscode.Disposable {
     }
   }
 
+  /**
+   * While stepping through the handler drawn, the panel keeps it rather than follow the active editor: the
+   * stepper opens helper files as the execution enters them, and the diagram must stay the handler's.
+   */
+  pinned(): boolean {
+    return this.session !== undefined && this.showsSession();
+  }
+
   /** After every draw the webview confirms (a new page, another handler): the overlay again. */
   rendered(): void {
     this.send(false);

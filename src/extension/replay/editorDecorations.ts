@@ -3,85 +3,23 @@
 // inline after the line, earlier operations' results dimmer, a hover with the details — cleared when stepping ends.
 import * as vscode from 'vscode';
 import type { OperationNode } from '../../core/analysis/operationTree';
-import { errorPreview, payloadPreview, type RecordedOperation, type RecordedPayload } from '../../core/history/record';
+import { errorPreview, type RecordedOperation, type RecordedPayload } from '../../core/history/record';
 import type { OperationStateAt } from '../../core/history/stepperTypes';
-import { nodeOfOperation, siteState, type SessionView, type SiteState } from './replayStates';
+import { inlineText, nodeOfOperation, oneLine, seconds, siteState, type SessionView } from './replayStates';
 import { activeReplaySession, onDidChangeActiveReplaySession, setActiveReplaySession, type ReplaySession } from './session';
 import { WorkflowPanel } from '../workflow/panel';
 import type { DiagramReplaySync } from './diagramSync';
 import { registerCallbackLens } from './callbackLens';
 
-/** Inline texts are cut to this many characters (the hover has everything). */
-export const INLINE_MAX = 80;
 const HOVER_PAYLOAD_MAX = 20_000;
 const CONFIG = 'durableLens.replay';
 
-/** Control characters and line breaks would break the one-line decoration: shown as spaces. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-function cut(text: string, max = INLINE_MAX): string {
-  const t = oneLine(text);
-  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
-}
-
-function seconds(s: number | undefined): string {
-  if (s === undefined || !Number.isFinite(s)) return '';
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  if (s < 172_800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86_400)}d`;
-}
-
 /**
- * The inline text for an operation's state: `→ {"total":42}`, `✗ CardDeclined: insufficient funds`,
- * `⏳ waiting on callback`, `retry 2/3 in 5s`. Plain text (decoration text is never rendered as markup).
+ * Untrusted text as literal markdown text on one line: every punctuation character markdown (or inline HTML)
+ * could read is backslash-escaped, so names cannot become links, emphasis, HTML or command URIs.
  */
-export function inlineText(state: OperationStateAt | undefined, op: RecordedOperation | undefined, site?: Pick<SiteState, 'started'>): string {
-  if (!state || state.state === 'notStarted') return '';
-  const runs = site && site.started > 1 ? ` (run ${site.started})` : '';
-  let text: string;
-  switch (state.state) {
-    case 'succeeded': {
-      const result = payloadPreview(state.result ?? op?.result, INLINE_MAX);
-      text = result ? `\u2192 ${result}` : op?.kind === 'wait' ? `\u2713 waited ${seconds(op.waitSeconds)}`.trimEnd() : '\u2713 done';
-      break;
-    }
-    case 'failed': {
-      const how = state.outcome === 'timedOut' ? 'timed out' : state.outcome === 'stopped' ? 'stopped' : state.outcome === 'cancelled' ? 'cancelled' : '';
-      const err = errorPreview(state.error ?? op?.error, INLINE_MAX);
-      text = `\u2717 ${[how, err].filter(Boolean).join(': ') || 'failed'}`;
-      break;
-    }
-    case 'retrying':
-      text = retryText(state, op);
-      break;
-    case 'waiting':
-      if (state.waitingOn === 'retry') text = retryText(state, op);
-      else if (state.waitingOn === 'callback') text = '\u23f3 waiting on callback';
-      else if (state.waitingOn === 'invoke') text = `\u23f3 waiting on ${op?.invokedFunction ? `invoke of ${op.invokedFunction}` : 'invoked function'}`;
-      else text = `\u23f3 waiting${op?.waitSeconds !== undefined ? ` ${seconds(op.waitSeconds)}` : ''}${op?.waitScheduledEnd ? ` until ${op.waitScheduledEnd}` : ''}`;
-      break;
-    case 'running':
-      text = `\u25b6 running${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''}`;
-      break;
-    default:
-      text = String(state.state);
-  }
-  return cut(text + runs);
-}
-
-function retryText(state: OperationStateAt, op: RecordedOperation | undefined): string {
-  const next = state.attempts + 1;
-  const retry = op?.retries.find((r) => r.attempt === state.attempts) ?? op?.retries[op.retries.length - 1];
-  // The maximum attempts are the code's retry strategy, not in the history: "retry 2" unless the recording ends
-  // with the last attempt.
-  const total = op && op.retries.length > 0 && op.status !== 'STARTED' && op.status !== 'PENDING' ? Math.max(op.attempts, next) : undefined;
-  const delay = retry?.nextAttemptDelaySeconds !== undefined ? ` in ${seconds(retry.nextAttemptDelaySeconds)}` : '';
-  const why = errorPreview(state.error ?? retry?.error, 40);
-  return `retry ${next}${total ? `/${total}` : ''}${delay}${why ? ` after ${why}` : ''}`;
+export function markdownText(text: string): string {
+  return oneLine(text).replace(/[\\`*_{}[\]()#+\-.!|<>&~:"'=]/g, '\\$&');
 }
 
 /** A code fence longer than any run of backticks in `text`, so the payload cannot close it. */
@@ -113,13 +51,13 @@ export function hoverFor(state: OperationStateAt | undefined, op: RecordedOperat
   md.supportHtml = false;
   md.supportThemeIcons = false;
   md.appendMarkdown('**Durable Lens replay** \u2014 ');
-  md.appendText(oneLine(label));
+  md.appendMarkdown(markdownText(label));
   md.appendMarkdown('\n\n');
   if (!op) {
-    md.appendText('No recorded operation.');
+    md.appendMarkdown('No recorded operation.');
     return md;
   }
-  md.appendText(`${op.kind} ${op.name === undefined ? '(unnamed)' : JSON.stringify(oneLine(op.name))}: ${state?.state ?? 'not started'}${state?.waitingOn ? ` (waiting on ${state.waitingOn})` : ''}`);
+  md.appendMarkdown(markdownText(`${op.kind} ${op.name === undefined ? '(unnamed)' : JSON.stringify(oneLine(op.name))}: ${state?.state ?? 'not started'}${state?.waitingOn ? ` (waiting on ${state.waitingOn})` : ''}`));
   md.appendMarkdown('\n\n');
   const facts: string[] = [];
   if (state && state.attempts > 0) facts.push(`attempts: ${state.attempts}`);
@@ -128,7 +66,7 @@ export function hoverFor(state: OperationStateAt | undefined, op: RecordedOperat
   if (op.callbackId) facts.push(`callback id: ${op.callbackId}`);
   if (op.invokedFunction) facts.push(`invokes: ${op.invokedFunction}`);
   facts.push(`operation id: ${op.id}`);
-  md.appendText(facts.map(oneLine).join(' \u00b7 '));
+  md.appendMarkdown(markdownText(facts.join(' \u00b7 ')));
   md.appendMarkdown('\n\n');
   const input = prettyPayload(op.input);
   if (input !== undefined) {
@@ -150,7 +88,7 @@ export function hoverFor(state: OperationStateAt | undefined, op: RecordedOperat
   }
   for (const r of op.retries) {
     if (!state || r.attempt > state.attempts) break;
-    md.appendText(`attempt ${r.attempt} failed${r.error ? `: ${errorPreview(r.error, 200)}` : ''}${r.nextAttemptDelaySeconds !== undefined ? `, retried after ${seconds(r.nextAttemptDelaySeconds)}` : ''}`);
+    md.appendMarkdown(markdownText(`attempt ${r.attempt} failed${r.error ? `: ${errorPreview(r.error, 200)}` : ''}${r.nextAttemptDelaySeconds !== undefined ? `, retried after ${seconds(r.nextAttemptDelaySeconds)}` : ''}`));
     md.appendMarkdown('\n\n');
   }
   return md;
@@ -411,6 +349,8 @@ export interface ReplayEditorInternals {
   readonly setActiveReplaySession: typeof setActiveReplaySession;
   /** What the workflow panel's overlay last sent and the webview's reported times. */
   diagram(): { readonly overlay: DiagramReplaySync['lastOverlay']; readonly applied: DiagramReplaySync['applied'] } | undefined;
+  /** What a click on a diagram node does while stepping (the webview's click arrives as this). */
+  clickNode(nodeId: string): boolean;
 }
 
 let internals: ReplayEditorInternals | undefined;
@@ -425,6 +365,7 @@ export function registerReplayEditorFeatures(context: vscode.ExtensionContext, l
       const sync = WorkflowPanel.current?.replay;
       return sync ? { overlay: sync.lastOverlay, applied: sync.applied } : undefined;
     },
+    clickNode: (nodeId) => WorkflowPanel.current?.replay.clicked(nodeId) ?? false,
   };
   context.subscriptions.push(decorations, registerCallbackLens(log), vscode.commands.registerCommand('durableLens.replay.editorInternals', () => internals));
 }

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import type { OperationNode } from '../../core/analysis/operationTree';
 import type { HistoryMapping } from '../../core/history/mappingTypes';
-import type { ExecutionRecord } from '../../core/history/record';
+import { errorPreview, payloadPreview, type ExecutionRecord, type RecordedOperation } from '../../core/history/record';
 import type { OperationStateAt, StepPosition, StepState } from '../../core/history/stepperTypes';
 import type { WorkflowHandler, WorkflowNode } from '../../core/workflow/graph';
 import type { ReplayNodeView, ReplayOverlay } from '../workflow/protocol';
@@ -171,13 +171,18 @@ export function replayOverlay(handler: WorkflowHandler, session: SessionView): R
   };
   const end = terminal(session.record);
   const at = session.position.eventIndex;
+  // The diagram may draw a separate end for uncaught throws (an 'end' named 'fails'): a failure ends there.
+  const hasFailEnd = handler.nodes.some((n) => n.kind === 'end' && n.name === 'fails');
   for (const n of handler.nodes) {
     if (n.kind === 'start') {
       if (at >= 0) nodes.push({ nodeId: n.id, state: end && at >= end.index ? 'succeeded' : 'running', title: 'execution started' });
       continue;
     }
     if (n.kind === 'end') {
-      if (end && at >= end.index) nodes.push({ nodeId: n.id, state: end.failed ? 'failed' : 'succeeded', title: end.failed ? 'execution failed' : 'execution succeeded' });
+      if (!end || at < end.index) continue;
+      const isFailEnd = n.name === 'fails';
+      if (end.failed && (isFailEnd || !hasFailEnd)) nodes.push({ nodeId: n.id, state: 'failed', title: 'execution failed' });
+      else if (!end.failed && !isFailEnd) nodes.push({ nodeId: n.id, state: 'succeeded', title: 'execution succeeded' });
       continue;
     }
     const isOperation = OPERATION_KINDS.has(n.kind);
@@ -249,3 +254,74 @@ export function eventForNode(handler: WorkflowHandler, nodeId: string, session: 
   return next ?? first;
 }
 
+/** Inline texts are cut to this many characters (the hover has everything). */
+export const INLINE_MAX = 80;
+
+/** Control characters and line breaks would break the one-line decoration: shown as spaces. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function cut(text: string, max = INLINE_MAX): string {
+  const t = oneLine(text);
+  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
+}
+
+export function seconds(s: number | undefined): string {
+  if (s === undefined || !Number.isFinite(s)) return '';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+/**
+ * The inline text for an operation's state: `→ {"total":42}`, `✗ CardDeclined: insufficient funds`,
+ * `⏳ waiting on callback`, `retry 2/3 in 5s`. Plain text (decoration text is never rendered as markup).
+ */
+export function inlineText(state: OperationStateAt | undefined, op: RecordedOperation | undefined, site?: Pick<SiteState, 'started'>): string {
+  if (!state || state.state === 'notStarted') return '';
+  const runs = site && site.started > 1 ? ` (run ${site.started})` : '';
+  let text: string;
+  switch (state.state) {
+    case 'succeeded': {
+      const result = payloadPreview(state.result ?? op?.result, INLINE_MAX);
+      text = result ? `\u2192 ${result}` : op?.kind === 'wait' ? `\u2713 waited ${seconds(op.waitSeconds)}`.trimEnd() : '\u2713 done';
+      break;
+    }
+    case 'failed': {
+      const how = state.outcome === 'timedOut' ? 'timed out' : state.outcome === 'stopped' ? 'stopped' : state.outcome === 'cancelled' ? 'cancelled' : '';
+      const err = errorPreview(state.error ?? op?.error, INLINE_MAX);
+      text = `\u2717 ${[how, err].filter(Boolean).join(': ') || 'failed'}`;
+      break;
+    }
+    case 'retrying':
+      text = retryText(state, op);
+      break;
+    case 'waiting':
+      if (state.waitingOn === 'retry') text = retryText(state, op);
+      else if (state.waitingOn === 'callback') text = '\u23f3 waiting on callback';
+      else if (state.waitingOn === 'invoke') text = `\u23f3 waiting on ${op?.invokedFunction ? `invoke of ${op.invokedFunction}` : 'invoked function'}`;
+      else text = `\u23f3 waiting${op?.waitSeconds !== undefined ? ` ${seconds(op.waitSeconds)}` : ''}${op?.waitScheduledEnd ? ` until ${op.waitScheduledEnd}` : ''}`;
+      break;
+    case 'running':
+      text = `\u25b6 running${state.attempts > 1 ? ` (attempt ${state.attempts})` : ''}`;
+      break;
+    default:
+      text = String(state.state);
+  }
+  return cut(text + runs);
+}
+
+function retryText(state: OperationStateAt, op: RecordedOperation | undefined): string {
+  const next = state.attempts + 1;
+  const retry = op?.retries.find((r) => r.attempt === state.attempts) ?? op?.retries[op.retries.length - 1];
+  // The maximum attempts are the code's retry strategy, not in the history: "retry 2" unless the recording ends
+  // with the last attempt.
+  // A step that failed for good used every attempt its strategy allows: that count is the maximum.
+  const total = op && op.retries.length > 0 && op.status === 'FAILED' ? Math.max(op.attempts, next) : undefined;
+  const delay = retry?.nextAttemptDelaySeconds !== undefined ? ` in ${seconds(retry.nextAttemptDelaySeconds)}` : '';
+  const why = errorPreview(state.error ?? retry?.error, 40);
+  return `retry ${next}${total ? `/${total}` : ''}${delay}${why ? ` after ${why}` : ''}`;
+}

@@ -398,6 +398,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private onActiveEditor(editor: vscode.TextEditor | undefined): void {
     if (!editor || !isScriptDocument(editor.document)) return;
     if (editor.document.uri.toString() === this.documentUri?.toString()) return;
+    if (this.replay.pinned()) return; // stepping through this handler (replay/diagramSync.ts)
     // Follow the editor like the Markdown preview does, but only to files that have handlers.
     const previous = this.documentUri;
     this.documentUri = editor.document.uri;
