@@ -8,6 +8,7 @@ import { registerExecutionFeatures } from './executions/register';
 import { registerReplayFeatures } from './replay/register';
 import { registerReplayEditorFeatures } from './replay/editorDecorations';
 import { registerWalkthrough } from './walkthrough';
+import { registerReplayMismatchSources } from './replayMismatchSources';
 
 /** What activate returns: used by the integration tests and by other extensions that want to check on us. */
 export interface DurableLensApi {
@@ -56,6 +57,12 @@ export function activate(context: vscode.ExtensionContext): DurableLensApi {
     registerWalkthrough(context, log);
   } catch (err) {
     log.error(`walkthrough failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+
+  try {
+    registerReplayMismatchSources(context, log, forwarder);
+  } catch (err) {
+    log.error(`replay-mismatch sources failed to register: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 
   // Not awaited: activating the TypeScript extension can take a while, and activation must stay cheap.
