@@ -36,8 +36,8 @@ export class HandlerCode {
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
-  /** Maps the record onto `handler` in `file` (or the handler of that file that fits, when not named). */
-  map(record: ExecutionRecord, file: string, handler?: string): CodeResult {
+  /** Maps the record onto `handler` in `file` (or the handler of that file that fits, when not named); `explicit`: see choose. */
+  map(record: ExecutionRecord, file: string, handler?: string, explicit = true): CodeResult {
     let candidates: Candidate[];
     try {
       candidates = this.candidates(file);
@@ -49,7 +49,7 @@ export class HandlerCode {
       if (named.length > 0) candidates = named;
       else if (candidates.length > 0) this.log.warn(`replay: no durable handler named ${handler} in ${file}; choosing among ${candidates.map((c) => c.fn.name).join(', ')}`);
     }
-    return this.choose(record, candidates, `No durable handler was found in ${vscode.workspace.asRelativePath(file)}.`);
+    return this.choose(record, candidates, `No durable handler was found in ${vscode.workspace.asRelativePath(file)}.`, explicit);
   }
 
   /** Maps the record onto whichever handler of these files it fits (chooseHandler). */
@@ -62,27 +62,30 @@ export class HandlerCode {
         this.log.warn(`replay: skipping ${f}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    return this.choose(record, all, 'No durable handler among the open documents and the durableLens.functionSources setting.');
+    return this.choose(record, all, 'No durable handler among the open documents and the durableLens.functionSources setting.', false);
   }
 
-  private choose(record: ExecutionRecord, candidates: readonly Candidate[], none: string): CodeResult {
+  /**
+   * With `explicit` (the user or the run named the file) the best handler is used even when the history no longer
+   * fits it: its drift is the point. A search only accepts a handler the history fits.
+   */
+  private choose(record: ExecutionRecord, candidates: readonly Candidate[], none: string, explicit: boolean): CodeResult {
     if (candidates.length === 0) return { kind: 'none', reason: none };
-    if (candidates.length === 1) {
-      const c = candidates[0]!;
-      return { kind: 'mapped', file: c.file, handler: c.fn.name, mapping: mapHistory(record, c.tree), files: c.files };
-    }
-    const choice = chooseHandler(record, candidates.map((c) => c.tree));
     const pick = (m: HistoryMapping): CodeResult => {
       const c = candidates.find((x) => x.tree === m.tree) ?? candidates[0]!;
       return { kind: 'mapped', file: c.file, handler: c.fn.name, mapping: m, files: c.files };
     };
+    if (candidates.length === 1 && explicit) return pick(mapHistory(record, candidates[0]!.tree));
+    const choice = chooseHandler(record, candidates.map((c) => c.tree));
     if (choice.kind === 'fits') return pick(choice.mapping);
     if (choice.kind === 'ambiguous' && choice.candidates[0]) {
       this.log.info(`replay: the history fits ${choice.candidates.length} handlers equally; using the first`);
       return pick(choice.candidates[0]);
     }
-    if (choice.kind === 'none' && choice.best) return pick(choice.best);
-    return { kind: 'none', reason: 'The history does not fit any durable handler found.' };
+    if (choice.kind === 'none' && choice.best && explicit) return pick(choice.best);
+    const best = choice.kind === 'none' ? choice.best : undefined;
+    const names = candidates.map((c) => `${vscode.workspace.asRelativePath(c.file)}#${c.fn.name}`).slice(0, 5).join(', ');
+    return { kind: 'none', reason: `The history does not fit any handler found (${names}${candidates.length > 5 ? ', …' : ''})${best ? `; the closest matches ${best.fit.matched} of ${best.fit.total} operations` : ''}.` };
   }
 
   private candidates(file: string): Candidate[] {

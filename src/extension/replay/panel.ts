@@ -48,6 +48,7 @@ export interface ReplayPanelState {
   readonly sessionId: string | undefined;
   readonly active: boolean;
   readonly ready: boolean;
+  readonly visible: boolean;
   readonly eventIndex: number;
   readonly eventCount: number;
   readonly invocation: number;
@@ -94,7 +95,7 @@ export function showReplay(context: vscode.ExtensionContext, log: vscode.LogOutp
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
     },
-  }, vscode.ViewColumn.Beside);
+  });
   return new ReplayPanel(host, log, source, hint);
 }
 
@@ -182,6 +183,7 @@ export class ReplayPanel implements vscode.Disposable {
       sessionId: s?.id,
       active: !!s && activeReplaySession() === s,
       ready: this.host.ready,
+      visible: this.host.visible,
       eventIndex: s?.position.eventIndex ?? -1,
       eventCount: s?.record.events.length ?? 0,
       invocation: s?.position.invocation ?? -1,
