@@ -3,7 +3,7 @@
 // where the SDK would refuse to resume (replayMismatches); chooseHandler picks the handler a history belongs to.
 import type { OperationContextNode, OperationNode, OperationTree } from '../analysis/operationTree';
 import { recoverPathsDetailed } from './ids';
-import { alignContext, replayAccepts } from './mappingAlign';
+import { alignContext, branchName, codeNameFits, replayAccepts } from './mappingAlign';
 import type { Drift, DriftKind, HandlerChoice, HistoryMapping, OperationMatch, RecordedShape } from './mappingTypes';
 import type { ExecutionRecord, RecordedOperation } from './record';
 
@@ -143,9 +143,30 @@ class Mapper {
           const counter = this.counterOf(c);
           if (d === myDepth + 1 && counter !== undefined && (c.kind === 'map.item' || c.kind === 'parallel.branch')) {
             const index = counter - 1;
-            const ctx = node.kind === 'map' ? node.children[0] : node.children.find((x) => x.index === index);
             const role = node.kind === 'map' ? 'item' : 'branch';
-            const drift = ctx ? undefined : this.driftFor('removed', c, undefined, undefined, false, counter, undefined, `branch ${index + 1} of ${describe(node.kind, nameOf(node))} is no longer in the code`);
+            let ctx: OperationContextNode | undefined;
+            let drift: Drift | undefined;
+            if (node.kind === 'map') ctx = node.children[0];
+            else {
+              // The branch now at this index is the one the SDK compares (by name) on replay; the recorded
+              // branch itself may have moved (found by its name).
+              const atIndex = node.children.find((x) => x.index === index);
+              const named = node.children.find((x) => branchName(x).kind === 'fixed' && codeNameFits(c.name, branchName(x)));
+              ctx = atIndex && codeNameFits(c.name, branchName(atIndex)) ? atIndex : (named ?? atIndex);
+              const breaks = replayed && atIndex !== undefined && !codeNameFits(c.name, branchName(atIndex));
+              const now = (x: OperationContextNode): string => { const b = branchName(x); return b.kind === 'fixed' ? quote(b.value) : 'a computed name'; };
+              const fails = breaks && atIndex ? `: resuming this execution fails there, the SDK finds the branch named ${now(atIndex)} as operation ${this.paths.get(c.id) ?? counter}` : '';
+              const was = `Branch ${index + 1} of ${describe(node.kind, nameOf(node))} (recorded as ${quote(c.name)})`;
+              let kind: DriftKind | undefined;
+              let message = '';
+              if (!ctx) [kind, message] = ['removed', `${was} is no longer in the code`];
+              else if (ctx !== atIndex) [kind, message] = ['reordered', `${was} is now branch ${(ctx.index ?? 0) + 1}${fails}`];
+              else if (breaks) [kind, message] = ['renamed', `${was} is now named ${now(ctx)}${fails}`];
+              if (kind) {
+                const path = this.paths.get(c.id);
+                drift = { kind, operationId: c.id, ...(path ? { path } : {}), recorded: shape(c), node, ...(breaks ? { replayNode: node } : {}), breaksReplay: breaks, message };
+              }
+            }
             this.put({ operationId: c.id, path: this.paths.get(c.id), node, role, index, ...(drift ? { drift } : {}) });
             if (ctx) this.group(c.children, ctx, replayed && !completed(c));
             else for (const g of c.children) this.unmappedTree(g, `its ${role} is no longer in the code`);

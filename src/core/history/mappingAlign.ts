@@ -83,6 +83,44 @@ export function nameFits(recorded: string | undefined, node: OperationNode): boo
   }
 }
 
+/**
+ * How the SDK names parallel branch `index`: the `name` written in `{ name, func }`, else `parallel-branch-<i>`
+ * (checked with SDK 2.4: a renamed branch of an unfinished parallel fails its replay). Read from the branch object.
+ */
+export function branchName(ctx: OperationContextNode): CodeName {
+  if (ctx.name === null || ctx.name === undefined) return { kind: 'fixed', value: `parallel-branch-${ctx.index ?? 0}` };
+  let raw = '';
+  try {
+    // fn's parent is the `func:` property (or the method itself) inside the branch's object literal.
+    const obj = ctx.fn && (ctx.fn.parent as { properties?: unknown } | undefined)?.properties ? ctx.fn.parent : ctx.fn?.parent?.parent;
+    const props = ((obj as unknown as { properties?: readonly { name?: { getText(): string }; initializer?: { getText(): string } }[] }) ?? {}).properties ?? [];
+    const p = props.find((x) => x.name?.getText() === 'name');
+    raw = p?.initializer?.getText().trim() ?? '';
+  } catch {
+    raw = '';
+  }
+  const q = raw[0];
+  if ((q === "'" || q === '"') && raw.endsWith(q)) return { kind: 'fixed', value: ctx.name };
+  if (q === '`') {
+    const parts = ctx.name.split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/);
+    return parts.length === 1 ? { kind: 'fixed', value: ctx.name } : { kind: 'pattern', re: new RegExp(`^${parts.map(escapeRe).join('[\\s\\S]*')}$`) };
+  }
+  return { kind: 'any' };
+}
+
+export function codeNameFits(recorded: string | undefined, n: CodeName): boolean {
+  switch (n.kind) {
+    case 'none':
+      return recorded === undefined;
+    case 'fixed':
+      return recorded === n.value;
+    case 'pattern':
+      return recorded !== undefined && n.re.test(recorded);
+    default:
+      return true;
+  }
+}
+
 /** 0: the recorded kind; small: another reading the history allows (a combinator); Infinity: another kind. */
 export function kindCost(r: RecordedOperation, node: OperationNode): number {
   if (r.kind === node.kind) return 0;
