@@ -112,6 +112,50 @@ describe('replay panel: Step Through Execution', function () {
     await vscode.commands.executeCommand('durableLens.replay.stop');
   });
 
+  it('follows a live execution: new events move a position at the end along and keep one in the middle; plays back', async () => {
+    const all = JSON.parse(fs.readFileSync(APPROVED, 'utf8')) as unknown[];
+    let shown = 12;
+    const listeners = new Set<() => void>();
+    const source = {
+      key: 'test:live-replay',
+      title: 'live replay',
+      kind: 'local' as const,
+      load: async () => ({ events: all.slice(0, shown), running: shown < all.length }),
+      onDidChange(listener: () => void) {
+        listeners.add(listener);
+        return { dispose: () => listeners.delete(listener) };
+      },
+    };
+    const grow = async (n: number): Promise<void> => {
+      shown = n;
+      for (const l of listeners) l();
+      await waitFor(`${n} events loaded`, async () => ((await panelFor('live replay'))?.eventCount === n ? true : undefined));
+    };
+    const st = await vscode.commands.executeCommand<State>('durableLens.stepThroughExecution', { source, handlerFile: HANDLER });
+    assert.strictEqual(st?.eventCount, 12);
+    assert.ok(st.running);
+    await vscode.commands.executeCommand('durableLens.replay.moveTo', 11);
+    await grow(20);
+    assert.strictEqual((await panelFor('live replay'))!.eventIndex, 19, 'at the end: follows the new end');
+    await vscode.commands.executeCommand('durableLens.replay.moveTo', 5);
+    await grow(26);
+    assert.strictEqual((await panelFor('live replay'))!.eventIndex, 5, 'in the middle: the position is kept');
+    await grow(all.length);
+    assert.strictEqual((await panelFor('live replay'))!.running, false, 'the execution ended');
+    await vscode.commands.executeCommand('durableLens.replay.togglePlay');
+    const played = await waitFor('playback moves on', async () => {
+      const p = await panelFor('live replay');
+      return p && p.playing && p.eventIndex >= 7 ? p : undefined;
+    });
+    assert.ok(played.eventIndex >= 7);
+    await vscode.commands.executeCommand('durableLens.replay.togglePlay');
+    const stopped = (await panelFor('live replay'))!;
+    assert.strictEqual(stopped.playing, false);
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.strictEqual((await panelFor('live replay'))!.eventIndex, stopped.eventIndex, 'paused: no more moves');
+    await vscode.commands.executeCommand('durableLens.replay.stop');
+  });
+
   it('an edit that inserts a step before recorded ones shows as drift, re-mapped as the user types', async () => {
     const doc = await vscode.workspace.openTextDocument(HANDLER);
     await vscode.window.showTextDocument(doc, { preview: false });
