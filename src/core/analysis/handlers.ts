@@ -2,9 +2,10 @@
 // helpers (functions taking a DurableContext). Memoised per source file (and per checker when given).
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
-import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions, fileNameOf } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
 import { CALLBACK_METHOD_NAMES, mayBeOperationMethod } from './operations/kinds';
+import { reportInternalError } from '../errors';
 
 interface FileEntry {
   plain?: Map<ts.Node, DurableFunction>;
@@ -179,7 +180,8 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     propertyCallsCache.set(sf, calls);
     atomsCache.set(sf, Int32Array.from(atoms).sort());
     callEndsCache.set(sf, Int32Array.from(allCalls).sort());
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'handlers', sf.fileName);
     // Broken code: return what was found so far rather than failing the caller.
   }
   return result;
@@ -190,7 +192,8 @@ function typedAsContext(tsm: TS, checker: ts.TypeChecker, p: ts.ParameterDeclara
   if (!p.type || !tsm.isTypeReferenceNode(p.type)) return false;
   try {
     return isDurableContextType(checker.getTypeFromTypeNode(p.type));
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'handlers', fileNameOf(p));
     return false;
   }
 }

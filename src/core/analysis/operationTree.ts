@@ -7,9 +7,10 @@ import { anyInRange, callEnds, propertyCalls, resolveLocalFunction } from './han
 import { getDurableOperationCall, learnContextArguments, operationNameText, operationNameValue, type DurableOperationCall } from './operations';
 import { contextPropertiesOf, isContextExpression, memberName } from './operations/contexts';
 import { COMBINATOR_KINDS, mayBeOperationMethod, type OperationKind } from './operations/kinds';
-import { functionName, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { functionName, isFunctionWithBody, skipOuterExpressions, fileNameOf } from './scope';
 import { resolveCallee } from './operations/callees';
 import type { ContextKind, Enclosing, OperationContextNode, OperationNode, OperationTree, StructureNode } from './operations/treeTypes';
+import { reportInternalError } from '../errors';
 
 export { resolveCallee } from './operations/callees';
 
@@ -84,7 +85,8 @@ class TreeWalker {
     if (this.checker) return this.checker;
     try {
       return this.followWith?.();
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operation-tree', undefined);
       return undefined;
     }
   }
@@ -94,12 +96,14 @@ class TreeWalker {
     const frame: Frame = { context: root, parent: null, repeatable: false, conditional: false, via: [], stack: [handler.node] };
     try {
       this.body(handler.node, frame);
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operation-tree', fileNameOf(handler.node));
       // odd code: keep what was found
     }
     try {
       this.safetyNet(handler.node, frame);
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operation-tree', fileNameOf(handler.node));
       // keep what was found
     }
     return { handler, root, operations: this.all, byCall: this.byCall, helperCalls: this.helperCalls, contextCalls: this.contextCalls };
@@ -506,6 +510,7 @@ function label(tsm: TS, n: ts.Node | undefined): string {
     const s = n.getText().replace(/\s+/g, ' ');
     return s.length > 60 ? s.slice(0, 59) + '…' : s;
   } catch {
+    // A node without source text (synthesized by a transform) has no label to show: '?' says so.
     return '?';
   }
 }

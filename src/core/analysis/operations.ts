@@ -4,9 +4,10 @@
 import type * as ts from 'typescript';
 import type { TS } from './model';
 import { callbackHost } from './handlers';
-import { findBinding, isFunctionWithBody, skipOuterExpressions } from './scope';
+import { findBinding, isFunctionWithBody, skipOuterExpressions, fileNameOf } from './scope';
 import { CHECKPOINTED_KINDS, CHILD_CONTEXT_KINDS, CONTEXT_METHODS, PROMISE_METHODS, type OperationKind } from './operations/kinds';
 import { contextGeneration, isContextExpression, isContextParameter, memberName, memberObject } from './operations/contexts';
+import { reportInternalError } from '../errors';
 
 export { isContextExpression, isContextParameter, learnContextArguments } from './operations/contexts';
 
@@ -53,7 +54,8 @@ export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checke
   let result: DurableOperationCall | undefined;
   try {
     result = opCall(tsm, call, checker);
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'operations', fileNameOf(call));
     result = undefined;
   }
   memo.set(call, result ?? contextGeneration());
@@ -127,7 +129,8 @@ function functionArg(tsm: TS, e: ts.Expression | undefined, checker: ts.TypeChec
     try {
       const t = checker.getTypeAtLocation(x);
       if (!(t.flags & tsm.TypeFlags.Any) && !(t.flags & tsm.TypeFlags.Unknown)) return t.getCallSignatures().length > 0;
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operations', fileNameOf(x));
       // fall through to the syntax
     }
   }
@@ -259,7 +262,8 @@ function invokeNamed(tsm: TS, call: ts.CallExpression, checker: ts.TypeChecker |
       const first = checker.getResolvedSignature(call)?.parameters[0]?.name;
       if (first === 'name') return true;
       if (first === 'funcId') return false;
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operations', fileNameOf(call));
       // fall back to the shape of the arguments
     }
   }
@@ -314,7 +318,8 @@ export function operationNameValue(tsm: TS, e: ts.Expression, checker?: ts.TypeC
     try {
       const t = checker.getTypeAtLocation(x);
       if (t.isStringLiteral()) return t.value;
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'operations', fileNameOf(x));
       // unknown
     }
   }
@@ -328,7 +333,8 @@ export function operationOfCallback(tsm: TS, fn: ts.Node, checker?: ts.TypeCheck
   try {
     const host = callbackHost(tsm, fn);
     return host ? getDurableOperationCall(tsm, host, checker) : undefined;
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'operations', fileNameOf(fn));
     return undefined;
   }
 }
@@ -349,7 +355,8 @@ export function findContextInScope(tsm: TS, node: ts.Node, checker?: ts.TypeChec
         if (tsm.isIdentifier(p.name) && isContextParameter(tsm, fn, idx, checker)) return p.name.text;
       }
     }
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'operations', fileNameOf(node));
     // fall through
   }
   return undefined;

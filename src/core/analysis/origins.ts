@@ -4,8 +4,9 @@
 import type * as ts from 'typescript';
 import type { TS } from './model';
 import { Category, GLOBAL_APIS, GLOBAL_OBJECT_NAMES, moduleEntries, packageOfFileName } from './knownModules';
-import { findBinding, skipOuterExpressions } from './scope';
+import { findBinding, skipOuterExpressions, fileNameOf } from './scope';
 import { importOriginOfDeclaration } from './sdk';
+import { reportInternalError } from '../errors';
 
 export type Origin =
   | { readonly kind: 'global'; readonly path: readonly string[] }
@@ -196,7 +197,8 @@ function aliasOrigin(tsm: TS, id: ts.Identifier, checker: ts.TypeChecker): Origi
     if (!sym || !decl) return undefined;
     const mod = moduleOfDeclaration(tsm, decl);
     if (mod && moduleEntries(mod).length > 0) return { kind: 'module', module: mod, path: sym.getName() === 'default' || sym.getName() === 'export=' ? [] : [sym.getName()], instance: false };
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'origins', fileNameOf(id));
     // unresolved: not known
   }
   return undefined;
@@ -211,7 +213,8 @@ function typeOrigin(tsm: TS, node: ts.Node, checker: ts.TypeChecker): Origin | u
     if (!sym || !decl) return undefined;
     const mod = moduleOfDeclaration(tsm, decl);
     if (mod && moduleEntries(mod).length > 0) return { kind: 'module', module: mod, path: [sym.getName()], instance: true };
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'origins', fileNameOf(node));
     // unresolved: not known
   }
   return undefined;
@@ -281,7 +284,8 @@ export function classifyCall(tsm: TS, node: ts.CallExpression | ts.NewExpression
   try {
     const origin = originOf(tsm, node.expression, checker);
     result = origin ? classifyOrigin(origin, tsm.isNewExpression(node) ? 'new' : 'call', node.arguments?.length ?? 0) : undefined;
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'origins', fileNameOf(node));
     result = undefined;
   }
   memo.set(node, result ?? null);

@@ -212,3 +212,12 @@ export function requireSpecifier(tsm: TS, e: ts.Expression | undefined): string 
   }
   return undefined;
 }
+
+/** The file a node comes from, for an error report; undefined for a synthesized node (no source file to name). */
+export function fileNameOf(node: ts.Node | undefined): string | undefined {
+  let n: ts.Node | undefined = node;
+  for (let i = 0; n?.parent && i < 100000; i++) n = n.parent;
+  // The root of a parsed node is its SourceFile (without needing the ts module to test the kind).
+  const name = (n as { fileName?: unknown } | undefined)?.fileName;
+  return typeof name === 'string' ? name : undefined;
+}

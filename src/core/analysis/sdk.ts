@@ -2,7 +2,8 @@
 // by type when a checker resolves it. Also where imported names come from, for the known-modules table.
 import type * as ts from 'typescript';
 import type { TS } from './model';
-import { findBinding, requireSpecifier, skipOuterExpressions } from './scope';
+import { findBinding, requireSpecifier, skipOuterExpressions, fileNameOf } from './scope';
+import { reportInternalError } from '../errors';
 
 export const SDK_MODULE = '@aws/durable-execution-sdk-js';
 
@@ -157,7 +158,8 @@ function annotationOf(tsm: TS, node: ts.ParameterDeclaration | ts.VariableDeclar
   if (!(node.flags & tsm.NodeFlags.JavaScriptFile)) return undefined;
   try {
     return tsm.getJSDocType(node);
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'sdk', fileNameOf(node));
     return undefined;
   }
 }

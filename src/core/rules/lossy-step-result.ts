@@ -3,8 +3,9 @@
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
 import { getDurableOperationCall, type DurableOperationCall } from '../analysis/operations';
-import { findBinding, isFunctionWithBody, skipOuterExpressions } from '../analysis/scope';
+import { findBinding, isFunctionWithBody, skipOuterExpressions, fileNameOf } from '../analysis/scope';
 import { docsPath, Rule } from './rule';
+import { reportInternalError } from '../errors';
 
 /** What JSON (the default serdes) does to a value; undefined means it survives unchanged. */
 export type LossKind = 'date' | 'set' | 'map' | 'class' | 'function' | 'bigint' | 'buffer' | 'error' | 'regexp';
@@ -179,7 +180,8 @@ function classifyReference(tsm: TS, ref: ts.Identifier | ts.PropertyAccessExpres
         const type = checker.getAwaitedType(ret) ?? ret;
         if (!(type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown))) return classifyType(tsm, checker, type, 0, new Set());
       }
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'lossy-step-result', fileNameOf(ref));
       // fall back to syntax
     }
   }
@@ -221,7 +223,8 @@ export function classifyExpression(tsm: TS, expr: ts.Expression, checker: ts.Typ
       let type = checker.getTypeAtLocation(expr);
       type = checker.getAwaitedType(type) ?? type;
       if (!(type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown))) return classifyType(tsm, checker, type, 0, new Set());
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'lossy-step-result', fileNameOf(expr));
       // A checker failure on odd code falls back to syntax.
     }
   }
@@ -373,7 +376,8 @@ function callbackResultType(tsm: TS, op: DurableOperationCall, checker: ts.TypeC
       try {
         const t = checker.getTypeFromTypeNode(typeArg);
         if (t.flags & (tsm.TypeFlags.StringLike | tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) return undefined;
-      } catch {
+      } catch (e) {
+        reportInternalError(e, 'lossy-step-result', fileNameOf(typeArg));
         // fall through to the written type
       }
     }
@@ -387,7 +391,8 @@ function callbackResultType(tsm: TS, op: DurableOperationCall, checker: ts.TypeC
     if (promised.flags & (F.StringLike | F.Any | F.Unknown | F.Never | F.Void | F.Undefined | F.TypeParameter)) return undefined;
     if (promised.isUnion() && promised.types.every((t) => t.flags & (F.StringLike | F.Undefined | F.Null))) return undefined;
     return { node: calleeName, type: checker.typeToString(promised).slice(0, 40) };
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'lossy-step-result', fileNameOf(op.call));
     return undefined;
   }
 }

@@ -3,8 +3,9 @@
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
 import type { Mode, Region } from '../analysis/replay';
-import { findBinding, skipOuterExpressions } from '../analysis/scope';
+import { findBinding, skipOuterExpressions, fileNameOf } from '../analysis/scope';
 import type { RuleId } from './catalog';
+import { reportInternalError } from '../errors';
 
 export interface RuleMeta {
   readonly id: RuleId;
@@ -43,6 +44,7 @@ export function label(node: ts.Node, sf: ts.SourceFile, max = 48): string {
   try {
     t = node.getText(sf).replace(/\s+/g, ' ');
   } catch {
+    // A node without source text (synthesized) has no label: an empty one keeps the message readable.
     t = '';
   }
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
@@ -101,7 +103,8 @@ function isKnownCollection(tsm: TS, root: ts.Identifier, checker: ts.TypeChecker
       const type = checker.getTypeAtLocation(root);
       const name = (type.getSymbol() ?? type.aliasSymbol)?.getName();
       return name !== undefined && COLLECTION_TYPES.has(name);
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'rules', fileNameOf(root));
       return false;
     }
   }

@@ -3,7 +3,8 @@
 import type * as ts from 'typescript';
 import type { TS } from '../model';
 import { resolveLocalFunction } from '../handlers';
-import { findBinding, isFunctionWithBody, skipOuterExpressions } from '../scope';
+import { findBinding, isFunctionWithBody, skipOuterExpressions, fileNameOf } from '../scope';
+import { reportInternalError } from '../../errors';
 
 /**
  * The function a callee names: local declarations and closures, `this.method`, `obj.method` of a local
@@ -53,7 +54,8 @@ export function resolveCallee(tsm: TS, callee: ts.Expression, checker: ts.TypeCh
       const init = skipOuterExpressions(tsm, decl.initializer);
       if (isFunctionWithBody(tsm, init)) return init;
     }
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'operations', fileNameOf(x));
     return undefined;
   }
   return undefined;

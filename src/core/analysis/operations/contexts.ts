@@ -4,11 +4,12 @@
 import type * as ts from 'typescript';
 import type { TS } from '../model';
 import { callbackHost, durableFunctionOf, filesAnalysedWith } from '../handlers';
-import { findBinding, isFunctionWithBody, skipOuterExpressions } from '../scope';
+import { findBinding, isFunctionWithBody, skipOuterExpressions, fileNameOf } from '../scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation } from '../sdk';
 import { CHILD_CONTEXT_KINDS } from './kinds';
 // A cycle by design: a child callback's context is known from the operation it is passed to.
 import { getDurableOperationCall } from '../operations';
+import { reportInternalError } from '../../errors';
 
 const MAX_DEPTH = 8;
 
@@ -113,7 +114,8 @@ export function isContextExpression(tsm: TS, expr: ts.Expression, checker: ts.Ty
     // Only reached when the syntax is not conclusive (a field, an untyped parameter of a wrapper, …).
     try {
       return isDurableContextType(checker.getTypeAtLocation(x));
-    } catch {
+    } catch (e) {
+      reportInternalError(e, 'contexts', fileNameOf(x));
       return false;
     }
   }
@@ -301,7 +303,8 @@ function memoParam(tsm: TS, fn: ts.SignatureDeclaration, index: number, prop: st
   let value = false;
   try {
     value = prop ? computeParameterProperty(tsm, fn, index, prop, checker, depth) : computeContextParameter(tsm, fn, index, checker, depth);
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'contexts', fileNameOf(fn));
     value = false;
   }
   // Syntactic positives are final; negatives hold until the next learnt binding.
@@ -425,7 +428,8 @@ function resolvesTo(tsm: TS, at: ts.Node, decl: ts.Node, checker: ts.TypeChecker
     let sym = checker.getSymbolAtLocation(at);
     if (sym && sym.flags & tsm.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
     return !!sym && (sym.valueDeclaration === decl || (sym.declarations ?? []).includes(decl as ts.Declaration));
-  } catch {
+  } catch (e) {
+    reportInternalError(e, 'contexts', fileNameOf(at));
     return false;
   }
 }
