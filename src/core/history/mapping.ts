@@ -3,7 +3,8 @@
 // where the SDK would refuse to resume (replayMismatches); chooseHandler picks the handler a history belongs to.
 import type { OperationContextNode, OperationNode, OperationTree } from '../analysis/operationTree';
 import { recoverPathsDetailed } from './ids';
-import { alignContext, branchName, codeNameFits, replayAccepts } from './mappingAlign';
+import { alignContext } from './mappingAlign';
+import { branchName, codeNameFits, replayAccepts } from './mappingShapes';
 import type { Drift, DriftKind, HandlerChoice, HistoryMapping, OperationMatch, RecordedShape } from './mappingTypes';
 import type { ExecutionRecord, RecordedOperation } from './record';
 
