@@ -189,6 +189,32 @@ describe('e2e: replay overlay on the drawn workflow diagram (headless Chromium)'
     assert.strictEqual(await replaySnapshot(page), null);
   });
 
+  it('a step retried until it failed: retrying, then failed with the retried mark and its attempts', async () => {
+    const { handler } = sample();
+    const program = ts.createProgram([SAMPLE], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true });
+    const sf = program.getSourceFile(SAMPLE)!;
+    const tree = operationTree(ts, findDurableFunctions(ts, sf, program.getTypeChecker())[0]!, program.getTypeChecker());
+    const record = buildExecutionRecord(parseHistoryText(fs.readFileSync(path.join(path.dirname(RECORDING), 'invalid-claim.history.json'), 'utf8')).events);
+    const mapping = mapHistory(record, tree);
+    const stepper = buildStepper(record);
+    await page.render(params(handler, `file://${SAMPLE}?replay=retry`), 120_000);
+    const view = (at: number) => {
+      stepper.moveTo(at);
+      return replayOverlay(handler, { id: 'retry', label: 'invalid-claim', record, mapping, position: stepper.position, stateOf: (id) => stepper.stateOf(id) });
+    };
+    await applyOverlay(page, view(record.events.findIndex((e) => e.EventType === 'StepFailed')));
+    let snap = (await replaySnapshot(page))!;
+    assert.strictEqual(snap.states['step:validate-claim'], 'retrying+retried');
+    await applyOverlay(page, view(record.events.length - 1));
+    snap = (await replaySnapshot(page))!;
+    assert.strictEqual(snap.states['step:validate-claim'], 'failed+retried');
+    assert.strictEqual(snap.badges['step:validate-claim'], '\u21bb6', 'six attempts');
+    const failedEnd = handler.nodes.find((n) => n.kind === 'end' && n.name === 'fails') ?? handler.nodes.find((n) => n.kind === 'end')!;
+    assert.strictEqual(snap.states[failedEnd.id], 'failed');
+    assert.strictEqual(snap.states['map:price-items'], 'notStarted', JSON.stringify(snap));
+    await applyOverlay(page, null);
+  });
+
   it('a hostile session label and node ids stay text; the overlay is re-applied after a full redraw', async () => {
     const { handler, record, mapping, stepper } = sample();
     await page.render(params(handler, `file://${SAMPLE}?replay=2`), 120_000);

@@ -187,7 +187,11 @@ export function replayOverlay(handler: WorkflowHandler, session: SessionView): R
     }
     const isOperation = OPERATION_KINDS.has(n.kind);
     const ids = isOperation ? idsOf(n) : n.kind === 'loop' || n.kind === 'branch' || n.kind === 'decision' || n.kind === 'catch' ? descendantIds(n, []) : [];
-    if (ids.length === 0) continue;
+    if (ids.length === 0) {
+      // An operation the recording never reached is "not started" too (dimmed), so the path taken stands out.
+      if (isOperation && !n.awaitOf) nodes.push({ nodeId: n.id, state: 'notStarted', title: 'not reached in this execution' });
+      continue;
+    }
     const s = siteState(ids, session);
     let badge: string | undefined;
     if (n.kind === 'map' || n.kind === 'parallel') {
