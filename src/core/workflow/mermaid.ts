@@ -171,8 +171,9 @@ export function nodeLabel(n: WorkflowNode): string {
 }
 
 /** Characters per line of a node label and of an edge label before it wraps (Mermaid does not wrap plain labels). */
-const NODE_WIDTH = 36;
-const EDGE_WIDTH = 24;
+const NODE_WIDTH = 24;
+const DECISION_WIDTH = 22;
+const EDGE_WIDTH = 20;
 /** Subgraph keys of helper groups start with a character no node id has. */
 const GROUP_KEY = '\u0001';
 
@@ -320,7 +321,8 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   const lines: string[] = [`flowchart ${direction}`];
   const nodeLine = (n: WorkflowNode): string => {
     const [open, close] = SHAPES[n.kind] ?? SHAPES.dynamic;
-    let label = wrapped(nodeLabel(n), NODE_WIDTH);
+    // A diamond grows with its label's width and height together: conditions wrap narrower.
+    let label = wrapped(nodeLabel(n), n.kind === 'decision' ? DECISION_WIDTH : NODE_WIDTH);
     // The detail on the lines below: newlines inside the quoted label (no HTML, so nothing to sanitise).
     if (showDetails && n.detail) label += '\n' + wrapped(n.detail.replace(/; /g, '\n'), NODE_WIDTH);
     return `${mid.get(n.id)}${open}"${label}"${close}`;
@@ -340,13 +342,51 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   };
   emit(null, '  ', 0);
 
+  // An early return or an uncaught error ends at its own copy of the end it reaches, drawn next to where it
+  // leaves: one shared end pulls every such path down to the bottom of the drawing and across it (the order
+  // saga's catch path ran down a column of its own beside the main path, and its labels met at the end).
+  const copies = new Map<string, string>();
+  const copyLines: string[] = [];
+  // An end that only such paths reach (the failure end) is drawn only as its copies: the first takes its id.
+  const keptIn = new Set<string>();
+  for (const e of handler.edges) if (e.kind !== 'exit' && e.kind !== 'error') keptIn.add(e.to);
+  const firstTaken = new Set<string>();
+  const copyIds = new Set<string>();
+  const copyOf = (e: (typeof handler.edges)[number], b: string): string => {
+    const target = byId.get(e.to);
+    if (!target || target.kind !== 'end' || (e.kind !== 'exit' && e.kind !== 'error')) return b;
+    const key = e.from + '\u0000' + e.to;
+    let c = copies.get(key);
+    if (!c) {
+      if (!keptIn.has(e.to) && !firstTaken.has(e.to)) {
+        firstTaken.add(e.to);
+        c = b;
+      } else {
+        // Numbered after the graph's own nodes (n0…n<length-1>), so the copy is an ordinary vertex id.
+        c = `n${nodes.length + copyLines.length}`;
+        copyIds.add(c);
+        nodeIds[c] = target.id;
+        copyLines.push('  ' + nodeLine(target).replace(/^n\d+/, c));
+      }
+      copies.set(key, c);
+    }
+    return c;
+  };
+  const edgeEnds = handler.edges.map((e) => {
+    const a = mid.get(e.from);
+    const b = mid.get(e.to);
+    return a && b ? { a, b: copyOf(e, b) } : undefined;
+  });
+  lines.push(...copyLines);
+
   const errorLinks: number[] = [];
   const exitLinks: number[] = [];
   let linkIndex = 0;
-  for (const e of handler.edges) {
-    const a = mid.get(e.from);
-    const b = mid.get(e.to);
-    if (!a || !b) continue;
+  for (let i = 0; i < handler.edges.length; i++) {
+    const e = handler.edges[i]!;
+    const ends = edgeEnds[i];
+    if (!ends) continue;
+    const { a, b } = ends;
     const dashed = e.kind === 'error' || e.kind === 'exit';
     const arrow = dashed ? '-.->' : '-->';
     lines.push(e.label !== null && e.label !== '' ? `  ${a} ${arrow}|"${wrapped(e.label, EDGE_WIDTH)}"| ${b}` : `  ${a} ${arrow} ${b}`);
@@ -368,6 +408,7 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
     if (!m || nodeIds[m] !== n.id || byId.get(n.id) !== n) continue;
     addClass(kindClass(n), m);
   }
+  for (const [key, c] of copies) if (copyIds.has(c)) addClass(kindClass(byId.get(key.slice(key.indexOf('\u0000') + 1))!), c);
   if (options.classes) {
     for (const id of Object.keys(options.classes).sort()) {
       const m = mid.get(id);

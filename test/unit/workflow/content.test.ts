@@ -174,7 +174,7 @@ describe('workflow content: labels that do not overlap', () => {
     for (const v of parsed.vertices.values()) for (const line of shown(v.text).split('\n')) assert.ok(line.length <= 40, `vertex line too long: ${line}`);
     for (const e of parsed.edges) for (const line of shown(e.text).split('\n')) assert.ok(line.length <= 30, `edge line too long: ${line}`);
     const decision = node(h, (n) => n.kind === 'decision' && n.name!.startsWith('if'));
-    const v = [...parsed.vertices.values()].find((x) => shown(x.text).replace(/\n/g, ' ') === decision.name);
+    const v = [...parsed.vertices.values()].find((x) => shown(x.text).replace(/\s+/g, '') === decision.name!.replace(/\s+/g, ''));
     assert.ok(v, 'the wrapped condition reads back as the whole condition');
     assert.ok(shown(v!.text).split('\n').length >= 2);
   });
@@ -191,5 +191,34 @@ describe('workflow content: forEach(async …) is concurrent', () => {
     assert.ok(edges.includes('start -> branch:event.items.forEach, not awaited'), edges.join('\n'));
     assert.ok(edges.includes('start -> step:next'), 'next starts without waiting for the items');
     assert.ok(!edges.some((e) => e.startsWith('step:notify ->')), 'the items join nothing');
+  });
+});
+
+describe('workflow content: early exits end where they leave (the order saga fits better)', () => {
+  it('each early return and uncaught throw goes to its own end terminal, mapped back to the graph end', async () => {
+    const h = one(
+      [
+        "  const ok = await context.step('check', async () => 1);",
+        "  if (!ok) return 'no';",
+        '  try {',
+        "    await context.step('pay', async () => 2);",
+        '  } catch (e) {',
+        "    if (event.soft) return 'soft';",
+        '    throw e;',
+        '  }',
+        "  await context.step('ship', async () => 3);",
+      ].join('\n')
+    );
+    const r = renderMermaid(h);
+    const parsed = await parseWithMermaid(r.text);
+    const drawnAs = (graphId: string) => Object.entries(r.nodeIds).filter(([, id]) => id === graphId).map(([m]) => m);
+    // The normal end, plus one copy per early return; the failure end drawn once, where the throw leaves.
+    assert.strictEqual(drawnAs('end').length, 3);
+    assert.strictEqual(drawnAs('fail').length, 1);
+    for (const m of [...drawnAs('end'), ...drawnAs('fail')]) assert.ok(parsed.vertices.has(m), `${m} is drawn`);
+    const into = (m: string) => parsed.edges.filter((e) => e.end === m).length;
+    for (const m of drawnAs('end')) assert.strictEqual(into(m), 1, 'each end terminal has one way in');
+    const ship = Object.entries(r.nodeIds).find(([, id]) => id === named(h, 'step', 'ship').id)![0];
+    assert.ok(parsed.edges.some((e) => e.start === ship && drawnAs('end').includes(e.end)), 'the normal path still reaches an end');
   });
 });

@@ -135,15 +135,15 @@ describe('hostile names', () => {
       const graphId = r.nodeIds[mid];
       assert.ok(graphId, `vertex ${mid} maps to the graph`);
       assert.doesNotMatch(v.text, /[<>"]/, `stored label has no markup: ${v.text}`);
-      // Long labels wrap at spaces (a line break where the name had a space).
-      assert.strictEqual(shown(v.text).replace(/\n/g, ' '), expectedLabel(h, graphId).replace(/\n/g, ' ').replace(/ +/g, ' ').trim(), `label of ${graphId}`);
+      // Long labels wrap (at spaces, or inside a long word after - . _ / :): compared without whitespace.
+      assert.strictEqual(shown(v.text).replace(/\s+/g, ''), expectedLabel(h, graphId).replace(/\s+/g, ''), `label of ${graphId}`);
     }
-    const names = [...parsed.vertices.values()].map((v) => shown(v.text));
+    const names = [...parsed.vertices.values()].map((v) => shown(v.text).replace(/\s+/g, ''));
     for (const n of ['step: say "hi"', 'step: <script>alert(1)</script>', 'step: <img src=x onerror=alert(1)>', 'step: a --> b', 'step: %% not a comment', 'step: x:::evil', 'step: #quot; &amp; #35; entity']) {
-      assert.ok(names.includes(n), `shows ${n}`);
+      assert.ok(names.includes(n.replace(/\s+/g, '')), `shows ${n}`);
     }
-    assert.ok(names.includes('step: ünïcödé 名前 🚀'));
+    assert.ok(names.includes('step:ünïcödé名前🚀'));
     // A branch's name is on its vertex (its subgraph has no title of its own).
-    assert.ok(names.includes('br<b>anch</b>'));
+    assert.ok(names.includes('br<b>anch</b>'.replace(/\s+/g, '')));
   });
 });
