@@ -122,7 +122,7 @@ export class HistoryStore {
         files.push({ path: p, mtime, size });
       }
     }
-    files.sort((a, b) => b.mtime - a.mtime || a.path.localeCompare(b.path));
+    files.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const out: RecordedExecution[] = [];
     let bytes = 0;
     let skipped = 0;

@@ -54,6 +54,56 @@ const outcomes = new Map<string, Outcome>();
 const MAX_OUTCOMES = 5000;
 const shapes = new WeakMap<OperationTree, string>();
 
+/** Shapes as small numbers: a cache key per execution must not carry (and hash) the whole shape text. */
+const shapeIds = new Map<string, number>();
+const treeShapeIds = new WeakMap<OperationTree, number>();
+const MAX_SHAPES = 10000;
+
+function shapeId(tree: OperationTree): number {
+  let id = treeShapeIds.get(tree);
+  if (id !== undefined) return id;
+  const shape = treeShape(tree);
+  id = shapeIds.get(shape);
+  if (id === undefined) {
+    // Ids only grow; clearing the table when it is full keeps old keys from ever meaning a new shape.
+    if (shapeIds.size >= MAX_SHAPES) {
+      shapeIds.clear();
+      outcomes.clear();
+    }
+    id = nextShapeId++;
+    shapeIds.set(shape, id);
+  }
+  treeShapeIds.set(tree, id);
+  return id;
+}
+let nextShapeId = 1;
+
+/**
+ * What the mapping reads of a recording (ids, parents, kinds, names, statuses): executions that recorded the same
+ * operations (runs of one handler along the same path) share one outcome, so an edit maps each distinct path once.
+ */
+const recordShapeIds = new WeakMap<ExecutionRecord, number>();
+function recordShapeId(record: ExecutionRecord): number {
+  let id = recordShapeIds.get(record);
+  if (id !== undefined) return id;
+  const shape =
+    'R' +
+    record.operations
+      .map((o) => [o.id, o.parentId ?? '', o.type, o.subType ?? '', o.name ?? '\u0000', o.kind, o.status, o.kindCandidates?.join('|') ?? ''].join('\u0001'))
+      .join('\n');
+  id = shapeIds.get(shape);
+  if (id === undefined) {
+    if (shapeIds.size >= MAX_SHAPES) {
+      shapeIds.clear();
+      outcomes.clear();
+    }
+    id = nextShapeId++;
+    shapeIds.set(shape, id);
+  }
+  recordShapeIds.set(record, id);
+  return id;
+}
+
 /** Test and bench hook: forget every cached outcome (a cold start). */
 export function clearReplayCaches(): void {
   outcomes.clear();
@@ -131,6 +181,11 @@ export function treeShape(tree: OperationTree): string {
   return shape;
 }
 
+/** Plain code-unit order: stable everywhere and far cheaper than localeCompare (ICU) on every edit. */
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sameFile(a: string, b: string): boolean {
   const norm = (p: string) => p.replace(/\\/g, '/').replace(/^([a-z]):/i, (_, d: string) => d.toLowerCase() + ':');
   return norm(a) === norm(b);
@@ -153,7 +208,7 @@ function outcomeOf(e: RecordedExecution, trees: readonly OperationTree[]): Outco
   if (e.record.operations.length === 0) return { kind: 'none' };
   const candidates = candidatesOf(e, trees);
   if (candidates.length === 0) return { kind: 'none' };
-  const key = `${e.key}\u0002${candidates.map((i) => treeShape(trees[i]!)).join('\u0003')}`;
+  const key = `${recordShapeId(e.record)}\u0002${candidates.map((i) => shapeId(trees[i]!)).join(',')}`;
   const hit = outcomes.get(key);
   if (hit) {
     // Recently used goes last, so the bound drops what is not looked at any more.
@@ -275,7 +330,7 @@ export function replayMismatchFindings(tsm: TS, trees: readonly OperationTree[],
     const out: Finding[] = [];
     const max = Math.max(1, options.maxNamed ?? DEFAULT_MAX_NAMED);
     for (const site of sites.values()) {
-      const entries = [...site.entries].sort((a, b) => Number(b.e.running) - Number(a.e.running) || a.e.label.localeCompare(b.e.label));
+      const entries = [...site.entries].sort((a, b) => Number(b.e.running) - Number(a.e.running) || ordinal(a.e.label, b.e.label));
       const running = entries.some((x) => x.e.running);
       const severity = severityFor(options.severity, running);
       if (!severity) continue;
@@ -306,7 +361,7 @@ export function replayMismatchFindings(tsm: TS, trees: readonly OperationTree[],
       const message = fill(MESSAGES.ambiguous!, { count: String(a.executions.length), handlers, executions: named.join(', ') + more });
       out.push({ rule: RULE, severity, message, fileName: at.sf.fileName, start: at.start, end: at.end });
     }
-    return applySuppressions(tsm, trees, out).sort((x, y) => x.fileName.localeCompare(y.fileName) || x.start - y.start || x.end - y.end);
+    return applySuppressions(tsm, trees, out).sort((x, y) => ordinal(x.fileName, y.fileName) || x.start - y.start || x.end - y.end);
   });
 }
 
