@@ -40,7 +40,7 @@ class Mapper {
     for (const op of this.record.operations) if (!this.matches.has(op.id)) this.unmappedTree(op, 'not reached from the top of the history');
     this.drifts.sort((a, b) => a.at - b.at);
     let matched = 0;
-    for (const m of this.matches.values()) if (m.node && (!m.drift || m.drift.kind === 'reordered')) matched++;
+    for (const m of this.matches.values()) if (m.node && !m.drift) matched++;
     return {
       tree: this.tree,
       matches: this.matches,
@@ -338,12 +338,19 @@ export function replayMismatches(mapping: HistoryMapping): Drift[] {
   return order.map((k) => byId.get(k)!);
 }
 
-/** How well a mapping fits: operations matched, less half a point per code operation the recording lacks. */
+/**
+ * How well a mapping fits: operations matched (a call whose number moved still counts: it is the same call),
+ * less half a point per code operation the recording lacks.
+ */
 function score(m: HistoryMapping): number {
   const total = Math.max(1, m.fit.total);
+  let matched = m.fit.matched;
   let inserted = 0;
-  for (const d of m.drift) if (d.kind === 'inserted') inserted++;
-  return (m.fit.matched - 0.5 * inserted) / total;
+  for (const d of m.drift) {
+    if (d.kind === 'inserted') inserted++;
+    else if (d.kind === 'reordered' && d.node) matched++;
+  }
+  return (matched - 0.5 * inserted) / total;
 }
 
 /** Scores closer than this are a tie: the history alone cannot tell the handlers apart. */
