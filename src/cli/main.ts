@@ -11,7 +11,7 @@ import { toolInfo } from './toolInfo';
 export const USAGE = `Usage: durable-lens <command> [options]
 
 Commands:
-  check [paths…] [--project tsconfig.json] [--format text|json|sarif] [--verbose]
+  check [paths…] [--project tsconfig.json] [--format text|json|sarif] [--against-history DIR] [--verbose]
         Replay-safety diagnostics for durable handlers. Paths are files or folders
         (folders: .ts .tsx .js .mjs .cjs, node_modules skipped); default: the project's files.
         Exit 0 clean, 1 when any error-severity diagnostic, 2 on bad usage or failure.
