@@ -281,5 +281,6 @@ describe('e2e: replay overlay on the drawn workflow diagram (headless Chromium)'
       `      replay overlay, ${N + 2} nodes: first apply ${all.ms.toFixed(2)} ms (${all.changed} nodes), one-event moves median ${median(times).toFixed(2)} ms / max ${Math.max(...times).toFixed(2)} ms, jump to the end ${jump.ms.toFixed(2)} ms (${jump.changed} nodes)`
     );
     assert.ok(median(times) < 16, `median move ${median(times).toFixed(2)} ms`);
+    await applyOverlay(page, null);
   });
 });

@@ -381,6 +381,7 @@ function tryRelabel(params: RenderParams): boolean {
   shown = params;
   shownText = text;
   rebindNodes(params);
+  replayView.rebound(svg, elementsByNodeId);
   marks = params.marks;
   applyMarks();
   applyHighlight(params.highlight, false);

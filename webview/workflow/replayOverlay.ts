@@ -162,6 +162,18 @@ export class ReplayOverlayView {
     return this.set(this.overlay, svg, elements);
   }
 
+  /**
+   * After a relabel: the same SVG groups under a new node map (ids may have moved): cleared and applied afresh,
+   * so no group keeps the state of the node it stood for before.
+   */
+  rebound(svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): void {
+    if (!this.overlay) return;
+    for (const g of elements.values()) g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    for (const b of this.badges.values()) b.remove();
+    this.forgetDrawing(svg);
+    this.set(this.overlay, svg, elements);
+  }
+
   /** What the overlay shows now, by node id (tests and the snapshot). */
   snapshot(elements: ReadonlyMap<string, SVGGElement>): { states: Record<string, string>; badges: Record<string, string>; current: string | null } | null {
     if (!this.overlay) return null;

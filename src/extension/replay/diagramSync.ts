@@ -42,7 +42,8 @@ export class DiagramReplaySync implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel
   ) {
     this.disposables.push(onDidChangeActiveReplaySession((s) => this.attach(s, true)));
-    this.attach(activeReplaySession(), true);
+    // A panel opened while stepping shows what the user asked for; only a session that becomes active switches it.
+    this.attach(activeReplaySession(), false);
   }
 
   private attach(session: ReplaySession | undefined, followTarget: boolean): void {
