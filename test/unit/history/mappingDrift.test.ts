@@ -118,6 +118,12 @@ describe('history mapping: drift agrees with the real SDK resuming the recorded 
       assert.ok(line, `no mark ${c.at} in ${c.file}.ts`);
       assert.ok(first.node, `the call to underline is known: ${shown[0]}`);
       assert.strictEqual(first.node.line, line, `underlines the call the SDK compared (${c.at}); got ${shown[0]}`);
+      // A name mismatch: the message says both names, as the SDK does (`Expected name "A", but got "B"`).
+      const names = /name mismatch .*Expected name "([^"]*)", but got "([^"]*)"/.exec(f.message ?? '');
+      if (names) {
+        if (names[1] !== 'undefined') assert.ok(first.message.includes(JSON.stringify(names[1])), `names the recorded ${names[1]}: ${first.message}`);
+        assert.ok(first.message.includes(JSON.stringify(names[2])), `names the code's ${names[2]}: ${first.message}`);
+      }
     });
   }
 });
