@@ -35,7 +35,7 @@ class Mapper {
   run(): HistoryMapping {
     const top = this.record.roots.filter((r) => r.parentId === undefined);
     this.group(top, this.tree.root, true);
-    for (const o of this.record.roots) if (o.parentId !== undefined) this.unmappedTree(o, `its parent ${o.parentId} is not in the history`);
+    for (const o of this.record.roots) if (o.parentId !== undefined) this.unmappedTree(o, `its parent ${quote(o.parentId)} is not in the history`);
     // Nothing is left out: anything the walk above did not reach is reported.
     for (const op of this.record.operations) if (!this.matches.has(op.id)) this.unmappedTree(op, 'not reached from the top of the history');
     this.drifts.sort((a, b) => a.at - b.at);
@@ -222,7 +222,7 @@ class Mapper {
       ...(path ? { path } : {}),
       recorded: shape(rec),
       breaksReplay: false,
-      message: `${cap(describe(rec.kind, rec.name))}${path ? ` (operation ${path})` : ''} is not matched to the code: ${why}`,
+      message: `${cap(describe(rec.kind, rec.name))}${path ? ` (operation ${path})` : ''} is not matched to the code: ${asData(why)}`,
     };
     this.put({ operationId: rec.id, path, node: undefined, drift });
     for (const c of rec.children) this.unmappedTree(c, `its parent ${describe(rec.kind, rec.name)} is not matched to the code`);
@@ -284,11 +284,24 @@ function nameOf(node: OperationNode): string | undefined {
   return node.nameValue ?? node.name ?? undefined;
 }
 
-/** A name as data: cut to 60 characters, then JSON-quoted (control characters escaped). */
+/**
+ * A name as data: cut to 60 characters, then JSON-quoted. Besides the control characters JSON escapes, DEL, C1,
+ * bidirectional and invisible format characters are written as \uXXXX, so a name cannot reorder or hide text.
+ */
 export function quote(name: string | undefined): string {
   if (name === undefined) return 'no name';
-  return JSON.stringify(name.length > 60 ? name.slice(0, 59) + '…' : name);
+  const cut = [...name].length > 60 ? [...name].slice(0, 59).join('') + '…' : name;
+  return JSON.stringify(cut).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Text that carries ids from the history (the path recovery's messages): control and invisible characters escaped. */
+function asData(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 function describe(kind: string, name: string | undefined | null): string {
   return name === undefined || name === null ? `unnamed ${kind}` : `${kind} ${quote(name)}`;

@@ -256,7 +256,7 @@ describe('drift and the replay check, as the real SDK decides on resume', functi
   }
 
   it('messages quote untrusted names as data, cut to 60 characters', async () => {
-    const evil = `x\u001b[31m"<b>${'y'.repeat(100)}`;
+    const evil = `x\u001b[31m"<b>\u202e\u200b${'y'.repeat(100)}`;
     const files = { [MAIN_FILE]: handlerSource(`  await ctx.step(${JSON.stringify(evil)}, async () => 1);`) };
     const rec = recordOf((await run(functionOf(files))).events);
     const m = mapHistory(rec, treeOf({ [MAIN_FILE]: handlerSource("  await ctx.step('plain', async () => 1);") }));
@@ -265,6 +265,8 @@ describe('drift and the replay check, as the real SDK decides on resume', functi
     assert.ok(!msg.includes('\u001b'), 'a control character reached the message');
     assert.ok(msg.includes('\\u001b[31m\\"<b>'), msg);
     assert.ok(!msg.includes('y'.repeat(60)), 'the name was not cut');
+    assert.ok(!/[\u202e\u200b]/.test(msg), 'a bidi or zero-width character reached the message');
+    assert.ok(msg.includes('\\u202e\\u200b'), msg);
   });
 });
 
