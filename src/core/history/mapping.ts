@@ -50,17 +50,27 @@ class Mapper {
     };
   }
 
+  /** The last counter of the operation's path (depthFromEnd 1: the one before it, a FLAT item's number). */
   private counterOf(rec: RecordedOperation, depthFromEnd = 0): number | undefined {
     const p = this.paths.get(rec.id);
     if (p === undefined) return undefined;
-    const segs = p.split('-');
-    const v = Number(segs[segs.length - 1 - depthFromEnd]);
+    let end = p.length;
+    let dash = p.lastIndexOf('-');
+    for (let k = 0; k < depthFromEnd; k++) {
+      if (dash < 0) return undefined;
+      end = dash;
+      dash = p.lastIndexOf('-', end - 1);
+    }
+    const v = Number(p.slice(dash + 1, end));
     return Number.isInteger(v) && v > 0 ? v : undefined;
   }
 
   private depth(rec: RecordedOperation): number {
     const p = this.paths.get(rec.id);
-    return p === undefined ? -1 : p.split('-').length;
+    if (p === undefined) return -1;
+    let d = 1;
+    for (let i = p.indexOf('-'); i >= 0; i = p.indexOf('-', i + 1)) d++;
+    return d;
   }
 
   /** The recorded operations of one context instance onto the tree context (undefined: the code has none). */
