@@ -57,14 +57,14 @@ export function inferWorkflow(tsm: TS, sourceFile: ts.SourceFile, program?: ts.P
   const resolver = options.resolveInvokeTarget ?? (program ? invokeResolver(tsm, program) : undefined);
   const handlers: WorkflowHandler[] = [];
   for (const fn of fns) {
-    handlers.push(new Builder(tsm, lazyChecker, typeAware, resolver, options.maxHelperDepth ?? 12).run(fn));
+    handlers.push(new Builder(tsm, lazyChecker, typeAware, resolver, options.maxHelperDepth ?? 12, program ? followerFor(program) : undefined).run(fn));
   }
   return { handlers };
 }
 
 /** The workflow of one handler. Never throws: a failure inside degrades to a 'dynamic' node. */
 export function inferHandler(tsm: TS, fn: DurableFunction, checker: ts.TypeChecker | undefined, resolver: InvokeTargetResolver | undefined, options: InferOptions = {}): WorkflowHandler {
-  const b = new Builder(tsm, () => checker, options.typeAware !== false, resolver, options.maxHelperDepth ?? 12);
+  const b = new Builder(tsm, () => checker, options.typeAware !== false, resolver, options.maxHelperDepth ?? 12, checker ? followerOf(checker) : undefined);
   return b.run(fn);
 }
 /** Sorted end-1 offsets of these calls, per file. */
@@ -81,7 +81,42 @@ function atomsOf(calls: readonly ts.Node[]): Map<ts.SourceFile, Int32Array> {
   return out;
 }
 
+const followers = new WeakMap<object, () => ts.TypeChecker | undefined>();
+
+/** One follower per Program: the operation tree's memo key stays the same from one inference to the next. */
+function followerFor(program: ts.Program): () => ts.TypeChecker | undefined {
+  let f = followers.get(program);
+  if (!f) {
+    f = () => {
+      try {
+        return program.getTypeChecker();
+      } catch {
+        return undefined;
+      }
+    };
+    followers.set(program, f);
+  }
+  return f;
+}
+
+function followerOf(checker: ts.TypeChecker): () => ts.TypeChecker | undefined {
+  let f = followers.get(checker);
+  if (!f) {
+    f = () => checker;
+    followers.set(checker, f);
+  }
+  return f;
+}
+
 class Builder extends FlowOperations {
+  /** Gives the tree a checker to follow calls into other files (stable per Program; none without one). */
+  private follow: (() => ts.TypeChecker | undefined) | undefined;
+
+  constructor(tsm: TS, lazyChecker: () => ts.TypeChecker | undefined, typeAware: boolean, resolver: InvokeTargetResolver | undefined, maxDepth: number, follow: (() => ts.TypeChecker | undefined) | undefined) {
+    super(tsm, lazyChecker, typeAware, resolver, maxDepth);
+    this.follow = follow;
+  }
+
   /** Pre-check results per statement (interesting or not). */
   private readonly memo = new Map<ts.Node, boolean>();
   private readonly interestingChild = (c: ts.Node): true | undefined => (this.interesting(c) ? true : undefined);
@@ -98,7 +133,9 @@ class Builder extends FlowOperations {
     this.ids.add(END);
     const scope: Scope = { path: '', parent: null, counters: new Map() };
     try {
-      this.tree = operationTree(this.ts, fn, this.checker, this.lazyChecker);
+      // The tree is memoised per handler node and follower: a stable follower lets the diagram reuse the tree
+      // already built for this handler (by the rules, or an earlier inference of an unchanged file).
+      this.tree = operationTree(this.ts, fn, this.checker, this.follow);
     } catch {
       this.tree = { handler: fn, root: { kind: 'root', owner: null, fn: fn.node, repeatable: false, operations: [] }, operations: [], byCall: new Map(), helperCalls: new Map(), contextCalls: new Set() };
     }
