@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { REPO_ROOT, TsServer } from '../test/tsserver/tsserverClient';
+import init = require('../src/tsplugin/index');
 
 const WARMUP = 5;
 const RUNS = Number(process.env.DL_BENCH_RUNS ?? 21);
@@ -79,6 +80,53 @@ async function record(file: string, folder: string, count: number): Promise<numb
   return events;
 }
 
+/** The same in one process (no protocol, no second server competing for the CPU): two decorated services, one with the folder. */
+function inProcess(dir: string, file: string, folder: string): { same: [number, number]; breaking: [number, number] } {
+  const make = (config: object) => {
+    let content = benchHandler('0');
+    let version = 0;
+    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true, skipLibCheck: true, types: ['node'], noEmit: true };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => [file],
+      getScriptVersion: (f) => (f === file ? String(version) : '0'),
+      getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(content) : fs.existsSync(f) ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined),
+      getCurrentDirectory: () => dir,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => f === file || ts.sys.fileExists(f),
+      readFile: (f) => (f === file ? content : ts.sys.readFile(f)),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    };
+    const info = {
+      languageService: ts.createLanguageService(host),
+      config,
+      project: { projectService: { logger: { info: () => undefined } }, getCurrentDirectory: () => dir, getProjectName: () => 'bench' },
+      serverHost: ts.sys,
+    } as unknown as ts.server.PluginCreateInfo;
+    const ls = init({ typescript: ts }).create(info);
+    return { ls, edit: (text: string) => ((content = text), version++) };
+  };
+  const withRule = make({ historyFolders: [folder] });
+  const without = make({});
+  const times = { sameWith: [] as number[], sameWithout: [] as number[], breakWith: [] as number[], breakWithout: [] as number[] };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const pairs = i % 2 === 0 ? ([['With', withRule], ['Without', without]] as const) : ([['Without', without], ['With', withRule]] as const);
+    for (const [name, s] of pairs) {
+      s.edit(benchHandler(String(i + 1)));
+      let t = process.hrtime.bigint();
+      s.ls.getSemanticDiagnostics(file);
+      if (i >= WARMUP) times[`same${name}`].push(Number(process.hrtime.bigint() - t) / 1e6);
+      s.edit(benchHandler(String(i + 1)).replace('  let total = 0;\n', `  let total = 0;\n  await context.step('inserted-${i}', async () => 0);\n`));
+      t = process.hrtime.bigint();
+      s.ls.getSemanticDiagnostics(file);
+      if (i >= WARMUP) times[`break${name}`].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  return { same: [median(times.sameWith), median(times.sameWithout)], breaking: [median(times.breakWith), median(times.breakWithout)] };
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-bench-replay-'));
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -104,16 +152,18 @@ async function main(): Promise<void> {
     const edited = { with: [] as number[], without: [] as number[] };
     const breaking = { with: [] as number[], without: [] as number[] };
     let mismatches = 0;
+    // Alternate who goes first after an edit: on a busy machine the first of a pair is not systematically favoured.
+    const order = (i: number) => (i % 2 === 0 ? ([['with', withRule], ['without', without]] as const) : ([['without', without], ['with', withRule]] as const));
     for (let i = 0; i < WARMUP + RUNS; i++) {
       // (1) An edit inside a step body: a new program, the operations keep their shape.
-      for (const [name, s] of [['with', withRule], ['without', without]] as const) {
+      for (const [name, s] of order(i)) {
         await s.request('updateOpen', { openFiles: [{ file, fileContent: benchHandler(String(i + 1)) }] }, 300000);
         t = process.hrtime.bigint();
         await s.semanticDiagnostics(file, 300000);
         if (i >= WARMUP) edited[name].push(Number(process.hrtime.bigint() - t) / 1e6);
       }
       // (2) An edit that breaks every recording (a step inserted first): a new shape each time, every history mapped again.
-      for (const [name, s] of [['with', withRule], ['without', without]] as const) {
+      for (const [name, s] of order(i)) {
         const text = benchHandler(String(i + 1)).replace('  let total = 0;\n', `  let total = 0;\n  await context.step('inserted-${i}', async () => 0);\n`);
         await s.request('updateOpen', { openFiles: [{ file, fileContent: text }] }, 300000);
         t = process.hrtime.bigint();
@@ -133,6 +183,10 @@ async function main(): Promise<void> {
     report('edit inside a step body (same shape)     ', edited);
     report('edit inserting a step (every one breaks) ', breaking);
     console.log(`replay-mismatch diagnostics after the breaking edit: ${mismatches} (one per call site, naming the executions)`);
+    const ip = inProcess(dir, file, folder);
+    for (const [label, [a, b]] of [['in-process, same shape      ', ip.same], ['in-process, inserting a step', ip.breaking]] as const) {
+      console.log(`${label}: with ${a.toFixed(1)} ms, without ${b.toFixed(1)} ms, ratio ${(a / b).toFixed(2)} (+${(a - b).toFixed(1)} ms)`);
+    }
     console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   } finally {
     await withRule.close();
