@@ -152,6 +152,36 @@ async function breakIt(): Promise<void> {
   const at = new vscode.Position(line + 1, editor.document.lineAt(line + 1).firstNonWhitespaceCharacterIndex);
   editor.selection = new vscode.Selection(at, at);
   editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+  await offerRecording(editor.document.uri);
+}
+
+/**
+ * replay-mismatch checks the executions Durable Lens knows (local runs, the history folder). With none for the
+ * sample yet (the run steps skipped), the edit would show nothing: offer the sample's recording, copied into the
+ * history folder, as if it had been exported.
+ */
+async function offerRecording(handler: vscode.Uri): Promise<void> {
+  const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  if (!root) return;
+  if (listRuns(root).some((r) => r.ok && path.resolve(r.run.handlerFile) === handler.fsPath)) return;
+  const setting = vscode.workspace.getConfiguration('durableLens').get<string>('history.folder', '.durable-lens/histories') || '.durable-lens/histories';
+  const folder = vscode.Uri.file(path.resolve(root, setting));
+  let names: string[] = [];
+  try {
+    names = (await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n).filter((n) => n.endsWith('.json'));
+  } catch {
+    // No history folder yet: nothing recorded there.
+  }
+  if (names.length > 0) return;
+  const use = 'Use the sample\'s recording';
+  const answer = await vscode.window.showInformationMessage(
+    `Durable Lens: no recorded run of ${vscode.workspace.asRelativePath(handler)} yet, so nothing to break. Run it locally (the earlier steps), or use the recording that ships with the sample.`,
+    use,
+  );
+  if (answer !== use) return;
+  const recording = await findSample(WALKTHROUGH_SAMPLES.recording);
+  await vscode.workspace.fs.createDirectory(folder);
+  await vscode.workspace.fs.copy(recording, vscode.Uri.joinPath(folder, 'expense-approval-approved.history.json'), { overwrite: false });
 }
 
 /** The rule id of a Durable Lens diagnostic (the plugin's numeric code, or the id itself). */
