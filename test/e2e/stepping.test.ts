@@ -187,7 +187,7 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
   before(async function () {
     workspace = copyWorkspace();
     sites = callSites(fs.readFileSync(path.join(workspace, HANDLER), 'utf8'));
-    vs = await startVsCode({ workspace, viewport: { width: 1800, height: 1100 }, extension: process.env.DL_E2E_DEV ? 'dev' : 'vsix' });
+    vs = await startVsCode({ workspace, viewport: { width: 1800, height: 1100 }, extension: process.env.DL_E2E_DEV ? 'dev' : 'vsix' }); // DL_E2E_DEV=1: the repo as a development extension (no packaging), to iterate
   });
 
   afterEach(async function () {
