@@ -151,6 +151,7 @@ class Builder extends FlowOperations {
       stack: [fn.node],
       checkpointed: false,
       finallyJumps: undefined,
+      finallyErrors: undefined,
     };
     let exits: Exit[] = [{ from: START, label: null }];
     this.currentFile = sf;
