@@ -77,8 +77,7 @@ describe('history mapping: drift agrees with the real SDK resuming the recorded 
     });
   }
 
-  // Bug (mapping.ts): fit.matched counts reordered/inserted-shifted operations as matched, against mappingTypes' "matched without drift".
-  it.skip('fit counts the recorded operations matched without drift (what chooseHandler ranks by), in every case', function () {
+  it('fit counts the recorded operations matched without drift (what chooseHandler ranks by), in every case', function () {
     const wrong: string[] = [];
     for (const c of cases) {
       const record = loadRecord(path.join(DRIFT_DIR, `${c.base}.history.json`));
