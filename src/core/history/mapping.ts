@@ -2,7 +2,7 @@
 // operation (loop iterations, map items, parallel branches, waitForCallback parts), what no longer matches, and
 // where the SDK would refuse to resume (replayMismatches); chooseHandler picks the handler a history belongs to.
 import type { OperationContextNode, OperationNode, OperationTree } from '../analysis/operationTree';
-import { recoverPathsDetailed } from './ids';
+import { operationIdForPath, recoverPathsDetailed } from './ids';
 import { alignContext } from './mappingAlign';
 import { branchName, codeNameFits, replayAccepts } from './mappingShapes';
 import type { Drift, DriftKind, HandlerChoice, HistoryMapping, OperationMatch, RecordedShape } from './mappingTypes';
@@ -365,7 +365,7 @@ export function replayMismatches(mapping: HistoryMapping): Drift[] {
  * How well a mapping fits: operations matched (a call whose number moved still counts: it is the same call),
  * less half a point per code operation the recording lacks.
  */
-function score(m: HistoryMapping): number {
+function score(m: HistoryMapping, record: ExecutionRecord): number {
   const total = Math.max(1, m.fit.total);
   let matched = m.fit.matched;
   let inserted = 0;
@@ -373,7 +373,23 @@ function score(m: HistoryMapping): number {
     if (d.kind === 'inserted') inserted++;
     else if (d.kind === 'reordered' && d.node) matched++;
   }
-  return (matched - 0.5 * inserted) / total;
+  return (matched - 0.5 * inserted - neverRecorded(m, record)) / total;
+}
+
+/**
+ * Top-level operations of the code that a succeeded execution never recorded: a history that is only a prefix of
+ * this handler's run belongs elsewhere. Half a point for one whose number does not depend on run-time choices (it
+ * must have run), a quarter for one in a loop or branch (it may have been skipped). A running, failed or stopped
+ * execution may end before them, so only a succeeded one counts them.
+ */
+function neverRecorded(m: HistoryMapping, record: ExecutionRecord): number {
+  if (record.execution.status !== 'SUCCEEDED') return 0;
+  let missing = 0;
+  for (const op of m.tree.root.operations) {
+    if (op.unreached || op.order === undefined || m.byNode.has(op)) continue;
+    missing += op.sdkNumber !== undefined && !record.byId.has(operationIdForPath(String(op.sdkNumber))) ? 0.5 : 0.25;
+  }
+  return missing;
 }
 
 /** Scores closer than this are a tie: the history alone cannot tell the handlers apart. */
@@ -385,7 +401,7 @@ const MIN_FIT = 0.5;
 export function chooseHandler(record: ExecutionRecord, candidates: readonly (HistoryMapping | OperationTree)[]): HandlerChoice {
   const mappings = candidates.map((c) => ('matches' in c ? c : mapHistory(record, c)));
   if (mappings.length === 0) return { kind: 'none' };
-  const scored = mappings.map((m) => ({ m, s: score(m) })).sort((a, b) => b.s - a.s);
+  const scored = mappings.map((m) => ({ m, s: score(m, record) })).sort((a, b) => b.s - a.s);
   const best = scored[0]!;
   if (best.s < MIN_FIT && record.operations.length > 0) return { kind: 'none', best: best.m };
   const close = scored.filter((x) => best.s - x.s < TIE);

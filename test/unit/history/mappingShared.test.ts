@@ -158,8 +158,7 @@ describe('history mapping: the 49 shared histories', function () {
     assert.deepStrictEqual(problems, [], problems.join('\n'));
   });
 
-  // Bug (mapping.ts chooseHandler): a succeeded history also "fits" every handler it is a prefix of (trailing code operations cost nothing).
-  it.skip('chooseHandler singles out the handler of a succeeded history that is a prefix of another handler', function () {
+  it('chooseHandler singles out the handler of a succeeded history that is a prefix of another handler', function () {
     const all = [...trees.values()];
     const shapes = new Map([...records].map(([name, r]) => [name, shapeOf(r)]));
     const problems = [...PREFIX_BUG].map((name) => choiceProblem(name, all, shapes)).filter((p): p is string => p !== undefined);
