@@ -25,7 +25,7 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
   let editorProblems: readonly ConfigProblem[] = [];
   // replay-mismatch: the folders the editor sends (configurePlugin `historyFolders`), one store per project.
   let editorHistoryFolders: readonly string[] = [];
-  const historyStores = new Map<ts.server.Project, { store: HistoryStore; own: readonly string[] }>();
+  const historyStores = new Map<ts.server.Project, { store: HistoryStore; own: readonly string[]; log: (message: string) => void }>();
 
   const create = (info: ts.server.PluginCreateInfo): ts.LanguageService => {
     const log = (message: string) => {
@@ -82,7 +82,7 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
       ownFolders.problems.forEach((p) => log(`configuration: tsconfig plugin entry: ${p}`));
       const histories = new HistoryStore(info.serverHost, log);
       histories.setFolders([...ownFolders.folders, ...editorHistoryFolders]);
-      historyStores.set(info.project, { store: histories, own: ownFolders.folders });
+      historyStores.set(info.project, { store: histories, own: ownFolders.folders, log });
       log(`loaded for project ${info.project.getProjectName()}`);
       const lsHost = info.languageServiceHost as ts.LanguageServiceHost | undefined;
       const projectVersion = typeof lsHost?.getProjectVersion === 'function' ? () => lsHost.getProjectVersion!() : undefined;
@@ -105,10 +105,16 @@ function init(modules: { typescript: TS }): ts.server.PluginModule {
     editorHistoryFolders = folders.folders;
     editorProblems = [...editorProblems, ...folders.problems.map((message) => ({ reason: 'invalid-value' as const, file: 'configurePlugin', message }))];
     for (const [project, h] of historyStores) {
-      if (project.isClosed()) historyStores.delete(project);
-      else {
-        h.store.setFolders([...h.own, ...editorHistoryFolders]);
-        h.store.rescan();
+      try {
+        if (project.isClosed()) historyStores.delete(project);
+        else {
+          h.store.setFolders([...h.own, ...editorHistoryFolders]);
+          h.store.rescan();
+        }
+      } catch (err) {
+        // One project's recordings failing to reload must not stop the others' (nor the configuration change).
+        historyStores.delete(project);
+        h.log(`replay-mismatch: the history folders could not be reloaded: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     for (const project of projects) {
