@@ -577,9 +577,35 @@ async function exportFromToolbar(format: ExportFormat): Promise<void> {
   }
 }
 
+/**
+ * A node's label as it reads: the lines the label was wrapped into joined by a space, except after a break inside a
+ * long word (the wrap breaks those after - . _ /), where the line goes straight on.
+ */
+function drawnLabelText(root: Element): string {
+  const lines: string[] = [''];
+  const walk = (n: Node): void => {
+    if (n.nodeType === 3) lines[lines.length - 1] += n.nodeValue ?? '';
+    else if (n.nodeType === 1) {
+      const tag = (n as Element).tagName.toLowerCase();
+      const breaks = tag === 'br' || tag === 'p' || tag === 'div' || tag === 'tspan';
+      if (breaks) lines.push('');
+      n.childNodes.forEach(walk);
+      if (breaks && tag !== 'br') lines.push('');
+    }
+  };
+  walk(root);
+  let text = '';
+  for (const raw of lines) {
+    const line = raw.replace(/\s+/g, ' ').trim();
+    if (!line) continue;
+    text += text === '' || /[-._/]$/.test(text) ? line : ' ' + line;
+  }
+  return text;
+}
+
 function snapshot(): ViewSnapshot {
   const labels: string[] = [];
-  for (const g of elementsByNodeId.values()) labels.push((g.textContent ?? '').replace(/\s+/g, ' ').trim());
+  for (const g of elementsByNodeId.values()) labels.push(drawnLabelText(g));
   return {
     seq: shown?.seq ?? -1,
     handler: shown?.handler ?? null,

@@ -95,8 +95,23 @@ export function showReplay(context: vscode.ExtensionContext, log: vscode.LogOutp
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
     },
-  });
+  }, replayColumn());
   return new ReplayPanel(host, log, source, hint);
+}
+
+/**
+ * A column of its own, right of the source and of the diagram: the stepper reveals the current line in the
+ * editor and lights the diagram, so it must cover neither ("Beside" the active group could land on the diagram's).
+ */
+function replayColumn(): vscode.ViewColumn {
+  const used: number[] = [];
+  for (const e of vscode.window.visibleTextEditors) if (e.viewColumn !== undefined) used.push(e.viewColumn);
+  for (const g of vscode.window.tabGroups.all) {
+    const input = g.activeTab?.input;
+    if (input instanceof vscode.TabInputWebview && /workflow/i.test(input.viewType)) used.push(g.viewColumn);
+  }
+  const right = used.length > 0 ? Math.max(...used) : vscode.ViewColumn.One;
+  return Math.min(right + 1, vscode.ViewColumn.Three) as vscode.ViewColumn;
 }
 
 function panelTitle(title: string): string {
