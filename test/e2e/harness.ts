@@ -473,3 +473,35 @@ export async function setSideBarWidth(page: Page, width: number): Promise<void> 
   await page.mouse.up();
   await waitUntil(`the side bar ${width} px wide`, async () => Math.abs(((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) < 12, 5_000);
 }
+
+/**
+ * Page-side source of a function that reads a drawn node label as a person does: the lines a long label is
+ * wrapped into joined by a space, except after a break inside a word (the wrap breaks those after - . _ /).
+ * The same reading as the workflow webview's snapshot. Pass it as a string to evaluate (it runs in the page).
+ */
+export const READ_LABEL = `(root) => {
+  const lines = [''];
+  const walk = (n) => {
+    if (n.nodeType === 3) lines[lines.length - 1] += n.nodeValue || '';
+    else if (n.nodeType === 1) {
+      const tag = n.tagName.toLowerCase();
+      const breaks = tag === 'br' || tag === 'p' || tag === 'div' || tag === 'tspan';
+      if (breaks) lines.push('');
+      n.childNodes.forEach(walk);
+      if (breaks && tag !== 'br') lines.push('');
+    }
+  };
+  walk(root);
+  let text = '';
+  for (const raw of lines) {
+    const line = raw.replace(/\\s+/g, ' ').trim();
+    if (!line) continue;
+    text += text === '' || /[-._/]$/.test(text) ? line : ' ' + line;
+  }
+  return text;
+}`;
+
+/** Defines `globalThis.__dlReadLabel` (READ_LABEL) in a page or frame, for evaluate callbacks that read labels. */
+export async function defineReadLabel(target: { evaluate(script: string): Promise<unknown> }): Promise<void> {
+  await target.evaluate(`globalThis.__dlReadLabel = ${READ_LABEL}`);
+}

@@ -8,6 +8,12 @@ import type { WorkflowHandler, WorkflowNode } from '../../src/core/workflow/grap
 import type { RenderParams } from '../../src/extension/workflow/protocol';
 import { handlerView } from '../../src/extension/workflow/viewModel';
 import { openRenderPage, type RenderPage } from '../../bench/renderPage';
+import { defineReadLabel } from './harness';
+
+/** The page's label reader (harness READ_LABEL), defined once the page is open. */
+interface LabelReader {
+  __dlReadLabel(e: unknown): string;
+}
 
 /** Only what the page.evaluate callbacks below touch (this tsconfig has no DOM lib on purpose). */
 interface PageEl {
@@ -85,13 +91,13 @@ function params(h: WorkflowHandler, extra: Partial<RenderParams> = {}): RenderPa
 /** The drawn vertex whose text contains `needle`: its label box and outline sizes. */
 function vertex(page: RenderPage, needle: string) {
   return page.page.evaluate((needle) => {
-    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes(needle));
+    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (globalThis as unknown as LabelReader).__dlReadLabel(n).includes(needle));
     if (!g) return undefined;
     const fo = g.querySelector('foreignObject');
     const box = fo?.firstElementChild;
     const shape = g.querySelector('.label-container');
     return {
-      text: (g.textContent ?? '').trim(),
+      text: (globalThis as unknown as LabelReader).__dlReadLabel(g),
       labelWidth: Number(fo?.getAttribute('width')),
       contentWidth: box?.scrollWidth ?? 0,
       boxWidth: box?.offsetWidth ?? 0,
@@ -117,6 +123,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
 
   before(async () => {
     page = await openRenderPage('vscode-light');
+    await defineReadLabel(page.page);
   });
   beforeEach(async () => {
     documentUri = `file://${FILE}?test=${seq}`;
@@ -160,7 +167,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
       imgs: document.querySelectorAll('#canvas img').length,
       bolds: document.querySelectorAll('#canvas svg b').length,
       pwned: (globalThis as unknown as { __pwned?: number }).__pwned ?? 0,
-      text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()),
+      text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (globalThis as unknown as LabelReader).__dlReadLabel(g)),
     }));
     assert.deepStrictEqual([found.imgs, found.bolds, found.pwned], [0, 0, 0]);
     assert.ok(found.text.includes(hostile), `the literal name is shown: ${JSON.stringify(found.text)}`);
@@ -173,7 +180,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
         imgs: document.querySelectorAll('#canvas img').length,
         bolds: document.querySelectorAll('#canvas svg b').length,
         pwned: (globalThis as unknown as { __pwned?: number }).__pwned ?? 0,
-        text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()),
+        text: Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (globalThis as unknown as LabelReader).__dlReadLabel(g)),
       }));
       assert.deepStrictEqual([again.imgs, again.bolds, again.pwned], [0, 0, 0], `full draw ${i + 1}`);
       assert.ok(again.text.includes(hostile), `full draw ${i + 1}: ${JSON.stringify(again.text)}`);
@@ -183,7 +190,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
   it('a click on a relabelled node reveals it under its new id', async () => {
     await page.render(params(saga('charge-v2')));
     await page.page.evaluate(() => {
-      const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes('charge-v2'));
+      const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (globalThis as unknown as LabelReader).__dlReadLabel(n).includes('charge-v2'));
       g!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     });
     const clicked = (await page.messages()).filter((m) => m.type === 'nodeClicked');
@@ -192,7 +199,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
 
   it('the highlight follows the cursor onto a relabelled node', async () => {
     await page.render(params(saga('charge-v3'), { highlight: 'step:charge-v3' }));
-    const highlighted = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.dl-highlight')).map((g) => (g.textContent ?? '').trim()));
+    const highlighted = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.dl-highlight')).map((g) => (globalThis as unknown as LabelReader).__dlReadLabel(g)));
     assert.deepStrictEqual(highlighted, ['step: charge-v3']);
   });
 
@@ -263,7 +270,7 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
     for (let waited = 0; !(await answered()) && waited < 30_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
     assert.ok(await answered(), 'the rename was drawn');
     await new Promise((r) => setTimeout(r, 2000));
-    const texts = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (g.textContent ?? '').trim()));
+    const texts = await page.page.evaluate(() => Array.from(document.querySelectorAll('#canvas svg g.node')).map((g) => (globalThis as unknown as LabelReader).__dlReadLabel(g)));
     assert.ok(texts.includes('step: charge-final'), JSON.stringify(texts));
     assert.ok(!texts.includes('step: audit'), 'the stale full draw did not replace the newer picture');
   });
@@ -306,7 +313,7 @@ function drawnView(page: RenderPage): Promise<DrawnView> {
 /** The on-screen box of the vertex whose text contains `needle`. */
 function vertexBox(page: RenderPage, needle: string) {
   return page.page.evaluate((needle) => {
-    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes(needle)) as unknown as { getBoundingClientRect(): { top: number; bottom: number; left: number; right: number } };
+    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (globalThis as unknown as LabelReader).__dlReadLabel(n).includes(needle)) as unknown as { getBoundingClientRect(): { top: number; bottom: number; left: number; right: number } };
     const r = g.getBoundingClientRect();
     return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
   }, needle);
@@ -323,6 +330,7 @@ describe('e2e: workflow webview default view is readable (zoom, scroll, per-hand
 
   before(async () => {
     page = await openRenderPage('vscode-light');
+    await defineReadLabel(page.page);
   });
   after(async () => {
     await page?.close();

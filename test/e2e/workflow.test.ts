@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { copyWorkspace, extensionLog, findWebviewFrame, openFile, REPO_ROOT, reloadWindow, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { defineReadLabel, copyWorkspace, extensionLog, findWebviewFrame, openFile, REPO_ROOT, reloadWindow, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /**
  * The little of the DOM the page.evaluate callbacks below use: this tsconfig has no DOM lib (on purpose);
@@ -28,8 +28,10 @@ const SAGA = 'order-saga/src/handler.ts';
 const HOSTILE = 'hostile-names.ts';
 
 /** The labels of the drawn vertices, as text (what a person reads). */
-function labels(frame: Frame): Promise<string[]> {
-  return frame.$$eval('#canvas svg g.node', (nodes) => nodes.map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim()));
+async function labels(frame: Frame): Promise<string[]> {
+  // Defined on every call: the webview's frame is a new document after a reload.
+  await defineReadLabel(frame);
+  return frame.$$eval('#canvas svg g.node', (nodes) => nodes.map((n) => (globalThis as unknown as { __dlReadLabel(e: unknown): string }).__dlReadLabel(n)));
 }
 
 async function diagramFrame(page: Page): Promise<Frame> {
@@ -98,7 +100,7 @@ describe('e2e: workflow diagram in code-server (packaged .vsix)', function () {
 
     const text = fs.readFileSync(path.join(workspace, SAGA), 'utf8');
     const target = lineAndColumn(text, "context.wait('cancellation-window'", 'context.wait');
-    await frame.locator('#canvas svg g.dl-node', { hasText: 'wait: cancellation-window' }).first().click();
+    await frame.locator('#canvas svg g.dl-node', { hasText: 'cancellation-window' }).first().click();
     await waitUntil(`the cursor at ${target.line}:${target.column}`, async () => {
       const c = await cursor(page);
       return c?.line === target.line && c.column === target.column;
