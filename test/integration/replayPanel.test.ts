@@ -25,7 +25,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; panels: ${JSON.stringify(await states(true))}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; panels: ${JSON.stringify(await states(true))}; groups: ${JSON.stringify(vscode.window.tabGroups.all.map((g) => ({ column: g.viewColumn, active: g.activeTab?.label, tabs: g.tabs.map((t) => t.label) })))}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

@@ -317,7 +317,7 @@ export class ReplayEditorDecorations implements vscode.Disposable {
         visible.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
         return;
       }
-      const column = vscode.window.visibleTextEditors[0]?.viewColumn ?? vscode.ViewColumn.One;
+      const column = vscode.window.visibleTextEditors[0]?.viewColumn ?? sourceColumn();
       const editor = await vscode.window.showTextDocument(uri, { viewColumn: column, preserveFocus: true, preview: true });
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (err) {
@@ -368,4 +368,17 @@ export function registerReplayEditorFeatures(context: vscode.ExtensionContext, l
     clickNode: (nodeId) => WorkflowPanel.current?.replay.clicked(nodeId) ?? false,
   };
   context.subscriptions.push(decorations, registerCallbackLens(log), vscode.commands.registerCommand('durableLens.replay.editorInternals', () => internals));
+}
+
+/**
+ * Where source opens when no text editor is showing: a group whose active tab is not one of our panels (the
+ * stepper and the diagram must stay in sight), else a new group beside them.
+ */
+export function sourceColumn(): vscode.ViewColumn {
+  const ours = (g: vscode.TabGroup): boolean => {
+    const input = g.activeTab?.input;
+    return input instanceof vscode.TabInputWebview && /durableLens|replay|workflow/i.test(input.viewType);
+  };
+  const free = vscode.window.tabGroups.all.find((g) => !ours(g));
+  return free ? free.viewColumn : vscode.ViewColumn.Beside;
 }

@@ -9,6 +9,7 @@ import { nextRefreshDelay, REFRESH_MIN_MS } from '../executions/executionViewMod
 import type { ExecutionSource } from '../executions/source';
 import type { IpcMessage } from '../shared/ipc';
 import { KeyedPanels, WebviewHost, errorText } from '../shared/webviewHost';
+import { sourceColumn } from './editorDecorations';
 import { HandlerCode, type CodeResult } from './handlerCode';
 import {
   DEFAULT_EVENTS_PER_SECOND,
@@ -497,7 +498,7 @@ export class ReplayPanel implements vscode.Disposable {
     if (!node) throw new ReplayPanelError('noCallSite', 'This operation has no call site in the code (no handler mapped, or it no longer matches).');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(node.file));
     const pos = new vscode.Position(Math.max(0, node.line - 1), Math.max(0, node.column - 1));
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.visibleTextEditors[0]?.viewColumn ?? sourceColumn(), selection: new vscode.Range(pos, pos), preserveFocus: false });
   }
 
   private onCommand(m: WebviewCommand): void {
