@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { REPO_ROOT, TsServer } from '../test/tsserver/tsserverClient';
 import init = require('../src/tsplugin/index');
+import { singleFileService } from './singleFileService';
 
 const WARMUP = 5;
 const RUNS = Number(process.env.DL_BENCH_RUNS ?? 21);
@@ -83,30 +84,15 @@ async function record(file: string, folder: string, count: number): Promise<numb
 /** The same in one process (no protocol, no second server competing for the CPU): two decorated services, one with the folder. */
 function inProcess(dir: string, file: string, folder: string): { same: [number, number]; breaking: [number, number] } {
   const make = (config: object) => {
-    let content = benchHandler('0');
-    let version = 0;
-    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true, skipLibCheck: true, types: ['node'], noEmit: true };
-    const host: ts.LanguageServiceHost = {
-      getCompilationSettings: () => options,
-      getScriptFileNames: () => [file],
-      getScriptVersion: (f) => (f === file ? String(version) : '0'),
-      getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(content) : fs.existsSync(f) ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined),
-      getCurrentDirectory: () => dir,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => f === file || ts.sys.fileExists(f),
-      readFile: (f) => (f === file ? content : ts.sys.readFile(f)),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-    };
+    const single = singleFileService(ts, file, dir, benchHandler('0'));
     const info = {
-      languageService: ts.createLanguageService(host),
+      languageService: single.ls,
       config,
       project: { projectService: { logger: { info: () => undefined } }, getCurrentDirectory: () => dir, getProjectName: () => 'bench' },
       serverHost: ts.sys,
     } as unknown as ts.server.PluginCreateInfo;
     const ls = init({ typescript: ts }).create(info);
-    return { ls, edit: (text: string) => ((content = text), version++) };
+    return { ls, edit: single.edit };
   };
   const withRule = make({ historyFolders: [folder] });
   const without = make({});

@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { REPO_ROOT, TsServer } from '../test/tsserver/tsserverClient';
 import init = require('../src/tsplugin/index');
+import { singleFileService } from './singleFileService';
 
 const WARMUP = 5;
 const RUNS = Number(process.env.DL_BENCH_RUNS ?? 25);
@@ -64,24 +65,8 @@ function median(xs: number[]): number {
 /** Alternating undecorated and decorated services over the same file, each request after an edit. */
 function inProcessMedians(dir: string, file: string, text: string): { plain: number; decorated: number } {
   const make = () => {
-    let content = text;
-    let version = 0;
-    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, strict: true, skipLibCheck: true, types: ['node'], noEmit: true };
-    const host: ts.LanguageServiceHost = {
-      getCompilationSettings: () => options,
-      getScriptFileNames: () => [file],
-      getScriptVersion: (f) => (f === file ? String(version) : '0'),
-      getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(content) : fs.existsSync(f) ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined),
-      getCurrentDirectory: () => dir,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => f === file || ts.sys.fileExists(f),
-      readFile: (f) => (f === file ? content : ts.sys.readFile(f)),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-    };
-    const ls = ts.createLanguageService(host);
-    return { ls, edit: (i: number) => ((content = `${text}// edit ${i}\n`), version++) };
+    const single = singleFileService(ts, file, dir, text);
+    return { ls: single.ls, edit: (i: number) => single.edit(`${text}// edit ${i}\n`) };
   };
   const plain = make();
   const decorated = make();
