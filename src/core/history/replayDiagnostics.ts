@@ -7,6 +7,7 @@ import { findDurableFunctions } from '../analysis/handlers';
 import { operationTree, type OperationNode, type OperationTree } from '../analysis/operationTree';
 import type { Enclosing, StructureNode } from '../analysis/operations/treeTypes';
 import { parseSuppressions } from '../check';
+import { functionName } from '../analysis/scope';
 import { reportInternalError, withErrorSink, type ErrorSink } from '../errors';
 import type { Severity, SeveritySetting } from '../rules/catalog';
 import { RULE_CATALOG } from '../rules/catalog';
@@ -271,10 +272,23 @@ function anchorOf(tsm: TS, tree: OperationTree, op: number, home: string | undef
     return { sf, start: node.call.getStart(sf), end: named ? first.getEnd() : node.call.expression.getEnd() };
   }
   const handlerSf = tree.handler.sourceFile;
+  // An operation in a helper of another file: underline the call in the handler's file that leads there.
+  const via = node ? helperCallLeadingTo(tsm, tree, node, handlerSf) : undefined;
+  if (via) return { sf: handlerSf, start: via.getStart(handlerSf), end: via.expression.getEnd(), elsewhere: node };
   const fn = tree.handler.node;
   const start = fn.getStart(handlerSf);
   const bodyStart = fn.body ? fn.body.getStart(handlerSf) : fn.getEnd();
   return { sf: handlerSf, start, end: Math.max(start, Math.min(bodyStart, start + 200)), ...(node ? { elsewhere: node } : {}) };
+}
+
+/** The call in `sf` through which the walk reached the helper holding `node` (its first helper by name). */
+function helperCallLeadingTo(tsm: TS, tree: OperationTree, node: OperationNode, sf: ts.SourceFile): ts.CallExpression | ts.NewExpression | undefined {
+  const first = node.via[0];
+  if (first === undefined) return undefined;
+  for (const [call, fn] of tree.helperCalls) {
+    if (call.getSourceFile() === sf && functionName(tsm, fn) === first) return call;
+  }
+  return undefined;
 }
 
 interface Site {
