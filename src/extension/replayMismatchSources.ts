@@ -39,9 +39,11 @@ export function registerReplayMismatchSources(context: vscode.ExtensionContext, 
     log.warn(`replay-mismatch: cannot read ${root}: ${err instanceof Error ? err.message : String(err)}`);
   }
   context.subscriptions.push(
-    vscode.commands.registerCommand(CHECK_RUNNING_COMMAND, async (uriArg?: unknown) => {
+    vscode.commands.registerCommand(CHECK_RUNNING_COMMAND, async (uriArg?: unknown, optionsArg?: unknown) => {
       try {
-        return await checkRunning(context, log, forwarder, root, uriArg instanceof vscode.Uri ? uriArg : undefined);
+        // `{ functionName }` links the file to a function without the picker (tests, other extensions).
+        const named = typeof optionsArg === 'object' && optionsArg !== null && typeof (optionsArg as { functionName?: unknown }).functionName === 'string' ? (optionsArg as { functionName: string }).functionName : undefined;
+        return await checkRunning(context, log, forwarder, root, uriArg instanceof vscode.Uri ? uriArg : undefined, named);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log.error(`replay-mismatch: checking running executions failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
@@ -52,7 +54,7 @@ export function registerReplayMismatchSources(context: vscode.ExtensionContext, 
   );
 }
 
-async function checkRunning(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, forwarder: PluginConfigForwarder, root: string, uri: vscode.Uri | undefined): Promise<{ functionName: string; folder: string; count: number } | undefined> {
+async function checkRunning(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, forwarder: PluginConfigForwarder, root: string, uri: vscode.Uri | undefined, named: string | undefined): Promise<{ functionName: string; folder: string; count: number } | undefined> {
   const file = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
   if (!file) throw new RunningExecutionsError('no-file', 'open the handler file first');
   const internals = await vscode.commands.executeCommand<ExecutionsInternals | undefined>(INTERNALS_COMMAND);
@@ -61,7 +63,7 @@ async function checkRunning(context: vscode.ExtensionContext, log: vscode.LogOut
 
   const linked = context.workspaceState.get<Record<string, string>>(LINKED_KEY, {});
   const rel = vscode.workspace.asRelativePath(file);
-  let functionName: string | undefined = linked[file];
+  let functionName: string | undefined = named ?? linked[file];
   if (!functionName) {
     const names: string[] = [];
     try {

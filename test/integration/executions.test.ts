@@ -12,7 +12,7 @@ import type { ExecutionsInternals } from '../../src/extension/executions/registe
 import type { Node } from '../../src/extension/executions/tree';
 import type { LocalRun } from '../../src/local/types';
 import { FIXTURE_FUNCTION, startLambdaServer, TEST_CREDENTIALS, type LambdaServer } from '../support/lambdaServer';
-import { samplesRoot } from './vscodeTestUtils';
+import { describeDiagnostics, lensDiagnostics, samplesRoot, waitFor } from './vscodeTestUtils';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>[run](command:workbench.action.terminal.new)**b**';
 const BULK_FUNCTION = 'bulk-orders';
@@ -238,6 +238,39 @@ describe('executions view', function () {
     const snap = await source.load();
     assert.ok(snap.events.length > 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Check Running Executions fetches the running executions of the linked function; an edit that would break one is a replay-mismatch error naming it', async () => {
+    // The expense-approval sample's recording cut while it waits on manager-approval: a RUNNING execution.
+    const recorded = JSON.parse(fs.readFileSync(path.join(samplesRoot().fsPath, 'expense-approval', 'recordings', 'approved.history.json'), 'utf8')) as Array<{ EventType: string }>;
+    const waitingAt = recorded.findIndex((e) => e.EventType === 'CallbackStarted');
+    assert.ok(waitingAt > 0);
+    // Up to the invocation that ended waiting, without the callback's answer.
+    const ended = recorded.findIndex((e, k) => k > waitingAt && e.EventType === 'InvocationCompleted');
+    const running = recorded.slice(0, ended + 1).filter((e) => e.EventType !== 'CallbackSucceeded');
+    server.addHistory({ functionName: 'expense-approvals', name: 'claim-running-1', events: running });
+    const handler = vscode.Uri.file(path.join(samplesRoot().fsPath, 'expense-approval', 'src', 'handler.ts'));
+    const result = await vscode.commands.executeCommand<{ functionName: string; folder: string; count: number }>('durableLens.checkRunningExecutions', handler, { functionName: 'expense-approvals' });
+    assert.ok(result, 'the command answered');
+    assert.strictEqual(result.count, 1);
+    const files = fs.readdirSync(result.folder);
+    assert.strictEqual(files.length, 1, files.join(', '));
+    assert.match(fs.readFileSync(path.join(result.folder, files[0]!), 'utf8'), /claim-running-1[\s\S]*manager-approval/);
+
+    // The user inserts a step before the one the execution waits on: resuming it would fail there.
+    const doc = await vscode.workspace.openTextDocument(handler);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('context.waitForCallback'));
+    assert.ok(line > 0);
+    try {
+      await editor.edit((b) => b.insert(new vscode.Position(line, 0), "  await context.step('check-budget', async () => true);\n"));
+      const found = await waitFor('a replay-mismatch error on the inserted step', () => lensDiagnostics(handler, 91013).find((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === line), 60_000, () => describeDiagnostics(handler));
+      assert.match(found.message, /claim-running-1/);
+      assert.match(found.message, /check-budget/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('a malformed or 100 MB history file gives one clear message and opens nothing', async () => {
