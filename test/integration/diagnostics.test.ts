@@ -81,6 +81,10 @@ describe('diagnostics in a real VS Code', function () {
     assert.ok(titles.includes('Show documentation for replayed-side-effect-log'), `no documentation action among: ${JSON.stringify(titles)}`);
     assert.strictEqual(titles[titles.length - 1], 'Show documentation for replayed-side-effect-log', `the rule page comes after every fix: ${JSON.stringify(titles)}`);
     assert.strictEqual(actions[0], fix, `the real fix comes first: ${JSON.stringify(titles)}`);
+    // Marked preferred by VS Code's TypeScript extension (our fixName is one of its preferred ones): Ctrl+. then
+    // Enter, and "Auto Fix", apply it; the other actions are not preferred.
+    assert.strictEqual(fix.isPreferred, true, `the real fix is preferred: ${JSON.stringify(actions.map((a) => [a.title, a.isPreferred]))}`);
+    assert.ok(actions.slice(1).every((a) => !a.isPreferred), `only the real fix is preferred: ${JSON.stringify(actions.map((a) => [a.title, a.isPreferred]))}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'applyEdit refused the fix');
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const line = editor.document.lineAt(diagnostic.range.start.line).text;
