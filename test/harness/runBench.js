@@ -8,7 +8,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
 // Library modules used by the benchmarks, not benchmarks themselves.
-const LIBRARIES = new Set(['workflowGen', 'renderPage']);
+const LIBRARIES = new Set(['workflowGen', 'renderPage', 'singleFileService']);
 
 const wanted = process.argv.slice(2);
 const all = fs
