@@ -43,6 +43,7 @@ body.vscode-high-contrast .dl-node.dl-rs-notStarted { opacity: 0.6; }
   align-items: center; font-size: 11px; background: var(--vscode-editorWidget-background, #f3f3f3);
   color: var(--vscode-editorWidget-foreground, inherit); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #c8c8c8));
   border-radius: 3px; z-index: 5; max-width: calc(100% - 32px); }
+#dl-replay-legend[hidden] { display: none; }
 #dl-replay-legend .dl-legend-title { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 24em; }
 #dl-replay-legend .dl-legend-item { display: inline-flex; align-items: center; gap: 4px; }
 #dl-replay-legend svg { width: 22px; height: 12px; }
