@@ -117,8 +117,9 @@ async function open(): Promise<Harness> {
     async snapshot() {
       const id = ++requestId;
       await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'request', id, method: 'snapshot', params: {} })}, '*')`);
-      const handle = await page.waitForFunction(`window.__out.find((m) => m.id === ${id})`);
-      const r = (await handle.jsonValue()) as { result: ReplaySnapshot };
+      // A function, not a string: the page's CSP (no 'unsafe-eval') refuses a string predicate re-evaluated while polling.
+      const handle = await page.waitForFunction((rid) => (globalThis as unknown as { __out: { id: number }[] }).__out.find((m) => m.id === rid), id);
+      const r = (await handle.jsonValue()) as unknown as { result: ReplaySnapshot };
       return r.result;
     },
     stepper: () => stepper!,
