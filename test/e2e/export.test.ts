@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import {
   acceptSaveDialog,
+  chooseQuickPickItem,
   copyWorkspace,
   findWebviewFrame,
   notificationToasts,
@@ -175,13 +176,28 @@ function formatPick(page: Page) {
   return page.locator('.quick-input-widget input.input[placeholder="Export the workflow diagram as"]');
 }
 
-/** Runs "Durable Lens: Export Workflow Diagram" and picks the format in its quick pick. */
+/**
+ * Runs "Durable Lens: Export Workflow Diagram" and picks the format in its quick pick, by keyboard as a person
+ * would: type the format, check it is the highlighted row, Enter. A quick pick closes when it loses focus (on a
+ * busy machine the workbench can take focus back while it opens), so the attempt is repeated until the save
+ * dialog for that format is shown (3 attempts).
+ */
 async function pickExportFormat(page: Page, format: 'SVG' | 'PNG'): Promise<void> {
-  await runCommand(page, 'Durable Lens: Export Workflow Diagram');
-  await formatPick(page).waitFor({ timeout: 15_000 });
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: format }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
+  const title = `Export Workflow Diagram as ${format}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'Durable Lens: Export Workflow Diagram');
+      await formatPick(page).waitFor({ timeout: 15_000 });
+      await chooseQuickPickItem(page, format, 10_000);
+      await waitForSaveDialog(page, title, `.${format.toLowerCase()}`, 15_000);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`      the format pick was lost (attempt ${attempt}): ${String(err).split('\n')[0]}; again`);
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
+  }
 }
 
 async function assertNoErrorToast(page: Page): Promise<void> {

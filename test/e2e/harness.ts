@@ -173,6 +173,18 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * Chooses the item of the open quick pick whose row shows `text`, by keyboard as a person does: type it into the
+ * filter, wait until it is the highlighted row, Enter. A click can land on a row that is still animating in.
+ */
+export async function chooseQuickPickItem(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/**
  * "Developer: Reload Window", the way a person reloads VS Code, then waits for the new workbench. Unlike a
  * browser reload (page.reload()), which saves the UI state only optimistically, the command has the workbench
  * save its state first (open editors, the active tab, webview state), so what comes back is what was on screen.

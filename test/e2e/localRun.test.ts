@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptOpenDialog, copyWorkspace, extensionLog, goToLine, openFile, setSideBarWidth, showActivity, sideBarRows, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { acceptOpenDialog, chooseQuickPickItem, copyWorkspace, extensionLog, goToLine, openFile, setSideBarWidth, showActivity, sideBarRows, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 const HANDLER = 'expense-approval/src/handler.ts';
 
@@ -69,7 +69,7 @@ describe('e2e: a first local run in code-server (packaged .vsix, no AWS, no netw
     const picker = page.locator('.quick-input-widget');
     await picker.locator('.monaco-list-row', { hasText: 'Event from a JSON file' }).first().waitFor({ timeout: 30_000 });
     const offered = (await picker.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    await picker.locator('.monaco-list-row', { hasText: 'Event from a JSON file' }).first().click();
+    await chooseQuickPickItem(page, 'Event from a JSON file');
     await acceptOpenDialog(page, path.join(workspace, 'expense-approval', 'events', 'claim.json'));
 
     await showActivity(page, 'Durable Functions');
