@@ -16,6 +16,7 @@ import type {
   WebviewCommand,
   WebviewRequests,
 } from '../../src/extension/executions/executionProtocol';
+import { button, el } from '../shared/dom';
 import { HostChannel } from '../shared/host';
 import { VirtualList } from './virtualList';
 
@@ -31,23 +32,6 @@ let selectedOp: string | null = state.selectedOperation ?? null;
 let selectedEvent: number | null = state.selectedEvent ?? null;
 let restoreScroll = true;
 let note: string | null = null;
-
-// ---- DOM helpers: text only ----
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function button(label: string, title: string, onClick: () => void, className = 'btn'): HTMLButtonElement {
-  const b = el('button', className, label);
-  b.type = 'button';
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 const TONE_ICON: Record<StatusTone, string> = {
   running: '\u25CF', // ●

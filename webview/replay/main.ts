@@ -19,6 +19,7 @@ import type {
   WebviewRequests,
 } from '../../src/extension/replay/protocol';
 import { SPEEDS } from '../../src/extension/replay/protocol';
+import { button as plainButton, el } from '../shared/dom';
 import { HostChannel } from '../shared/host';
 import { VirtualList } from '../execution/virtualList';
 
@@ -45,22 +46,9 @@ let itemOfEvent = new Int32Array(0);
 let itemOfGroup: number[] = [];
 let groupOfEvent = new Int32Array(0);
 
-// ---- DOM helpers: text only ----
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
+/** The toolbar's buttons are glyphs: each is named by its title for screen readers (and found so by tests). */
 function button(label: string, title: string, onClick: () => void, className = 'btn'): HTMLButtonElement {
-  const b = el('button', className, label);
-  b.type = 'button';
-  b.title = title;
-  b.setAttribute('aria-label', title);
-  b.addEventListener('click', onClick);
-  return b;
+  return plainButton(label, title, onClick, { className, titleIsName: true });
 }
 
 function post(m: WebviewCommand): void {
