@@ -1,6 +1,6 @@
 // Runs in the extension host: the one workflow panel — on the shared webview host (CSP, ready handshake,
-// requests with ids and the shared timeout) — live updates while typing, cursor highlight, click-to-source,
-// diagnostics marks, export and copy.
+// requests with ids and the shared timeout) — inference and rendering (when to draw: drawScheduler.ts), cursor
+// highlight, click-to-source, diagnostics marks, export and copy.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { TS } from '../../core/analysis/model';
@@ -27,21 +27,14 @@ import { loadTypeScript } from './typescriptLoader';
 import { nodeAt } from '../../core/workflow/nodeAt';
 import { diagnosticMarks, handlerList, handlerView, pickHandler, type DiagnosticInput } from './viewModel';
 import { DiagramReplaySync } from '../replay/diagramSync';
+import { DrawScheduler, isScriptDocument, sameDrawing } from './drawScheduler';
 
 const DIAGNOSTIC_SOURCE = 'durable-lens';
-// Short: an edit that does not change the drawing is not sent at all (sameDrawing), one that only renames
-// is relabelled in place by the webview, so an update mostly costs a cheap re-inference on the host. The
-// first keystroke after a pause is not delayed at all (see onDocumentChanged).
-const EDIT_DEBOUNCE_MS = 60;
-/** A file without handlers is looked at again for a new handler once typing pauses this long. */
-const FOLLOW_TYPING_MS = 300;
 const LAST_TARGET_KEY = 'durableLens.workflow.lastTarget';
 interface RememberedTarget {
   readonly documentUri: string;
   readonly handler: string | null;
 }
-const SCRIPT_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
-
 /** A typed failure crossing the host/webview boundary. */
 export class WorkflowPanelError extends Error {
   constructor(
@@ -66,10 +59,6 @@ export interface PanelState {
   readonly marks: readonly string[];
 }
 
-export function isScriptDocument(doc: vscode.TextDocument): boolean {
-  return SCRIPT_LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
-}
-
 type Host = WebviewHost<HostNotification, Exclude<WebviewNotification, { type: 'ready' }>, HostRequests, WebviewRequests>;
 
 interface Shown {
@@ -87,11 +76,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private seq = 0;
   private ready = false;
-  private dirty = true;
   private disposed = false;
-  private debounce: ReturnType<typeof setTimeout> | undefined;
-  private lastEditUpdate = -Infinity;
-  private followTimer: ReturnType<typeof setTimeout> | undefined;
   /** The diagram on screen was inferred from code that did not parse (no good diagram of the file existed). */
   private shownPartial = false;
   private documentUri: vscode.Uri | undefined;
@@ -155,6 +140,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   /** Node states while a replay session steps through the handler drawn (replay/diagramSync.ts). */
   readonly replay: DiagramReplaySync;
+  private readonly draws: DrawScheduler;
 
   private constructor(
     private readonly host: Host,
@@ -168,6 +154,13 @@ export class WorkflowPanel implements vscode.Disposable {
     this.documentUri = uri ?? this.activeScriptUri();
     this.handlerName = handler;
     this.updateTitle();
+    this.draws = new DrawScheduler({
+      documentUri: () => this.documentUri,
+      inProgram: (fsPath) => this.programs?.programs.includes(fsPath) ?? false,
+      pinned: () => this.replay.pinned(),
+      update: (reason, onlyIfHandlers) => this.update(reason, onlyIfHandlers),
+      follow: (uri) => this.follow(uri),
+    });
     this.replay = new DiagramReplaySync({ shownHandler: () => this.shown?.handler, post: (m) => this.post(m), showTarget: (u, h) => this.setTarget(u, h) }, log);
     this.disposables.push(this.replay);
     host.handleRequests(async (method, params) => {
@@ -184,14 +177,14 @@ export class WorkflowPanel implements vscode.Disposable {
         // A page that said 'ready' while the host still had the panel as hidden (view states and messages
         // travel separately, e.g. while a window restores) got nothing: draw now rather than wait for a 'ready'
         // that will not come again.
-        else if (host.pageLoaded && this.dirty) {
+        else if (host.pageLoaded && this.draws.stale) {
           this.ready = true;
           this.update('shown');
         }
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)),
+      })
+    );
+    this.disposables.push(
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
-      vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
       vscode.languages.onDidChangeDiagnostics((e) => this.onDiagnostics(e))
     );
   }
@@ -256,9 +249,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private onReady(): void {
     if (this.restoredAt !== undefined) this.log.info(`workflow: the restored view loaded after ${(performance.now() - this.restoredAt).toFixed(0)} ms`);
     this.ready = true;
-    // The page is new (first open, shown again, or restored): it needs the full render.
-    this.dirty = true;
-    this.update('ready');
+    this.draws.pageReady();
   }
 
   private receive(m: Exclude<WebviewNotification, { type: 'ready' }>): void {
@@ -360,52 +351,12 @@ export class WorkflowPanel implements vscode.Disposable {
     this.panel.title = file ? `Workflow: ${handler ? `${handler} (${file})` : file}` : 'Workflow';
   }
 
-  private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
-    if (e.contentChanges.length === 0) return;
-    const isOurs = e.document.uri.toString() === this.documentUri?.toString();
-    if (!isOurs && this.isActiveScript(e.document)) {
-      // The active editor had no handler when it was opened (so the panel did not follow it): one may appear
-      // while typing. Checked once typing pauses, so a file without handlers costs one inference per pause.
-      if (this.followTimer) clearTimeout(this.followTimer);
-      this.followTimer = setTimeout(() => {
-        this.followTimer = undefined;
-        const editor = vscode.window.activeTextEditor;
-        if (editor && editor.document === e.document) this.onActiveEditor(editor);
-      }, FOLLOW_TYPING_MS);
-      return;
-    }
-    // Helpers in other files count too: an edit to any file of the Program can change the diagram.
-    if (!isOurs && !(e.document.uri.scheme === 'file' && this.programs?.programs.includes(e.document.uri.fsPath))) return;
-    this.dirty = true;
-    // The first keystroke after a pause updates at once; keystrokes that follow within the window are
-    // coalesced into one update after the last of them.
-    const quiet = !this.debounce && performance.now() - this.lastEditUpdate >= EDIT_DEBOUNCE_MS;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(
-      () => {
-        this.debounce = undefined;
-        this.lastEditUpdate = performance.now();
-        this.update('edit');
-      },
-      quiet ? 0 : EDIT_DEBOUNCE_MS
-    );
-  }
-
-  private isActiveScript(doc: vscode.TextDocument): boolean {
-    return vscode.window.activeTextEditor?.document === doc && isScriptDocument(doc);
-  }
-
-  private onActiveEditor(editor: vscode.TextEditor | undefined): void {
-    if (!editor || !isScriptDocument(editor.document)) return;
-    if (editor.document.uri.toString() === this.documentUri?.toString()) return;
-    if (this.replay.pinned()) return; // stepping through this handler (replay/diagramSync.ts)
-    // Follow the editor like the Markdown preview does, but only to files that have handlers.
+  private follow(uri: vscode.Uri): boolean {
     const previous = this.documentUri;
-    this.documentUri = editor.document.uri;
-    this.dirty = true;
-    if (!this.update('follow', true)) {
-      this.documentUri = previous;
-    }
+    this.documentUri = uri;
+    if (this.update('follow', true)) return true;
+    this.documentUri = previous;
+    return false;
   }
 
   private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -471,7 +422,7 @@ export class WorkflowPanel implements vscode.Disposable {
   private update(reason: string, onlyIfHandlers = false): boolean {
     if (this.disposed) return false;
     if (!this.ready || !this.panel.visible) {
-      this.dirty = true; // drawn when the page says 'ready'
+      this.draws.markStale(); // drawn when the page says 'ready'
       return true;
     }
     const t0 = performance.now();
@@ -553,7 +504,7 @@ export class WorkflowPanel implements vscode.Disposable {
     };
     const previous = this.shown?.params;
     this.shown = { graph, handler, params };
-    this.dirty = false;
+    this.draws.drawn();
     this.rememberTarget(params.documentUri, handler.name);
     this.updateTitle();
     if (reason === 'edit' && previous && sameDrawing(previous, params)) {
@@ -614,8 +565,7 @@ export class WorkflowPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (WorkflowPanel.current === this) WorkflowPanel.current = undefined;
-    if (this.debounce) clearTimeout(this.debounce);
-    if (this.followTimer) clearTimeout(this.followTimer);
+    this.draws.dispose();
     // The host rejects pending requests ('disposed') and disposes the panel.
     this.host.dispose();
     while (this.disposables.length) {
@@ -626,16 +576,6 @@ export class WorkflowPanel implements vscode.Disposable {
       }
     }
   }
-}
-
-/** Same document, handler, Mermaid text and node map (line numbers aside): the SVG would not change. */
-function sameDrawing(a: Omit<RenderParams, 'seq'>, b: Omit<RenderParams, 'seq'>): boolean {
-  if (a.documentUri !== b.documentUri || a.handler !== b.handler || a.mermaid !== b.mermaid || a.nodes.length !== b.nodes.length) return false;
-  if (a.handlers.map((h) => h.name).join('\u0000') !== b.handlers.map((h) => h.name).join('\u0000')) return false;
-  return a.nodes.every((n, i) => {
-    const m = b.nodes[i]!;
-    return n.id === m.id && n.mermaidId === m.mermaidId && n.name === m.name && n.kind === m.kind && n.file === m.file && n.cluster === m.cluster;
-  });
 }
 
 function severityOf(s: vscode.DiagnosticSeverity): MarkSeverity {

@@ -3,6 +3,7 @@
 // is loaded on first use, not at activation.
 import * as vscode from 'vscode';
 import { SHOW_WORKFLOW_COMMAND, WorkflowCodeLensProvider } from './codeLens';
+import { isScriptDocument } from './drawScheduler';
 import type { PanelState, WorkflowPanel } from './panel';
 import { WORKFLOW_VIEW_TYPE, type ExportFormat, type ViewSnapshot, type WorkflowViewState } from './protocol';
 
@@ -78,7 +79,7 @@ export function registerWorkflowFeatures(context: vscode.ExtensionContext, log: 
 
 function showWorkflow(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uriArg: unknown, handlerArg: unknown): void {
   try {
-    const { isScriptDocument, WorkflowPanel } = panels();
+    const { WorkflowPanel } = panels();
     // From the CodeLens: (uri, handler name); from the editor title button: (uri); from the palette: nothing.
     let uri = uriArg instanceof vscode.Uri ? uriArg : undefined;
     if (!uri) {
