@@ -1,16 +1,15 @@
 // Runs in the extension host (loaded on the first executions command): the commands of the executions
 // views — open (by node, ARN or history file), run locally, stop, callbacks, copy ARN, console, export,
 // delete, generate test, open handler, filter, load more — each failure one clear message, the detail logged.
+// The callback prompts are in callbackPrompts.ts.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AwsError } from '../../aws/errors';
-import type { DurableLambdaClient } from '../../aws/lambdaClient';
 import type { HistoryEvent } from '../../core/history/events';
-import type { PendingCallback } from '../../core/history/record';
 import type { LocalRun } from '../../local/types';
 import { awsClientModule, type AwsConnection } from './connection';
-import { checkCallbackPayload } from './executionProtocol';
+import { answerCallback, type CallbackAnswers, type CallbackKind } from './callbackPrompts';
 import { labelText } from './format';
 import { runStore, workspaceRoot, type LocalRuns } from './localRuns';
 import type { ExecutionSource } from './source';
@@ -36,12 +35,8 @@ export interface CommandDeps {
 }
 
 /** Options programmatic callers (tests, other commands) pass instead of answering prompts. */
-export interface NoPromptOptions {
+export interface NoPromptOptions extends CallbackAnswers {
   readonly confirmed?: boolean;
-  readonly payload?: string;
-  readonly errorType?: string;
-  readonly errorMessage?: string;
-  readonly callbackId?: string;
   readonly file?: string;
   readonly event?: unknown;
 }
@@ -292,64 +287,12 @@ export class ExecutionCommands {
     }
   }
 
-  async callback(kind: 'success' | 'failure' | 'heartbeat', node?: Node, options: NoPromptOptions = {}): Promise<boolean> {
+  async callback(kind: CallbackKind, node?: Node, options: NoPromptOptions = {}): Promise<boolean> {
     const target = this.actionTarget(node);
     if (!target) return false;
     try {
-      const pending = await this.pendingCallbacks(target);
-      let callback = options.callbackId ? pending.find((p) => p.callbackId === options.callbackId || p.operationId === options.callbackId) ?? { callbackId: options.callbackId, operationId: options.callbackId, name: undefined } : undefined;
-      if (!callback) {
-        if (pending.length === 0) {
-          void vscode.window.showInformationMessage(`Durable Lens: ${target.label} is not waiting on a callback.`);
-          return false;
-        }
-        if (pending.length === 1) callback = pending[0];
-        else {
-          const pick = await vscode.window.showQuickPick(
-            pending.map((p) => ({ label: labelText(p.name ?? '(unnamed callback)'), description: labelText(p.callbackId, 60), p })),
-            { title: 'Durable Lens: which callback?' }
-          );
-          callback = pick?.p;
-        }
-      }
-      if (!callback) return false;
-      const name = labelText(callback.name ?? callback.callbackId, 60);
-      if (kind === 'success') {
-        let json: string | undefined;
-        if (options.payload !== undefined) {
-          const check = checkCallbackPayload(options.payload);
-          if (!check.ok) {
-            void vscode.window.showErrorMessage(`Durable Lens: ${check.message}`);
-            return false;
-          }
-          json = check.json;
-        } else {
-          const typed = await vscode.window.showInputBox({
-            title: `Durable Lens: complete callback ${name}`,
-            prompt: 'The result as JSON (checked before it is sent; empty sends null)',
-            value: '{}',
-            validateInput: (v) => {
-              const c = checkCallbackPayload(v);
-              return c.ok ? undefined : c.message;
-            },
-          });
-          if (typed === undefined) return false;
-          const check = checkCallbackPayload(typed);
-          if (!check.ok) return false;
-          json = check.json;
-        }
-        await this.sendCallback(target, (c) => c.sendCallbackSuccess(callback.callbackId, json), (r) => r.sendCallbackSuccess(callback.operationId, json));
-      } else if (kind === 'failure') {
-        let message = options.errorMessage;
-        if (message === undefined) {
-          message = await vscode.window.showInputBox({ title: `Durable Lens: fail callback ${name}`, prompt: 'Error message', value: 'Rejected from VS Code' });
-          if (message === undefined) return false;
-        }
-        const failure = { type: options.errorType ?? 'CallbackFailure', message };
-        await this.sendCallback(target, (c) => c.sendCallbackFailure(callback.callbackId, failure), (r) => r.sendCallbackFailure(callback.operationId, failure));
-      } else {
-        await this.sendCallback(target, (c) => c.sendCallbackHeartbeat(callback.callbackId), (r) => r.sendCallbackHeartbeat(callback.operationId));
-      }
+      const name = await answerCallback(kind, target, options, () => this.d.connection.client());
+      if (name === undefined) return false;
       vscode.window.setStatusBarMessage(`Durable Lens: callback ${kind} sent for ${name}`, 5000);
       this.refreshAfterAction(target);
       return true;
@@ -357,25 +300,6 @@ export class ExecutionCommands {
       this.fail(`The callback ${kind} was not sent`, err);
       return false;
     }
-  }
-
-  private async sendCallback(target: ActionTarget, aws: (c: DurableLambdaClient) => Promise<void>, local: (r: LocalRun) => Promise<void>): Promise<void> {
-    await vscode.window.withProgress({ location: { viewId: 'durableLens.executions' } }, async () => {
-      if (target.kind === 'local') await local(target.run);
-      else await aws(await this.d.connection.client());
-    });
-  }
-
-  private async pendingCallbacks(target: ActionTarget): Promise<readonly PendingCallback[]> {
-    if (target.kind === 'local') return target.run.waitingOn.map((w) => ({ operationId: w.operationId, callbackId: w.callbackId, name: w.name }));
-    const client = await this.d.connection.client();
-    const raw: unknown[] = [];
-    for await (const page of client.getHistory(target.arn, { includeExecutionData: false })) raw.push(...page);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { normalizeEvents } = require('../../core/history/events') as typeof import('../../core/history/events');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildExecutionRecord } = require('../../core/history/record') as typeof import('../../core/history/record');
-    return buildExecutionRecord(normalizeEvents(raw).events).pendingCallbacks;
   }
 
   private actionTarget(node?: Node): ActionTarget | undefined {
