@@ -1,5 +1,6 @@
 // Runs in the workflow webview (browser): draws the host's Mermaid text with the bundled mermaid, binds
-// node clicks and keys, keeps zoom/pan/direction across updates, exports SVG/PNG.
+// node clicks and keys, keeps zoom/pan/direction across updates (saved in viewState.ts); snapshot and export
+// read out in snapshot.ts.
 import '../shared/nonce';
 import mermaid from 'mermaid';
 import elkLayouts from '@mermaid-js/layout-elk';
@@ -18,56 +19,27 @@ import type {
   WebviewRequests,
   WorkflowViewState,
 } from '../../src/extension/workflow/protocol';
-import { ELK_THRESHOLD, READABLE_LABEL_PX, SAVED_VIEWS_MAX } from '../../src/extension/workflow/protocol';
+import { ELK_THRESHOLD, READABLE_LABEL_PX } from '../../src/extension/workflow/protocol';
 import { HostChannel } from '../shared/host';
 import { Viewport } from './viewport';
-import { standaloneSvg, svgSize, svgToPngBase64 } from './exporter';
+import { svgSize } from './exporter';
 import { relabel } from './relabel';
 import { readTheme, themedText, type WebviewTheme } from './theme';
 import { labelChanges } from '../../src/core/workflow/labelDiff';
 import { ReplayOverlayView } from './replayOverlay';
+import { exportDrawing, viewSnapshot } from './snapshot';
+import { SavedViewState } from './viewState';
 
 type Channel = HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>;
 
 mermaid.registerLayoutLoaders(elkLayouts);
 
 const channel: Channel = new HostChannel<WebviewNotification, HostNotification, WebviewRequests, HostRequests, WorkflowViewState>();
-const saved = channel.getState();
+const viewState = new SavedViewState(channel.getState(), (state) => channel.setState(state));
 
-let viewState: WorkflowViewState = {
-  direction: saved.direction === 'LR' ? 'LR' : 'TD',
-  layout: saved.layout === 'dagre' || saved.layout === 'elk' ? saved.layout : 'auto',
-  documentUri: saved.documentUri,
-  handler: saved.handler,
-  views: savedViews(saved.views),
-};
-
-/** The saved per-handler views that are well formed (the state may come from an older version). */
-function savedViews(raw: unknown): Record<string, SavedView> {
-  const out: Record<string, SavedView> = {};
-  if (!raw || typeof raw !== 'object') return out;
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    const t = v as Partial<SavedView> | null;
-    if (t && typeof t.zoom === 'number' && typeof t.panX === 'number' && typeof t.panY === 'number') out[k] = { zoom: t.zoom, panX: t.panX, panY: t.panY };
-  }
-  return out;
-}
-
-/** A handler in one direction (a top-down pan means nothing left-to-right). */
-function viewKey(p: { documentUri: string; handler: string | null }): string {
-  return `${p.documentUri}\u0000${p.handler ?? ''}\u0000${viewState.direction ?? 'TD'}`;
-}
-
-/** Remembers the user's zoom and pan for the handler on screen (most recent last, the oldest dropped). */
 function rememberView(t: SavedView): void {
   if (!shown || shown.handler === null) return;
-  const key = viewKey(shown);
-  const views = { ...(viewState.views ?? {}) };
-  delete views[key];
-  views[key] = { zoom: t.zoom, panX: t.panX, panY: t.panY };
-  const keys = Object.keys(views);
-  for (const k of keys.slice(0, Math.max(0, keys.length - SAVED_VIEWS_MAX))) delete views[k];
-  saveState({ views });
+  viewState.remember(shown, t);
 }
 
 // ---- DOM (built here so the host's HTML holds no data and the bench page needs nothing else) ----
@@ -124,17 +96,6 @@ let approximate = false;
 let settleTimer: ReturnType<typeof setTimeout> | undefined;
 /** After the last in-place relabel, wait this long for typing to pause before laying the graph out again. */
 const SETTLE_MS = 600;
-let saveTimer: ReturnType<typeof setTimeout> | undefined;
-
-function saveState(patch: Partial<WorkflowViewState>): void {
-  viewState = { ...viewState, ...patch };
-  // Wheel zoom fires often; setState serialises the whole object each time.
-  if (saveTimer) return;
-  saveTimer = setTimeout(() => {
-    saveTimer = undefined;
-    channel.setState(viewState);
-  }, 100);
-}
 
 // ---- mermaid ----
 
@@ -175,7 +136,7 @@ function configure(elk: boolean): void {
  * colours of the current theme. Both paths (full draw and relabel) compare and draw exactly this.
  */
 function preparedText(params: RenderParams): string {
-  return themedText(withDirection(params.mermaid, viewState.direction ?? 'TD'), currentTheme);
+  return themedText(withDirection(params.mermaid, viewState.direction), currentTheme);
 }
 
 /** Rewrites the direction of the first `flowchart`/`graph` header; leaves other text alone. */
@@ -249,12 +210,12 @@ async function draw(params: RenderParams, token: number, keepView: boolean): Pro
   replayView.redrawn(currentSvg(), elementsByNodeId);
   // Each handler keeps the zoom the user gave it; one the user has not zoomed or scrolled keeps the default
   // (readable) view, recomputed as the graph changes shape (a graph that grows while typing stays framed).
-  const remembered = viewState.views?.[viewKey(params)];
+  const remembered = viewState.viewOf(params);
   if (!sameView && remembered) viewport.set(remembered, false);
   else if (!remembered) fit();
   // A new graph (or direction, or a default view recomputed) may put the cursor's node off screen.
   applyHighlight(params.highlight, !sameView || !remembered);
-  saveState({ documentUri: params.documentUri, handler: params.handler });
+  viewState.save({ documentUri: params.documentUri, handler: params.handler });
   if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
   const done = performance.now();
   channel.post({
@@ -283,11 +244,7 @@ function fit(): void {
   const g = start ? elementsByNodeId.get(start.id) : undefined;
   if (g) viewport.centreOn(contentBox(g), width, height);
   // Fit is the user's "back to the default": the handler forgets its zoom.
-  if (shown && viewState.views?.[viewKey(shown)]) {
-    const views = { ...viewState.views };
-    delete views[viewKey(shown)];
-    saveState({ views });
-  }
+  if (shown) viewState.forget(shown);
 }
 
 /** The labels' font size as mermaid drew them (CSS px, before the zoom); 16 when nothing is drawn yet. */
@@ -496,30 +453,30 @@ function fillHandlers(params: RenderParams): void {
 
 function updateButtons(): void {
   btnDirection.textContent = viewState.direction === 'LR' ? 'Left\u2192right' : 'Top\u2193down';
-  btnLayout.textContent = `Layout: ${viewState.layout ?? 'auto'}`;
+  btnLayout.textContent = `Layout: ${viewState.layout}`;
 }
 
 handlerSelect.addEventListener('change', () => {
-  saveState({ handler: handlerSelect.value });
+  viewState.save({ handler: handlerSelect.value });
   channel.post({ type: 'selectHandler', name: handlerSelect.value });
 });
 btnZoomIn.addEventListener('click', () => viewport.zoomBy(1.25));
 btnZoomOut.addEventListener('click', () => viewport.zoomBy(0.8));
 btnFit.addEventListener('click', () => fit());
 btnDirection.addEventListener('click', () => {
-  saveState({ direction: viewState.direction === 'LR' ? 'TD' : 'LR' });
+  viewState.save({ direction: viewState.direction === 'LR' ? 'TD' : 'LR' });
   updateButtons();
   if (latest) scheduleDraw(latest, false);
 });
 btnLayout.addEventListener('click', () => {
   const next = viewState.layout === 'auto' ? 'elk' : viewState.layout === 'elk' ? 'dagre' : 'auto';
-  saveState({ layout: next });
+  viewState.save({ layout: next });
   updateButtons();
   if (latest) scheduleDraw(latest, false);
 });
 // The host's text (as `durable-lens graph` prints it, in the chosen direction), not the one themed for this
 // panel: pasted into a document it reads the same for everyone, in a light or a dark page.
-btnCopy.addEventListener('click', () => channel.post({ type: 'copyMermaid', text: shown && shownText ? withDirection(shown.mermaid, viewState.direction ?? 'TD') : '' }));
+btnCopy.addEventListener('click', () => channel.post({ type: 'copyMermaid', text: shown && shownText ? withDirection(shown.mermaid, viewState.direction) : '' }));
 btnSvg.addEventListener('click', () => void exportFromToolbar('svg'));
 btnPng.addEventListener('click', () => void exportFromToolbar('png'));
 
@@ -545,12 +502,7 @@ const themeObserver = new MutationObserver(() => {
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-id', 'data-vscode-theme-name'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
 
-// ---- export ----
-
-function exportName(format: ExportFormat): string {
-  const base = `${(shown?.fileName ?? 'workflow').replace(/\.[^.]*$/, '')}-${shown?.handler ?? 'workflow'}`;
-  return `${base.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.${format}`;
-}
+// ---- export and snapshot (snapshot.ts) ----
 
 async function produceExport(format: ExportFormat): Promise<ExportResult> {
   if (approximate && latest) {
@@ -558,13 +510,7 @@ async function produceExport(format: ExportFormat): Promise<ExportResult> {
     scheduleDraw(latest, true);
     await drawing;
   }
-  const svg = currentSvg();
-  if (!svg) throw Object.assign(new Error('There is no diagram to export.'), { reason: 'no-diagram' });
-  const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
-  const text = standaloneSvg(svg, background);
-  if (format === 'svg') return { format, data: text, suggestedName: exportName(format) };
-  const { width, height } = svgSize(svg);
-  return { format, data: await svgToPngBase64(text, width, height), suggestedName: exportName(format) };
+  return exportDrawing(format, currentSvg(), () => shown);
 }
 
 async function exportFromToolbar(format: ExportFormat): Promise<void> {
@@ -577,50 +523,17 @@ async function exportFromToolbar(format: ExportFormat): Promise<void> {
   }
 }
 
-/**
- * A node's label as it reads: the lines the label was wrapped into joined by a space, except after a break inside a
- * long word (the wrap breaks those after - . _ /), where the line goes straight on.
- */
-function drawnLabelText(root: Element): string {
-  const lines: string[] = [''];
-  const walk = (n: Node): void => {
-    if (n.nodeType === 3) lines[lines.length - 1] += n.nodeValue ?? '';
-    else if (n.nodeType === 1) {
-      const tag = (n as Element).tagName.toLowerCase();
-      const breaks = tag === 'br' || tag === 'p' || tag === 'div' || tag === 'tspan';
-      if (breaks) lines.push('');
-      n.childNodes.forEach(walk);
-      if (breaks && tag !== 'br') lines.push('');
-    }
-  };
-  walk(root);
-  let text = '';
-  for (const raw of lines) {
-    const line = raw.replace(/\s+/g, ' ').trim();
-    if (!line) continue;
-    text += text === '' || /[-._/]$/.test(text) ? line : ' ' + line;
-  }
-  return text;
-}
-
 function snapshot(): ViewSnapshot {
-  const labels: string[] = [];
-  for (const g of elementsByNodeId.values()) labels.push(drawnLabelText(g));
-  return {
-    seq: shown?.seq ?? -1,
-    handler: shown?.handler ?? null,
-    nodeCount: elementsByNodeId.size,
-    labels,
+  return viewSnapshot({
+    shown,
+    elementsByNodeId,
     highlighted,
-    marked: Array.from(elementsByNodeId.entries())
-      .filter(([, g]) => /dl-mark-/.test(g.getAttribute('class') ?? ''))
-      .map(([id]) => id),
     replay: replayView.snapshot(elementsByNodeId),
     zoom: viewport.transform.zoom,
     labelPx: labelPx(),
-    direction: viewState.direction ?? 'TD',
+    direction: viewState.direction,
     note: noteText,
-  };
+  });
 }
 
 channel.handleRequests(async (method, params) => {
