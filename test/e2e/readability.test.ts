@@ -1,8 +1,8 @@
 // Runs in node (e2e tier): the workflow diagram's default view of every sample in a real VS Code (code-server,
 // packaged .vsix, headless Chromium): labels at least 11 px on screen (font size x the current scale, measured in
-// the panel), the panel following the active editor from one sample to the next, and a screenshot of each
-// (test-results/screenshots/readability-<sample>.png) for a person to look at; then a handler typed into a file
-// that had none: the panel follows it, says "partial" while the code does not parse yet, and draws it.
+// the panel) and none drawn over another, the panel following the active editor from one sample to the next, and
+// a screenshot of each (test-results/screenshots/readability-<sample>.png) for a person to look at; then a handler
+// typed into a file that had none: the panel follows it, says "partial" while the code does not parse, and draws it.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,7 +12,8 @@ import { copyWorkspace, findWebviewFrame, focusEditor, openFile, runCommand, sta
 /** What the page.evaluate callback below touches (this tsconfig has no DOM lib on purpose). */
 interface LabelEl {
   readonly offsetHeight: number;
-  getBoundingClientRect(): { readonly top: number; readonly bottom: number; readonly height: number };
+  readonly textContent: string | null;
+  getBoundingClientRect(): { readonly top: number; readonly bottom: number; readonly left: number; readonly right: number; readonly height: number; readonly width: number };
 }
 declare const document: { querySelectorAll(selector: string): ArrayLike<LabelEl>; querySelector(selector: string): LabelEl | null };
 declare function getComputedStyle(e: LabelEl): { readonly fontSize: string };
@@ -22,7 +23,8 @@ const SAMPLES: ReadonlyArray<{ name: string; file: string; needle: RegExp }> = [
   { name: 'order-saga', file: 'order-saga/src/handler.ts', needle: /cancellation-window/ },
   { name: 'fan-out', file: 'fan-out/src/handler.ts', needle: /load-manifest/ },
   { name: 'genai-agent', file: 'genai-agent/src/handler.ts', needle: /search-docs/ },
-  { name: 'split-handler', file: 'split-handler/src/handler.ts', needle: /./ },
+  { name: 'split-handler', file: 'split-handler/src/handler.ts', needle: /store-invoice/ },
+  { name: 'expense-approval', file: 'expense-approval/src/handler.ts', needle: /manager-approval/ },
 ];
 
 function labels(frame: Frame): Promise<string[]> {
@@ -36,6 +38,30 @@ function labelScreenPx(frame: Frame): Promise<number[]> {
       .filter((l) => l.offsetHeight > 0)
       .map((l) => parseFloat(getComputedStyle(l).fontSize) * (l.getBoundingClientRect().height / l.offsetHeight))
   );
+}
+
+/**
+ * Pairs of labels (vertex, edge and group titles) whose boxes on screen cross by more than 2 px each way: text a
+ * person cannot read because another label is drawn over it.
+ */
+function overlappingLabels(frame: Frame): Promise<{ measured: number; overlaps: string[] }> {
+  return frame.evaluate(() => {
+    const boxes = Array.from(document.querySelectorAll('#canvas svg span.nodeLabel, #canvas svg g.edgeLabel, #canvas svg g.cluster-label'))
+      .map((e) => ({ text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), r: e.getBoundingClientRect() }))
+      .filter((b) => b.text !== '' && b.r.width > 0 && b.r.height > 0);
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!.r;
+        const b = boxes[j]!.r;
+        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        // A group title contains no vertex; a label nested in another (an edge label's own span) is the same text.
+        if (dx > 2 && dy > 2 && boxes[i]!.text !== boxes[j]!.text) out.push(`"${boxes[i]!.text}" x "${boxes[j]!.text}" (${dx.toFixed(0)}x${dy.toFixed(0)} px)`);
+      }
+    }
+    return { measured: boxes.length, overlaps: out };
+  });
 }
 
 describe('e2e: the workflow diagram is readable at its default view, for every sample (code-server)', function () {
@@ -63,6 +89,7 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
     let frame: Frame | undefined;
     let previous = '';
     const measured: string[] = [];
+    const overlapped: string[] = [];
     for (const sample of SAMPLES) {
       if (frame) await focusEditor(page);
       await openFile(page, sample.file);
@@ -84,9 +111,14 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
       const smallest = Math.min(...sizes);
       measured.push(`${sample.name} ${smallest.toFixed(1)} px`);
       await vs!.screenshot(`readability-${sample.name}`);
+      const { measured: boxes, overlaps } = await overlappingLabels(f);
+      assert.ok(boxes >= sizes.length, `${sample.name}: ${boxes} label boxes found for ${sizes.length} vertex labels`);
+      if (overlaps.length) overlapped.push(`${sample.name}: ${overlaps.join('; ')}`);
       assert.ok(smallest >= 11, `${sample.name}: the smallest label is ${smallest.toFixed(1)} px on screen`);
     }
     console.log(`      smallest label on screen: ${measured.join(', ')}`);
+    // Checked after every sample is drawn and photographed, so one run shows all of them.
+    assert.deepStrictEqual(overlapped, [], 'labels drawn over each other');
   });
 
   it('a handler typed into a file that had none: the panel follows it, partial while it does not parse, then drawn', async function () {
