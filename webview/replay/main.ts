@@ -18,7 +18,7 @@ import type {
   WebviewCommand,
   WebviewRequests,
 } from '../../src/extension/replay/protocol';
-import { SPEEDS } from '../../src/extension/replay/protocol';
+import { SPEEDS, eventRow, formatElapsed, waterfallRows } from '../../src/extension/replay/protocol';
 import { button as plainButton, el } from '../shared/dom';
 import { HostChannel } from '../shared/host';
 import { VirtualList } from '../execution/virtualList';
@@ -39,7 +39,8 @@ let current = -1;
 let currentOp: string | null = null;
 const notes: string[] = [];
 
-type Item = { readonly kind: 'group'; readonly g: ReplayGroupRow } | { readonly kind: 'event'; readonly e: ReplayEventRow };
+/** An event is an index: its row is read from the view's columns when it is drawn (only the rows in view). */
+type Item = { readonly kind: 'group'; readonly g: ReplayGroupRow } | { readonly kind: 'event'; readonly i: number };
 let items: Item[] = [];
 /** Item index of each event (-1 when its group is collapsed) and of each group's header. */
 let itemOfEvent = new Int32Array(0);
@@ -167,7 +168,7 @@ const timeline = new VirtualList<Item>({
       const item = items[i];
       if (!item) return;
       if (item.kind === 'group') toggleGroup(item.g.index);
-      else post({ type: 'move', to: item.e.index });
+      else post({ type: 'move', to: item.i });
     });
     return row;
   },
@@ -185,7 +186,7 @@ const timeline = new VirtualList<Item>({
       row.title = g.error ?? g.label;
       return;
     }
-    const e = item.e;
+    const e: ReplayEventRow = eventRow(view!, item.i);
     row.className = `vlist-row tl-row tl-event tone-${e.tone || 'none'}${e.index === current ? ' current' : ''}${e.operationId && e.operationId === currentOp ? ' same-op' : ''}`;
     row.setAttribute('role', 'option');
     row.setAttribute('aria-selected', String(e.index === current));
@@ -201,7 +202,7 @@ const timeline = new VirtualList<Item>({
 
 function buildItems(): void {
   if (!view) return;
-  const n = view.events.length;
+  const n = view.events.count;
   itemOfEvent = new Int32Array(n).fill(-1);
   groupOfEvent = new Int32Array(n).fill(-1);
   itemOfGroup = [];
@@ -214,7 +215,7 @@ function buildItems(): void {
       groupOfEvent[i] = g.index;
       if (open) {
         itemOfEvent[i] = items.length;
-        items.push({ kind: 'event', e: view.events[i]! });
+        items.push({ kind: 'event', i });
       }
     }
   }
@@ -238,7 +239,7 @@ function revealCurrent(): void {
 
 timelineEl.addEventListener('keydown', (ev) => {
   if (!view) return;
-  const n = view.events.length;
+  const n = view.events.count;
   const page = timeline.pageSize;
   const to = (i: number): void => {
     ev.preventDefault();
@@ -319,7 +320,7 @@ const waterfall = new VirtualList<ReplayWaterfallRow>({
       b.style.left = `${(s.startMs / total) * 100}%`;
       b.style.width = `max(2px, ${((s.endMs - s.startMs) / total) * 100}%)`;
       b.dataset.event = String(s.startEvent);
-      b.title = `${s.kind === 'retryDelay' ? 'retry delay' : s.kind} ${formatMs(s.endMs - s.startMs)}${s.open ? ' (still open)' : ''}`;
+      b.title = `${s.kind === 'retryDelay' ? 'retry delay' : s.kind} ${formatElapsed(s.endMs - s.startMs)}${s.open ? ' (still open)' : ''}`;
       bars.push(b);
     }
     track!.replaceChildren(...bars);
@@ -334,13 +335,6 @@ function placeCursor(): void {
   waterfallPane.style.setProperty('--cursor', String(Math.max(0, Math.min(1, (t ?? 0) / total))));
 }
 waterfallPane.append(cursorEl);
-
-function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 // ---- details ----
 
@@ -411,12 +405,13 @@ function applyView(v: ReplayView, newSeq: number): void {
   noCodeEl.hidden = !v.noCode;
   noCodeEl.textContent = v.noCode ? `Stepping without code: ${v.noCode}` : '';
   followBtn.hidden = !v.running;
-  scrubber.max = String(v.events.length - 1);
-  renderDrift(v);
+  scrubber.max = String(v.events.count - 1);
   states.clear();
-  wfRows = v.waterfall.rows;
+  wfRows = waterfallRows(v);
   firstEventOf.clear();
   for (const r of wfRows) firstEventOf.set(r.operationId, r.firstEvent);
+  // After the rows: a drift line links to its operation's first event in this view, not the last one's.
+  renderDrift(v);
   buildItems();
   waterfall.setItems(wfRows);
   placeCursor();
@@ -433,7 +428,7 @@ function renderDrift(v: ReplayView): void {
   for (const d of v.drift.slice(0, 500)) {
     const li = el('li', d.breaksReplay ? 'breaks' : undefined, d.message);
     if (d.operationId) {
-      const at = firstEventOf.get(d.operationId) ?? v.waterfall.rows.find((r) => r.operationId === d.operationId)?.firstEvent;
+      const at = firstEventOf.get(d.operationId) ?? wfRows.find((r) => r.operationId === d.operationId)?.firstEvent;
       if (at !== undefined && at >= 0) {
         li.classList.add('link');
         li.tabIndex = 0;
@@ -452,7 +447,7 @@ function applyPosition(p: ReplayPosition): void {
   current = p.eventIndex;
   currentOp = p.operationId;
   scrubber.value = String(current);
-  const n = view?.events.length ?? 0;
+  const n = view?.events.count ?? 0;
   const g = view?.groups[p.invocation];
   positionEl.textContent = current < 0 ? `before the first of ${n} events` : `event ${current + 1} / ${n}${g ? ` \u00b7 ${g.completed ? `invocation ${g.index + 1}` : g.label}` : ''}`;
   playBtn.textContent = p.playing ? '\u23F8' : '\u25B6';

@@ -72,13 +72,66 @@ export interface ReplayDriftView {
   readonly operationId: string | null;
 }
 
+/** The tones an event row can have, by index in `ReplayEventColumns.tone`. */
+export const EVENT_TONES: readonly ReplayEventRow['tone'][] = ['', 'notStarted', 'running', 'waiting', 'succeeded', 'failed', 'retrying', 'execution', 'invocation', 'problem'];
+/** The span kinds, by index in a waterfall row's flat spans. */
+export const SPAN_KINDS: readonly ReplaySpanView['kind'][] = ['running', 'waiting', 'retryDelay'];
+/** Numbers per span in `ReplayWaterfallColumns.spans`: kind index, startMs, endMs, open (0/1), startEvent. */
+export const SPAN_STRIDE = 5;
+
+/** The operations events and waterfall rows refer to by index (column per field). */
+export interface ReplayOperationColumns {
+  readonly ids: readonly string[];
+  /** The operation's name or kind (untrusted). */
+  readonly labels: readonly string[];
+  /** Depth in the operation tree, 0 at the top level. */
+  readonly depths: readonly number[];
+}
+
+/**
+ * One column per field, strings interned in tables: the timeline reads a row when it draws it. As one object per
+ * event a 10,000-event history's view was 2.6 MB to build, send and parse before the first paint.
+ */
+export interface ReplayEventColumns {
+  readonly count: number;
+  /** Event types seen (untrusted: from the history); `type[i]` indexes it. */
+  readonly types: readonly string[];
+  readonly type: readonly number[];
+  /** Index into the operations, -1 for an event of no operation. */
+  readonly op: readonly number[];
+  /** Index into EVENT_TONES. */
+  readonly tone: readonly number[];
+  /** Each event's EventId; null when it is index + 1 throughout (the usual history). */
+  readonly eventIds: readonly number[] | null;
+}
+
+/** The waterfall rows as sent: one column per field, the spans of row r flat in spans[spanAt[r]..spanAt[r+1]). */
+export interface ReplayWaterfallColumns {
+  readonly count: number;
+  /** Index into the operations. */
+  readonly op: readonly number[];
+  /** Labels that differ from the operation's, by row. */
+  readonly labels: Readonly<Record<number, string>>;
+  readonly kinds: readonly string[];
+  readonly kind: readonly number[];
+  readonly depth: readonly number[];
+  /** 1: a sibling ran at the same time. */
+  readonly concurrent: readonly number[];
+  readonly firstEvent: readonly number[];
+  /** SPAN_STRIDE numbers per span: kind index, startMs, endMs, open (0/1), startEvent. */
+  readonly spans: readonly number[];
+  readonly spanAt: readonly number[];
+}
+
 export interface ReplayView {
   readonly title: string;
   readonly status: string;
   readonly running: boolean;
-  readonly events: readonly ReplayEventRow[];
+  readonly operations: ReplayOperationColumns;
+  readonly events: ReplayEventColumns;
   readonly groups: readonly ReplayGroupRow[];
-  readonly waterfall: { readonly rows: readonly ReplayWaterfallRow[]; readonly totalMs: number; readonly eventMs: readonly (number | null)[] };
+  /** eventMs: each event's time since the start (null when unknown); rows' spans are in the same ms. */
+  readonly waterfall: { readonly rows: ReplayWaterfallColumns; readonly totalMs: number; readonly eventMs: readonly (number | null)[] };
   readonly drift: readonly ReplayDriftView[];
   /** Why the panel steps without code (no handler found, the mapping failed); null when mapped. */
   readonly noCode: string | null;
@@ -87,6 +140,61 @@ export interface ReplayView {
   /** "12 of 14 operations match the code". */
   readonly fit: string | null;
   readonly problems: readonly string[];
+}
+
+/** Time since the execution's start as the timeline shows it ("+1.25 s"), '' when unknown. */
+export function eventTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
+  return `+${formatElapsed(ms) || '0 ms'}`;
+}
+
+export function formatElapsed(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
+/** Event `i` of the view as a row (what the timeline draws). */
+export function eventRow(view: ReplayView, i: number): ReplayEventRow {
+  const e = view.events;
+  const o = e.op[i] ?? -1;
+  return {
+    index: i,
+    eventId: e.eventIds ? (e.eventIds[i] ?? i + 1) : i + 1,
+    type: e.types[e.type[i] ?? -1] ?? '',
+    label: o >= 0 ? (view.operations.labels[o] ?? '') : '',
+    time: eventTime(view.waterfall.eventMs[i]),
+    operationId: o >= 0 ? (view.operations.ids[o] ?? null) : null,
+    tone: EVENT_TONES[e.tone[i] ?? 0] ?? '',
+    depth: o >= 0 ? (view.operations.depths[o] ?? 0) + 1 : 0,
+  };
+}
+
+/** The waterfall rows of the view, unpacked. */
+export function waterfallRows(view: ReplayView): ReplayWaterfallRow[] {
+  const ops = view.operations;
+  const w = view.waterfall.rows;
+  const out: ReplayWaterfallRow[] = new Array(w.count);
+  for (let r = 0; r < w.count; r++) {
+    const spans: ReplaySpanView[] = [];
+    const end = w.spanAt[r + 1] ?? w.spans.length;
+    for (let k = w.spanAt[r] ?? end; k + SPAN_STRIDE <= end; k += SPAN_STRIDE) {
+      spans.push({ kind: SPAN_KINDS[w.spans[k]!] ?? 'running', startMs: w.spans[k + 1]!, endMs: w.spans[k + 2]!, open: w.spans[k + 3] === 1, startEvent: w.spans[k + 4]! });
+    }
+    const o = w.op[r] ?? -1;
+    out[r] = {
+      operationId: ops.ids[o] ?? '',
+      label: w.labels[r] ?? ops.labels[o] ?? '',
+      kind: w.kinds[w.kind[r] ?? -1] ?? '',
+      depth: w.depth[r] ?? 0,
+      concurrent: w.concurrent[r] === 1,
+      firstEvent: w.firstEvent[r] ?? -1,
+      spans,
+    };
+  }
+  return out;
 }
 
 export interface ReplayOperationState {

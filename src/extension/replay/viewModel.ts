@@ -3,9 +3,9 @@
 // text stays plain strings here; the webview writes it with textContent only.
 import type { HistoryMapping } from '../../core/history/mappingTypes';
 import { errorPreview, payloadPreview, type RecordedError, type RecordedOperation } from '../../core/history/record';
-import type { Stepper } from '../../core/history/stepper';
+import type { Stepper, WaterfallRow } from '../../core/history/stepper';
 import type { OperationStateAt, StepState } from '../../core/history/stepperTypes';
-import type { ReplayDetails, ReplayEventRow, ReplayGroupRow, ReplayOperationState, ReplayView } from './protocol';
+import { EVENT_TONES, SPAN_KINDS, formatElapsed, type ReplayDetails, type ReplayEventRow, type ReplayGroupRow, type ReplayOperationState, type ReplayView, type ReplayWaterfallColumns } from './protocol';
 
 export interface ViewMeta {
   readonly title: string;
@@ -18,13 +18,8 @@ export interface ViewMeta {
 
 const DETAIL_PAYLOAD_CHARS = 4000;
 
-export function formatMs(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-}
+/** "1.25 s", "3 min 4 s" ('' when unknown): the panel's one way to write a duration. */
+export const formatMs = formatElapsed;
 
 function labelOf(op: RecordedOperation): string {
   return op.name ?? (op.kind === 'unknown' ? op.type.toLowerCase() : op.kind);
@@ -33,24 +28,50 @@ function labelOf(op: RecordedOperation): string {
 export function buildReplayView(stepper: Stepper, mapping: HistoryMapping | undefined, meta: ViewMeta): ReplayView {
   const record = stepper.record;
   const wf = stepper.waterfall();
-  const events: ReplayEventRow[] = new Array(record.events.length);
-  for (let i = 0; i < record.events.length; i++) {
-    const e = record.events[i]!;
-    const owner = record.eventOwners[i];
-    const op = stepper.operationAt(i);
+  const opIndex = new Map<string, number>();
+  const ids: string[] = [];
+  const labels: string[] = [];
+  const depths: number[] = [];
+  for (const op of record.operations) {
     let depth = 0;
-    if (op) for (let p = op.parent; p && depth < 64; p = p.parent) depth++;
-    const t = wf.eventMs[i]!;
-    events[i] = {
-      index: i,
-      eventId: Number(e.EventId),
-      type: String(e.EventType),
-      label: op ? labelOf(op) : '',
-      time: Number.isNaN(t) ? '' : `+${formatMs(t) || '0 ms'}`,
-      operationId: op?.id ?? null,
-      tone: op ? (stepper.stateAfterEvent(i)?.state ?? '') : owner?.kind === 'execution' ? 'execution' : owner?.kind === 'invocation' ? 'invocation' : owner?.kind === 'problem' ? 'problem' : '',
-      depth: op ? depth + 1 : 0,
-    };
+    for (let p = op.parent; p && depth < 64; p = p.parent) depth++;
+    opIndex.set(op.id, ids.length);
+    ids.push(op.id);
+    labels.push(labelOf(op));
+    depths.push(depth);
+  }
+  const n = record.events.length;
+  const types: string[] = [];
+  const typeIndex = new Map<string, number>();
+  const type: number[] = new Array(n);
+  const opOf: number[] = new Array(n);
+  const tone: number[] = new Array(n);
+  let eventIds: number[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const e = record.events[i]!;
+    const t = String(e.EventType);
+    let ti = typeIndex.get(t);
+    if (ti === undefined) {
+      typeIndex.set(t, (ti = types.length));
+      types.push(t);
+    }
+    type[i] = ti;
+    const op = stepper.operationAt(i);
+    let oi = op ? opIndex.get(op.id) : undefined;
+    if (op && oi === undefined) {
+      // An operation the record does not list (should not happen): still named on its rows.
+      opIndex.set(op.id, (oi = ids.length));
+      ids.push(op.id);
+      labels.push(labelOf(op));
+      depths.push(0);
+    }
+    opOf[i] = oi ?? -1;
+    const owner = record.eventOwners[i];
+    const tn: ReplayEventRow['tone'] = op ? (stepper.stateAfterEvent(i)?.state ?? '') : owner?.kind === 'execution' ? 'execution' : owner?.kind === 'invocation' ? 'invocation' : owner?.kind === 'problem' ? 'problem' : '';
+    tone[i] = Math.max(0, EVENT_TONES.indexOf(tn));
+    const id = Number(e.EventId);
+    if (eventIds === null && id !== i + 1) eventIds = Array.from({ length: i }, (_, k) => k + 1);
+    if (eventIds !== null) eventIds.push(id);
   }
   const groups: ReplayGroupRow[] = stepper.timeline.map((g) => {
     const n = g.lastEvent - g.firstEvent + 1;
@@ -72,20 +93,13 @@ export function buildReplayView(stepper: Stepper, mapping: HistoryMapping | unde
     title: meta.title,
     status: String(record.execution.status),
     running: meta.running,
-    events,
+    operations: { ids, labels, depths },
+    events: { count: n, types, type, op: opOf, tone, eventIds },
     groups,
     waterfall: {
       totalMs: wf.totalMs,
       eventMs: Array.from(wf.eventMs, (v) => (Number.isNaN(v) ? null : v)),
-      rows: wf.rows.map((r) => ({
-        operationId: r.operationId,
-        label: r.label,
-        kind: r.kind,
-        depth: r.depth,
-        concurrent: r.concurrent,
-        firstEvent: r.firstEvent,
-        spans: r.spans.map((s) => ({ kind: s.kind, startMs: s.startMs, endMs: s.endMs, open: s.open, startEvent: s.startEvent })),
-      })),
+      rows: waterfallColumns(wf.rows, opIndex, ids, labels, depths),
     },
     drift: (mapping?.drift ?? []).map((d) => ({ message: d.message, breaksReplay: d.breaksReplay, operationId: d.operationId ?? null })),
     noCode: meta.noCode,
@@ -93,6 +107,36 @@ export function buildReplayView(stepper: Stepper, mapping: HistoryMapping | unde
     fit,
     problems: record.problems.slice(0, 200),
   };
+}
+
+function waterfallColumns(rows: readonly WaterfallRow[], opIndex: Map<string, number>, ids: string[], labels: string[], depths: number[]): ReplayWaterfallColumns {
+  const kinds: string[] = [];
+  const kindIndex = new Map<string, number>();
+  const out = { count: rows.length, op: [] as number[], labels: {} as Record<number, string>, kinds, kind: [] as number[], depth: [] as number[], concurrent: [] as number[], firstEvent: [] as number[], spans: [] as number[], spanAt: [] as number[] };
+  rows.forEach((r, i) => {
+    let oi = opIndex.get(r.operationId);
+    if (oi === undefined) {
+      opIndex.set(r.operationId, (oi = ids.length));
+      ids.push(r.operationId);
+      labels.push(r.label);
+      depths.push(r.depth);
+    }
+    let ki = kindIndex.get(r.kind);
+    if (ki === undefined) {
+      kindIndex.set(r.kind, (ki = kinds.length));
+      kinds.push(r.kind);
+    }
+    out.op.push(oi);
+    if (labels[oi] !== r.label) out.labels[i] = r.label;
+    out.kind.push(ki);
+    out.depth.push(r.depth);
+    out.concurrent.push(r.concurrent ? 1 : 0);
+    out.firstEvent.push(r.firstEvent);
+    out.spanAt.push(out.spans.length);
+    for (const sp of r.spans) out.spans.push(Math.max(0, SPAN_KINDS.indexOf(sp.kind)), sp.startMs, sp.endMs, sp.open ? 1 : 0, sp.startEvent);
+  });
+  out.spanAt.push(out.spans.length);
+  return out;
 }
 
 export function stateView(s: OperationStateAt): ReplayOperationState {
