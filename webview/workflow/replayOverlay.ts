@@ -19,15 +19,17 @@ const LEGEND: ReadonlyArray<readonly [string, string]> = [
 
 // Shapes: mermaid draws a vertex as `.label-container` (a rect, polygon or path, or a group of paths) and a
 // subgraph as a rect. Inline styles from the classDefs set fill/stroke, hence !important.
-const SHAPE = (cls: string) => `.dl-node.${cls} > .label-container, .dl-node.${cls} > .label-container path, .dl-node.${cls}.cluster > rect`;
+// A copy of a node (an end drawn again where a path leaves) is styled like the node: NODE matches both.
+const NODE = ':is(.dl-node, .dl-replay-copy)';
+const SHAPE = (cls: string) => `${NODE}.${cls} > .label-container, ${NODE}.${cls} > .label-container path, ${NODE}.${cls}.cluster > rect`;
 const CSS = `
 ${SHAPE('dl-rs-succeeded')} { stroke: var(--vscode-testing-iconPassed, #388a34) !important; stroke-width: 2.5px !important; }
 ${SHAPE('dl-rs-failed')} { stroke: var(--vscode-testing-iconFailed, #e51400) !important; stroke-width: 3.5px !important; }
 ${SHAPE('dl-rs-running')} { stroke: var(--vscode-debugIcon-startForeground, #388a34) !important; stroke-width: 3px !important; stroke-dasharray: 8 3 !important; }
 ${SHAPE('dl-rs-waiting')} { stroke: var(--vscode-testing-iconQueued, #cca700) !important; stroke-width: 3px !important; stroke-dasharray: 4 3 !important; }
 ${SHAPE('dl-rs-retrying')} { stroke: var(--vscode-editorWarning-foreground, #bf8803) !important; stroke-width: 3px !important; stroke-dasharray: 10 3 2 3 !important; }
-.dl-node.dl-rs-notStarted { opacity: 0.45; }
-.dl-node.dl-rs-failed > .label-container { fill: var(--vscode-inputValidation-errorBackground, rgba(229, 20, 0, 0.12)) !important; }
+${NODE}.dl-rs-notStarted { opacity: 0.45; }
+${NODE}.dl-rs-failed > .label-container { fill: var(--vscode-inputValidation-errorBackground, rgba(229, 20, 0, 0.12)) !important; }
 #canvas svg.dl-replaying .dl-node.dl-replay-current > .label-container,
 #canvas svg.dl-replaying .dl-node.dl-replay-current.cluster > rect {
   filter: drop-shadow(0 0 3px var(--vscode-debugIcon-breakpointCurrentStackframeForeground, #ffcc00))
@@ -38,7 +40,7 @@ ${SHAPE('dl-rs-retrying')} { stroke: var(--vscode-editorWarning-foreground, #bf8
 body.vscode-high-contrast ${SHAPE('dl-rs-succeeded')}, body.vscode-high-contrast ${SHAPE('dl-rs-failed')},
 body.vscode-high-contrast ${SHAPE('dl-rs-running')}, body.vscode-high-contrast ${SHAPE('dl-rs-waiting')},
 body.vscode-high-contrast ${SHAPE('dl-rs-retrying')} { stroke-width: 4px !important; }
-body.vscode-high-contrast .dl-node.dl-rs-notStarted { opacity: 0.6; }
+body.vscode-high-contrast ${NODE}.dl-rs-notStarted { opacity: 0.6; }
 #dl-replay-legend { position: fixed; left: 8px; bottom: 8px; padding: 4px 8px; display: flex; flex-wrap: wrap; gap: 4px 10px;
   align-items: center; font-size: 11px; background: var(--vscode-editorWidget-background, #f3f3f3);
   color: var(--vscode-editorWidget-foreground, inherit); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #c8c8c8));
@@ -74,6 +76,8 @@ export class ReplayOverlayView {
   private readonly applied = new Map<string, Applied>();
   private readonly badges = new Map<string, SVGGElement>();
   private current: string | null = null;
+  /** Other drawings of a bound node group in this SVG (end copies), found once per drawing. */
+  private copies: Map<SVGGElement, SVGGElement[]> | null = null;
   private svg: SVGSVGElement | null = null;
   private layer: SVGGElement | null = null;
   private readonly legend: HTMLElement;
@@ -125,6 +129,7 @@ export class ReplayOverlayView {
     const t0 = performance.now();
     if (svg !== this.svg) this.forgetDrawing(svg);
     this.overlay = overlay;
+    this.copies ??= findCopies(svg, elements);
     let changed = 0;
     const wanted = new Map<string, ReplayNodeView>();
     for (const n of overlay?.nodes ?? []) wanted.set(n.nodeId, n);
@@ -170,6 +175,7 @@ export class ReplayOverlayView {
   rebound(svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): void {
     if (!this.overlay) return;
     for (const g of elements.values()) g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    for (const list of this.copies?.values() ?? []) for (const c of list) this.clearCopy(c);
     for (const b of this.badges.values()) b.remove();
     this.forgetDrawing(svg);
     this.set(this.overlay, svg, elements);
@@ -196,6 +202,7 @@ export class ReplayOverlayView {
     this.applied.clear();
     this.badges.clear();
     this.current = null;
+    this.copies = null;
   }
 
   private applyNode(g: SVGGElement, id: string, n: ReplayNodeView): boolean {
@@ -205,11 +212,14 @@ export class ReplayOverlayView {
     const signature = classes.join(' ');
     const before = this.applied.get(id);
     if (before && before.signature === signature && before.badge === n.badge && before.title === n.title) return false;
+    const copies = this.copies?.get(g) ?? [];
     if (!before || before.signature !== signature) {
-      g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES);
-      g.classList.add(...classes);
+      for (const x of [g, ...copies]) {
+        x.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES);
+        x.classList.add(...classes);
+      }
     }
-    if (!before || before.title !== n.title) this.setTitle(g, id, n.title);
+    if (!before || before.title !== n.title) for (const x of [g, ...copies]) this.setTitle(x, id, n.title);
     if (!before || before.badge !== n.badge) this.setBadge(g, id, n.badge);
     this.applied.set(id, { signature, badge: n.badge, title: n.title });
     return true;
@@ -219,6 +229,12 @@ export class ReplayOverlayView {
     g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
     this.setTitle(g, id, undefined);
     this.setBadge(g, id, undefined);
+    for (const c of this.copies?.get(g) ?? []) this.clearCopy(c);
+  }
+
+  private clearCopy(c: SVGGElement): void {
+    c.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    c.removeAttribute('aria-description');
   }
 
   /**
@@ -279,4 +295,41 @@ export class ReplayOverlayView {
     label.setAttribute('text-anchor', 'middle');
     badge.setAttribute('transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);
   }
+}
+
+/**
+ * The page binds one SVG group per node (the first drawn); an end reached by an early return or an uncaught error
+ * is drawn again next to where the path leaves (src/core/workflow/mermaid.ts), as an unbound vertex group with the
+ * same kind class and label. Each such group is found here and follows the bound one's state.
+ */
+function findCopies(svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): Map<SVGGElement, SVGGElement[]> {
+  const out = new Map<SVGGElement, SVGGElement[]>();
+  if (!svg) return out;
+  const bound = new Set(elements.values());
+  const unbound = Array.from(svg.querySelectorAll<SVGGElement>('g.node')).filter((g) => !bound.has(g));
+  if (unbound.length === 0) return out;
+  const byKey = new Map<string, SVGGElement | null>();
+  for (const g of bound) {
+    const key = copyKey(g);
+    // Two bound nodes alike (same kind, same label): a copy could be either's, so neither claims it.
+    if (key !== undefined) byKey.set(key, byKey.has(key) ? null : g);
+  }
+  for (const c of unbound) {
+    const key = copyKey(c);
+    const g = key === undefined ? undefined : byKey.get(key);
+    if (!g) continue;
+    c.classList.add('dl-replay-copy');
+    let list = out.get(g);
+    if (!list) out.set(g, (list = []));
+    list.push(c);
+  }
+  return out;
+}
+
+/** Kind class (mermaid writes the classDef names on the group) and label text; undefined for a node with no kind. */
+function copyKey(g: SVGGElement): string | undefined {
+  if (!g.classList.contains('node')) return undefined;
+  const kind = Array.from(g.classList).filter((c) => c.startsWith('k-')).sort().join(' ');
+  if (!kind) return undefined;
+  return `${kind}\u0000${(g.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
 }
