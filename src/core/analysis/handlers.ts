@@ -2,6 +2,7 @@
 // helpers (functions taking a DurableContext). Memoised per source file (and per checker when given).
 import type * as ts from 'typescript';
 import type { DurableFunction, TS } from './model';
+import { syntaxKinds } from './syntaxKinds';
 import { findBinding, functionName, isFunctionWithBody, skipOuterExpressions, fileNameOf } from './scope';
 import { isDurableContextAnnotation, isDurableContextType, isDurableHandlerAnnotation, isWithDurableExecutionCall, mayContainDurableCode } from './sdk';
 import { CALLBACK_METHOD_NAMES, mayBeOperationMethod } from './operations/kinds';
@@ -149,32 +150,71 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
     };
     const atoms: number[] = [];
     const allCalls: number[] = [];
+    const K = syntaxKinds(tsm);
+    const forEachChild = tsm.forEachChild;
+    // One switch on the kind per node: this scan sees every node of every durable file (see syntaxKinds).
     const visit = (node: ts.Node): void => {
-      if (tsm.isNewExpression(node)) allCalls.push(node.end - 1);
-      if (tsm.isCallExpression(node)) {
-        allCalls.push(node.end - 1);
-        const c = skipOuterExpressions(tsm, node.expression);
-        if (tsm.isPropertyAccessExpression(node.expression) || tsm.isElementAccessExpression(node.expression)) calls.push(node);
-        if (tsm.isIdentifier(c) || tsm.isElementAccessExpression(c) || (tsm.isPropertyAccessExpression(c) && mayBeOperationMethod(c.name.text))) atoms.push(node.end - 1);
-      } else if (tsm.isReturnStatement(node) || tsm.isThrowStatement(node) || tsm.isBreakStatement(node) || tsm.isContinueStatement(node)) atoms.push(node.end - 1);
-      else if (tsm.isAwaitExpression(node) && tsm.isIdentifier(skipOuterExpressions(tsm, node.expression))) atoms.push(node.end - 1);
-      if (tsm.isCallExpression(node) && node.arguments.length > 0 && mayBeWrapper(node.expression) && isWithDurableExecutionCall(tsm, node)) {
-        const target = resolveLocalFunction(tsm, node.arguments[0]!);
-        const arg0 = skipOuterExpressions(tsm, node.arguments[0]!);
-        if (target) addHandler(target, tsm.isIdentifier(arg0) ? arg0.text : handlerName(tsm, node, target));
-        else refs.push(node.arguments[0]!);
-      } else if (tsm.isVariableDeclaration(node) && node.initializer && isDurableHandlerAnnotation(tsm, node)) {
-        const init = skipOuterExpressions(tsm, node.initializer);
-        if (isFunctionWithBody(tsm, init) && tsm.isIdentifier(node.name)) addHandler(init, node.name.text);
-      }
-      if (isFunctionWithBody(tsm, node) && !result.has(node) && !isOperationCallback(tsm, node)) {
-        const idx = node.parameters.findIndex((p) => isDurableContextAnnotation(tsm, p) || (checker !== undefined && typedAsContext(tsm, checker, p)));
-        if (idx >= 0) {
-          const p = node.parameters[idx]!;
-          result.set(node, { kind: 'helper', name: functionName(tsm, node), node, contextParam: tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: sf });
+      switch (node.kind) {
+        case K.Identifier:
+        case K.StringLiteral:
+        case K.NumericLiteral:
+          return;
+        case K.NewExpression:
+          allCalls.push(node.end - 1);
+          break;
+        case K.CallExpression: {
+          const call = node as ts.CallExpression;
+          allCalls.push(node.end - 1);
+          const ek = call.expression.kind;
+          if (ek === K.PropertyAccessExpression || ek === K.ElementAccessExpression) calls.push(call);
+          const c = skipOuterExpressions(tsm, call.expression);
+          if (c.kind === K.Identifier || c.kind === K.ElementAccessExpression || (c.kind === K.PropertyAccessExpression && mayBeOperationMethod((c as ts.PropertyAccessExpression).name.text))) atoms.push(node.end - 1);
+          if (call.arguments.length > 0 && mayBeWrapper(call.expression) && isWithDurableExecutionCall(tsm, call)) {
+            const target = resolveLocalFunction(tsm, call.arguments[0]!);
+            const arg0 = skipOuterExpressions(tsm, call.arguments[0]!);
+            if (target) addHandler(target, tsm.isIdentifier(arg0) ? arg0.text : handlerName(tsm, call, target));
+            else refs.push(call.arguments[0]!);
+          }
+          break;
         }
+        case K.ReturnStatement:
+        case K.ThrowStatement:
+        case K.BreakStatement:
+        case K.ContinueStatement:
+          atoms.push(node.end - 1);
+          break;
+        case K.AwaitExpression:
+          if (skipOuterExpressions(tsm, (node as ts.AwaitExpression).expression).kind === K.Identifier) atoms.push(node.end - 1);
+          break;
+        case K.VariableDeclaration: {
+          const d = node as ts.VariableDeclaration;
+          if (d.initializer && isDurableHandlerAnnotation(tsm, d)) {
+            const init = skipOuterExpressions(tsm, d.initializer);
+            if (isFunctionWithBody(tsm, init) && tsm.isIdentifier(d.name)) addHandler(init, d.name.text);
+          }
+          break;
+        }
+        case K.FunctionDeclaration:
+        case K.FunctionExpression:
+        case K.ArrowFunction:
+        case K.MethodDeclaration:
+        case K.GetAccessor:
+        case K.SetAccessor:
+        case K.Constructor: {
+          const fn = node as ts.FunctionLikeDeclaration;
+          if (fn.body !== undefined && !result.has(fn) && !isOperationCallback(tsm, fn)) {
+            const idx = fn.parameters.findIndex((p) => isDurableContextAnnotation(tsm, p) || (checker !== undefined && typedAsContext(tsm, checker, p)));
+            if (idx >= 0) {
+              const p = fn.parameters[idx]!;
+              result.set(fn, { kind: 'helper', name: functionName(tsm, fn), node: fn, contextParam: tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: sf });
+            }
+          }
+          break;
+        }
+        default:
+          break;
       }
-      tsm.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
     visit(sf);
     propertyCallsCache.set(sf, calls);

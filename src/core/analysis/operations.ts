@@ -8,6 +8,7 @@ import { findBinding, isFunctionWithBody, skipOuterExpressions, fileNameOf } fro
 import { CHECKPOINTED_KINDS, CHILD_CONTEXT_KINDS, CONTEXT_METHODS, PROMISE_METHODS, type OperationKind } from './operations/kinds';
 import { contextGeneration, isContextExpression, isContextParameter, memberName, memberObject } from './operations/contexts';
 import { reportInternalError } from '../errors';
+import { syntaxKinds } from './syntaxKinds';
 
 export { isContextExpression, isContextParameter, learnContextArguments } from './operations/contexts';
 
@@ -42,7 +43,8 @@ export function getDurableOperationCall(tsm: TS, call: ts.CallExpression, checke
   const callee = call.expression;
   if (!callee) return undefined;
   const k = callee.kind;
-  if (k !== tsm.SyntaxKind.PropertyAccessExpression && k !== tsm.SyntaxKind.ElementAccessExpression) return undefined;
+  const K = syntaxKinds(tsm);
+  if (k !== K.PropertyAccessExpression && k !== K.ElementAccessExpression) return undefined;
   const name = memberName(tsm, callee);
   if (name === undefined || (!CONTEXT_METHODS.has(name) && !PROMISE_METHODS.has(name))) return undefined;
   // `array.map(x => …)`: a durable map never takes a function first.

@@ -2,6 +2,7 @@
 // so that rules work without a type checker (imports unresolved) and stay cheap when one exists.
 import type * as ts from 'typescript';
 import type { TS } from './model';
+import { syntaxKinds } from './syntaxKinds';
 
 /** Names declared directly by one scope container, built once per container. */
 const scopeCache = new WeakMap<ts.Node, Map<string, ts.Node>>();
@@ -18,7 +19,7 @@ function declaredIn(tsm: TS, container: ts.Node, name: string): ts.Node | undefi
 }
 
 function isScopeContainer(tsm: TS, n: ts.Node): boolean {
-  const K = tsm.SyntaxKind;
+  const K = syntaxKinds(tsm);
   switch (n.kind) {
     case K.SourceFile:
     case K.ModuleBlock:
@@ -89,7 +90,7 @@ function collectHoistedVars(tsm: TS, map: Map<string, ts.Node>, node: ts.Node, d
 }
 
 function mayHoldVar(tsm: TS, k: ts.SyntaxKind): boolean {
-  const K = tsm.SyntaxKind;
+  const K = syntaxKinds(tsm);
   return (
     (k >= K.FirstStatement && k <= K.LastStatement) ||
     k === K.Block ||
@@ -161,7 +162,7 @@ export function enclosingFunction(tsm: TS, node: ts.Node): ts.SignatureDeclarati
 }
 
 export function isFunctionWithBody(tsm: TS, node: ts.Node): node is ts.FunctionLikeDeclaration {
-  const K = tsm.SyntaxKind;
+  const K = syntaxKinds(tsm);
   switch (node.kind) {
     case K.FunctionDeclaration:
     case K.FunctionExpression:
@@ -193,10 +194,12 @@ export function functionName(tsm: TS, fn: ts.Node): string {
 
 /** Strips parentheses, `as`, `!`, `satisfies` and type assertions around an expression. */
 export function skipOuterExpressions(tsm: TS, e: ts.Expression): ts.Expression {
+  const K = syntaxKinds(tsm);
   let cur = e;
   for (let i = 0; i < 20; i++) {
-    if (tsm.isParenthesizedExpression(cur) || tsm.isAsExpression(cur) || tsm.isNonNullExpression(cur) || tsm.isTypeAssertionExpression(cur) || tsm.isSatisfiesExpression(cur)) {
-      cur = cur.expression;
+    const k = cur.kind;
+    if (k === K.ParenthesizedExpression || k === K.AsExpression || k === K.NonNullExpression || k === K.TypeAssertionExpression || k === K.SatisfiesExpression) {
+      cur = (cur as ts.ParenthesizedExpression).expression;
     } else break;
   }
   return cur;

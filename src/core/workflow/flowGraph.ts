@@ -2,6 +2,7 @@
 // structure nodes drawn tentatively and removed again when nothing durable happens inside them.
 import type * as ts from 'typescript';
 import type { TS } from '../analysis/model';
+import { syntaxKinds, type Kinds } from '../analysis/syntaxKinds';
 import type { HelperGroup, NodeKind, WorkflowEdge, WorkflowNode } from './graph';
 import type { InvokeTargetResolver } from './invokeTargets';
 import { summarize } from './summary';
@@ -90,6 +91,8 @@ export abstract class FlowGraph {
   /** The helper expansion being walked (its nodes are grouped under the helper's name), if any. */
   protected helperGroup: string | undefined;
   protected readonly helperGroups: Mutable<HelperGroup>[] = [];
+  /** Syntax kinds as numbers: the walks dispatch on `n.kind` (see syntaxKinds). */
+  protected readonly K: Kinds;
 
   constructor(
     protected readonly ts: TS,
@@ -97,7 +100,9 @@ export abstract class FlowGraph {
     protected readonly typeAware: boolean,
     protected readonly resolver: InvokeTargetResolver | undefined,
     protected readonly maxDepth: number
-  ) {}
+  ) {
+    this.K = syntaxKinds(ts);
+  }
 
   /** The checker for type questions (contexts by type, invoke overloads), when type-aware. */
   protected get checker(): ts.TypeChecker | undefined {

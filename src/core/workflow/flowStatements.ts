@@ -33,10 +33,24 @@ export abstract class FlowStatements extends FlowGraph {
     const t = this.ts;
     // Plain code (no operation, helper call, return, throw or jump inside) changes nothing in the diagram.
     if (!this.interesting(st)) return fr;
-    if (t.isBlock(st)) return this.walkStatements(st.statements, fr, scope, ctx);
-    if (t.isExpressionStatement(st)) return this.walkExpr(st.expression, fr, scope, ctx);
-    if (t.isVariableStatement(st)) return this.walkVariables(st.declarationList, fr, scope, ctx);
-    if (t.isIfStatement(st)) return this.walkIf(st, fr, scope, ctx);
+    // The common statements by their kind as a number (see syntaxKinds), the rest below.
+    const K = this.K;
+    switch (st.kind) {
+      case K.Block:
+        return this.walkStatements((st as ts.Block).statements, fr, scope, ctx);
+      case K.ExpressionStatement:
+        return this.walkExpr((st as ts.ExpressionStatement).expression, fr, scope, ctx);
+      case K.VariableStatement:
+        return this.walkVariables((st as ts.VariableStatement).declarationList, fr, scope, ctx);
+      case K.IfStatement:
+        return this.walkIf(st as ts.IfStatement, fr, scope, ctx);
+      case K.TryStatement:
+        return this.walkTry(st as ts.TryStatement, fr, scope, ctx);
+      case K.ReturnStatement:
+        return this.walkReturn(st as ts.ReturnStatement, fr, scope, ctx);
+      default:
+        break;
+    }
     if (t.isSwitchStatement(st)) return this.walkSwitch(st, fr, scope, ctx, undefined);
     if (t.isForStatement(st) || t.isForOfStatement(st) || t.isForInStatement(st) || t.isWhileStatement(st) || t.isDoStatement(st)) return this.walkLoop(st, fr, scope, ctx, undefined);
     if (t.isLabeledStatement(st)) {
@@ -352,18 +366,18 @@ export abstract class FlowStatements extends FlowGraph {
   protected walkExpr(e: ts.Node, fr: Exit[], scope: Scope, ctx: FnCtx): Exit[] {
     const t = this.ts;
     switch (e.kind) {
-      case t.SyntaxKind.Identifier:
-      case t.SyntaxKind.StringLiteral:
-      case t.SyntaxKind.NumericLiteral:
-      case t.SyntaxKind.NoSubstitutionTemplateLiteral:
-      case t.SyntaxKind.TrueKeyword:
-      case t.SyntaxKind.FalseKeyword:
-      case t.SyntaxKind.NullKeyword:
-      case t.SyntaxKind.ThisKeyword:
+      case this.K.Identifier:
+      case this.K.StringLiteral:
+      case this.K.NumericLiteral:
+      case this.K.NoSubstitutionTemplateLiteral:
+      case this.K.TrueKeyword:
+      case this.K.FalseKeyword:
+      case this.K.NullKeyword:
+      case this.K.ThisKeyword:
         return fr;
     }
     if (!this.interesting(e)) return fr;
-    if (t.isCallExpression(e)) return this.walkCall(e, fr, scope, ctx);
+    if (e.kind === this.K.CallExpression) return this.walkCall(e as ts.CallExpression, fr, scope, ctx);
     if (t.isAwaitExpression(e)) {
       const awaited = this.callbackAwait(e.expression, e, fr, scope, ctx);
       if (awaited) return awaited;

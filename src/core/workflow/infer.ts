@@ -187,11 +187,12 @@ class Builder extends FlowOperations {
    */
   protected interesting(n: ts.Node): boolean {
     const t = this.ts;
+    const K = this.K;
     const k = n.kind;
-    if (k === t.SyntaxKind.Identifier || k === t.SyntaxKind.StringLiteral || k === t.SyntaxKind.NumericLiteral || (k >= t.SyntaxKind.FirstTypeNode && k <= t.SyntaxKind.LastTypeNode)) return false;
+    if (k === K.Identifier || k === K.StringLiteral || k === K.NumericLiteral || (k >= K.FirstTypeNode && k <= K.LastTypeNode)) return false;
     // Only statements are memoised: expressions are asked about once or twice, and a memo entry per
     // node would cost more (allocation, GC) than it saves.
-    const memoise = k === t.SyntaxKind.Block || (k >= t.SyntaxKind.FirstStatement && k <= t.SyntaxKind.LastStatement) || k === t.SyntaxKind.CaseBlock;
+    const memoise = k === K.Block || (k >= K.FirstStatement && k <= K.LastStatement) || k === K.CaseBlock;
     if (memoise) {
       const known = this.memo.get(n);
       if (known !== undefined) return known;

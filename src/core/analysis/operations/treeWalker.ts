@@ -11,6 +11,7 @@ import { functionName, isFunctionWithBody, skipOuterExpressions, fileNameOf } fr
 import { resolveCallee } from './callees';
 import type { ContextKind, Enclosing, OperationContextNode, OperationNode, OperationTree, StructureNode } from './treeTypes';
 import { reportInternalError } from '../../errors';
+import { syntaxKinds, type Kinds } from '../syntaxKinds';
 
 interface Frame {
   readonly context: Ctx;
@@ -41,8 +42,11 @@ export class TreeWalker {
   /** The frame for children visited through forEachChild (one shared callback: no closure per node). */
   private frame!: Frame;
   private readonly child = (c: ts.Node): void => this.visit(c, this.frame);
+  private readonly K: Kinds;
 
-  constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined, private readonly followWith: (() => ts.TypeChecker | undefined) | undefined) {}
+  constructor(private readonly ts: TS, private readonly checker: ts.TypeChecker | undefined, private readonly followWith: (() => ts.TypeChecker | undefined) | undefined) {
+    this.K = syntaxKinds(ts);
+  }
 
   /** The checker for following calls into other files (symbols only). */
   private follower(): ts.TypeChecker | undefined {
@@ -93,27 +97,68 @@ export class TreeWalker {
 
   private visit(n: ts.Node, f: Frame): void {
     const t = this.ts;
+    const K = this.K;
     const k = n.kind;
-    if (k === t.SyntaxKind.Identifier || k === t.SyntaxKind.StringLiteral || k === t.SyntaxKind.NumericLiteral || (k >= t.SyntaxKind.FirstTypeNode && k <= t.SyntaxKind.LastTypeNode)) return;
+    if (k === K.Identifier || k === K.StringLiteral || k === K.NumericLiteral || (k >= K.FirstTypeNode && k <= K.LastTypeNode)) return;
     // Only calls start operations: a subtree without one is skipped (unless a stored combinator may be awaited there).
     if (this.pending.size === 0) {
       const ends = this.endsFor(f);
       if (ends && !anyInRange(ends, n.pos, n.end)) return;
     }
-    if (t.isFunctionDeclaration(n) || t.isClassDeclaration(n) || t.isInterfaceDeclaration(n) || t.isTypeAliasDeclaration(n) || t.isImportDeclaration(n)) return;
-    if (t.isVariableDeclaration(n) && n.initializer) {
-      const init = skipOuterExpressions(t, n.initializer);
-      // A function stored in a variable runs where it is called.
-      if (t.isArrowFunction(init) || t.isFunctionExpression(init)) return;
-      this.visit(n.initializer, f);
-      return;
+    // Kinds compared as numbers (see syntaxKinds): this runs for every node on the way to an operation.
+    switch (k) {
+      case K.FunctionDeclaration:
+      case K.ClassDeclaration:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+      case K.ImportDeclaration:
+      case K.ClassExpression:
+      case K.MethodDeclaration:
+        return;
+      case K.VariableDeclaration: {
+        const d = n as ts.VariableDeclaration;
+        if (!d.initializer) break;
+        const ik = skipOuterExpressions(t, d.initializer).kind;
+        // A function stored in a variable runs where it is called.
+        if (ik === K.ArrowFunction || ik === K.FunctionExpression) return;
+        this.visit(d.initializer, f);
+        return;
+      }
+      case K.CallExpression:
+        return this.call(n as ts.CallExpression, f);
+      case K.AwaitExpression: {
+        const e = (n as ts.AwaitExpression).expression;
+        this.visit(e, f);
+        this.awaited(e);
+        return;
+      }
+      case K.ExpressionStatement:
+        return this.visit((n as ts.ExpressionStatement).expression, f);
+      case K.Block:
+        for (const st of (n as ts.Block).statements) this.visit(st, f);
+        return;
+      case K.IfStatement:
+      case K.ConditionalExpression:
+      case K.BinaryExpression:
+      case K.SwitchStatement:
+      case K.ForStatement:
+      case K.ForOfStatement:
+      case K.ForInStatement:
+      case K.WhileStatement:
+      case K.DoStatement:
+      case K.TryStatement:
+      case K.ArrowFunction:
+      case K.FunctionExpression:
+        return this.structured(n, f);
+      default:
+        break;
     }
-    if (t.isCallExpression(n)) return this.call(n, f);
-    if (t.isAwaitExpression(n)) {
-      this.visit(n.expression, f);
-      this.awaited(n.expression);
-      return;
-    }
+    this.children(n, f);
+  }
+
+  /** Branches, loops, try and function values: the frames they open. */
+  private structured(n: ts.Node, f: Frame): void {
+    const t = this.ts;
     if (t.isIfStatement(n)) {
       this.visit(n.expression, f);
       const cond = (): string => `if ${label(t, n.expression)}`;
@@ -187,7 +232,6 @@ export class TreeWalker {
       if (!f.stack.includes(n)) this.body(n, { ...f, stack: [...f.stack, n] });
       return;
     }
-    if (t.isClassExpression(n) || t.isMethodDeclaration(n)) return;
     this.children(n, f);
   }
 
