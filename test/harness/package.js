@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs in node (`npm run package`, `npm start`, tests): builds, packages the extension with vsce into
 // .vscode-test/durable-lens.vsix, adds the tsserver plugin package, and verifies the archive holds what runs.
+// `--base-url URL` (for a Marketplace upload) makes the README's relative images and links absolute under URL
+// (`--base-content-url URL2` puts the links under URL2 instead).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -20,7 +22,7 @@ const REQUIRED_ENTRIES = [
 ];
 
 class PackageError extends Error {
-  /** @param {'build'|'vsce'|'zip'|'verify'} reason */
+  /** @param {'usage'|'build'|'vsce'|'zip'|'verify'} reason */
   constructor(reason, message) {
     super(message);
     this.name = 'PackageError';
@@ -97,6 +99,63 @@ function addFilesToZip(file, extra) {
   });
 }
 
+/** The bytes of one entry of a zip archive, or undefined when it has none of that name. */
+function readZipEntry(file, name) {
+  const yauzl = require('yauzl');
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(new PackageError('zip', `cannot read ${file}: ${err.message}`));
+      let found = false;
+      zip.on('entry', (e) => {
+        if (e.fileName !== name) return zip.readEntry();
+        found = true;
+        zip.openReadStream(e, (er, stream) => {
+          if (er) return reject(new PackageError('zip', er.message));
+          const chunks = [];
+          stream.on('data', (c) => chunks.push(c));
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks));
+          });
+          stream.on('error', (x) => reject(new PackageError('zip', x.message)));
+        });
+      });
+      zip.on('end', () => {
+        if (!found) resolve(undefined);
+      });
+      zip.on('error', (e) => reject(new PackageError('zip', e.message)));
+      zip.readEntry();
+    });
+  });
+}
+
+/**
+ * The Marketplace serves a listing's README apart from the package's files, so a relative image there is
+ * broken: vsce rewrites relative links under a base URL (where the repository's files are served, e.g.
+ * `https://github.com/OWNER/REPO/raw/TAG/`). Without one, links stay relative, which is right for the
+ * installed extension, whose README view reads the images shipped in the .vsix.
+ */
+function baseUrlFlags(baseUrl, baseContentUrl) {
+  if (baseUrl === undefined) {
+    if (baseContentUrl !== undefined) throw new PackageError('usage', '--base-content-url needs --base-url (where the images are served)');
+    return ['--no-rewrite-relative-links'];
+  }
+  const check = (flag, value) => {
+    let u;
+    try {
+      u = new URL(value);
+    } catch {
+      throw new PackageError('usage', `${flag} ${JSON.stringify(value)} is not a URL (e.g. https://github.com/OWNER/REPO/raw/v0.1.0/)`);
+    }
+    if (u.protocol !== 'https:') throw new PackageError('usage', `${flag} must be an https URL (the Marketplace shows no other images): ${value}`);
+    return u.href.endsWith('/') ? u.href : `${u.href}/`;
+  };
+  const images = check('--base-url', baseUrl);
+  // Links to pages may go where they read well (GitHub's blob/ view); by default they share the images' base.
+  const content = baseContentUrl === undefined ? images : check('--base-content-url', baseContentUrl);
+  return ['--baseContentUrl', content, '--baseImagesUrl', images];
+}
+
 async function verifyVsix(file) {
   const names = new Set(await listZip(file));
   const missing = REQUIRED_ENTRIES.filter((n) => !names.has(n));
@@ -107,13 +166,14 @@ async function verifyVsix(file) {
 }
 
 /**
- * @param {{out?: string, build?: boolean, log?: (m: string) => void}} [options]
+ * @param {{out?: string, build?: boolean, baseUrl?: string, baseContentUrl?: string, log?: (m: string) => void}} [options]
  * @returns {Promise<{vsix: string, entries: string[], ms: number}>}
  */
 async function packageExtension(options = {}) {
   const log = options.log || ((m) => console.log(`[package] ${m}`));
   const out = options.out || DEFAULT_OUT;
   const t0 = Date.now();
+  const linkFlags = baseUrlFlags(options.baseUrl, options.baseContentUrl);
   if (options.build !== false) {
     log('building (tsc + webpack production)');
     run('npm', ['run', '--silent', 'build'], 'build');
@@ -127,7 +187,7 @@ async function packageExtension(options = {}) {
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The secret scan is skipped: it only ever sees our own build output, takes seconds on the webview bundles,
   // and its scanner has crashed on them ("currentLevel is undefined").
-  const flags = ['--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--allow-package-all-secrets', '--allow-package-env-file'];
+  const flags = ['--no-dependencies', '--allow-missing-repository', '--skip-license', ...linkFlags, '--allow-package-all-secrets', '--allow-package-env-file'];
   run(process.execPath, [vsce, 'package', ...flags, '--out', out], 'vsce', true);
   const pluginFiles = fs
     .readdirSync(path.join(ROOT, PLUGIN_DIR))
@@ -140,12 +200,17 @@ async function packageExtension(options = {}) {
   return { vsix: out, entries, ms };
 }
 
-module.exports = { packageExtension, verifyVsix, listZip, REQUIRED_ENTRIES, DEFAULT_OUT, PackageError };
+module.exports = { packageExtension, verifyVsix, listZip, readZipEntry, REQUIRED_ENTRIES, DEFAULT_OUT, PackageError };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const outIdx = args.indexOf('--out');
-  packageExtension({ build: !args.includes('--no-build'), out: outIdx >= 0 ? path.resolve(args[outIdx + 1]) : undefined }).catch((err) => {
+  const valueOf = (flag) => {
+    const i = args.indexOf(flag);
+    // A flag given without its value is an error (below), not the flag left out.
+    return i < 0 ? undefined : (args[i + 1] ?? '');
+  };
+  const out = valueOf('--out');
+  packageExtension({ build: !args.includes('--no-build'), out: out ? path.resolve(out) : undefined, baseUrl: valueOf('--base-url'), baseContentUrl: valueOf('--base-content-url') }).catch((err) => {
     console.error(`package failed (${err.reason || 'unknown'}): ${err.message}`);
     process.exit(1);
   });
