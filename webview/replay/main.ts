@@ -18,7 +18,7 @@ import type {
   WebviewCommand,
   WebviewRequests,
 } from '../../src/extension/replay/protocol';
-import { SPEEDS, eventRow, formatElapsed, waterfallRows } from '../../src/extension/replay/protocol';
+import { SPEEDS, eventRow, formatElapsed, waterfallRow } from '../../src/extension/replay/protocol';
 import { button as plainButton, el } from '../shared/dom';
 import { HostChannel } from '../shared/host';
 import { VirtualList } from '../execution/virtualList';
@@ -280,10 +280,13 @@ document.addEventListener('keydown', (ev) => {
 
 // ---- waterfall ----
 
-let wfRows: readonly ReplayWaterfallRow[] = [];
+/** Waterfall rows are indices into the view's columns, read when drawn; by operation id for moves and drift links. */
+let wfItems: number[] = [];
+const rowOfOp = new Map<string, number>();
 const firstEventOf = new Map<string, number>();
+const wfRow = (r: number): ReplayWaterfallRow | undefined => (view && r >= 0 && r < view.waterfall.rows.count ? waterfallRow(view, r) : undefined);
 
-const waterfall = new VirtualList<ReplayWaterfallRow>({
+const waterfall = new VirtualList<number>({
   container: waterfallEl,
   rowHeight: ROW_HEIGHT,
   createRow: () => {
@@ -292,7 +295,7 @@ const waterfall = new VirtualList<ReplayWaterfallRow>({
     const track = el('span', 'wf-track');
     row.append(label, track);
     label.addEventListener('click', () => {
-      const r = wfRows[Number(row.dataset.index)];
+      const r = wfRow(Number(row.dataset.index));
       if (r && r.firstEvent >= 0) post({ type: 'move', to: r.firstEvent });
     });
     track.addEventListener('click', (ev) => {
@@ -300,13 +303,15 @@ const waterfall = new VirtualList<ReplayWaterfallRow>({
       const at = target.dataset.event;
       if (at !== undefined) post({ type: 'move', to: Number(at) });
       else {
-        const r = wfRows[Number(row.dataset.index)];
+        const r = wfRow(Number(row.dataset.index));
         if (r && r.firstEvent >= 0) post({ type: 'move', to: r.firstEvent });
       }
     });
     return row;
   },
-  render: (row, r) => {
+  render: (row, ri) => {
+    const r = wfRow(ri);
+    if (!r) return;
     const st = states.get(r.operationId);
     row.className = `vlist-row wf-row st-${st?.state ?? 'notStarted'}${r.operationId === currentOp ? ' current' : ''}${r.concurrent ? ' concurrent' : ''}`;
     const [label, track] = Array.from(row.children) as HTMLElement[];
@@ -407,13 +412,20 @@ function applyView(v: ReplayView, newSeq: number): void {
   followBtn.hidden = !v.running;
   scrubber.max = String(v.events.count - 1);
   states.clear();
-  wfRows = waterfallRows(v);
+  const w = v.waterfall.rows;
+  wfItems = Array.from({ length: w.count }, (_, r) => r);
+  rowOfOp.clear();
   firstEventOf.clear();
-  for (const r of wfRows) firstEventOf.set(r.operationId, r.firstEvent);
+  for (let r = 0; r < w.count; r++) {
+    const id = v.operations.ids[w.op[r] ?? -1];
+    if (id === undefined || rowOfOp.has(id)) continue;
+    rowOfOp.set(id, r);
+    firstEventOf.set(id, w.firstEvent[r] ?? -1);
+  }
   // After the rows: a drift line links to its operation's first event in this view, not the last one's.
   renderDrift(v);
   buildItems();
-  waterfall.setItems(wfRows);
+  waterfall.setItems(wfItems);
   placeCursor();
   post({ type: 'drawn', seq, ms: performance.now() - t0 });
 }
@@ -428,7 +440,7 @@ function renderDrift(v: ReplayView): void {
   for (const d of v.drift.slice(0, 500)) {
     const li = el('li', d.breaksReplay ? 'breaks' : undefined, d.message);
     if (d.operationId) {
-      const at = firstEventOf.get(d.operationId) ?? wfRows.find((r) => r.operationId === d.operationId)?.firstEvent;
+      const at = firstEventOf.get(d.operationId);
       if (at !== undefined && at >= 0) {
         li.classList.add('link');
         li.tabIndex = 0;
@@ -459,8 +471,8 @@ function applyPosition(p: ReplayPosition): void {
   waterfall.refresh();
   if (moved) revealCurrent();
   if (currentOp) {
-    const wi = wfRows.findIndex((r) => r.operationId === currentOp);
-    if (wi >= 0) waterfall.reveal(wi);
+    const wi = rowOfOp.get(currentOp);
+    if (wi !== undefined) waterfall.reveal(wi);
   }
   placeCursor();
   renderDetails(p.details, p.executionNote);

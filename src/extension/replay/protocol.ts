@@ -174,27 +174,28 @@ export function eventRow(view: ReplayView, i: number): ReplayEventRow {
 
 /** The waterfall rows of the view, unpacked. */
 export function waterfallRows(view: ReplayView): ReplayWaterfallRow[] {
+  return Array.from({ length: view.waterfall.rows.count }, (_, r) => waterfallRow(view, r));
+}
+
+/** Waterfall row `r` of the view, unpacked (the webview reads only the rows it draws). */
+export function waterfallRow(view: ReplayView, r: number): ReplayWaterfallRow {
   const ops = view.operations;
   const w = view.waterfall.rows;
-  const out: ReplayWaterfallRow[] = new Array(w.count);
-  for (let r = 0; r < w.count; r++) {
-    const spans: ReplaySpanView[] = [];
-    const end = w.spanAt[r + 1] ?? w.spans.length;
-    for (let k = w.spanAt[r] ?? end; k + SPAN_STRIDE <= end; k += SPAN_STRIDE) {
-      spans.push({ kind: SPAN_KINDS[w.spans[k]!] ?? 'running', startMs: w.spans[k + 1]!, endMs: w.spans[k + 2]!, open: w.spans[k + 3] === 1, startEvent: w.spans[k + 4]! });
-    }
-    const o = w.op[r] ?? -1;
-    out[r] = {
-      operationId: ops.ids[o] ?? '',
-      label: w.labels[r] ?? ops.labels[o] ?? '',
-      kind: w.kinds[w.kind[r] ?? -1] ?? '',
-      depth: w.depth[r] ?? 0,
-      concurrent: w.concurrent[r] === 1,
-      firstEvent: w.firstEvent[r] ?? -1,
-      spans,
-    };
+  const spans: ReplaySpanView[] = [];
+  const end = w.spanAt[r + 1] ?? w.spans.length;
+  for (let k = w.spanAt[r] ?? end; k + SPAN_STRIDE <= end; k += SPAN_STRIDE) {
+    spans.push({ kind: SPAN_KINDS[w.spans[k]!] ?? 'running', startMs: w.spans[k + 1]!, endMs: w.spans[k + 2]!, open: w.spans[k + 3] === 1, startEvent: w.spans[k + 4]! });
   }
-  return out;
+  const o = w.op[r] ?? -1;
+  return {
+    operationId: ops.ids[o] ?? '',
+    label: w.labels[r] ?? ops.labels[o] ?? '',
+    kind: w.kinds[w.kind[r] ?? -1] ?? '',
+    depth: w.depth[r] ?? 0,
+    concurrent: w.concurrent[r] === 1,
+    firstEvent: w.firstEvent[r] ?? -1,
+    spans,
+  };
 }
 
 export interface ReplayOperationState {

@@ -34,6 +34,8 @@ interface Harness {
   views(): number;
   /** Bytes of the last view message as JSON (what crosses to the webview). */
   viewBytes(): number;
+  /** In the page: parse of the last view message, applying it, until the frame after it was drawn. */
+  firstPaintMs(): number;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ async function open(): Promise<Harness> {
     if (url.pathname === '/') {
       const fake = `<script nonce="${nonce}">
         window.__out = [];
-        window.acquireVsCodeApi = () => ({ postMessage: (m) => { if (m.type === 'response') window.__out.push(m); else window.__toHost(m); }, getState: () => null, setState: () => undefined });
+        window.acquireVsCodeApi = () => ({ postMessage: (m) => { if (m.type === 'drawn') window.__drawnAt = performance.now(); if (m.type === 'response') window.__out.push(m); else window.__toHost(m); }, getState: () => null, setState: () => undefined });
       </script>`;
       const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview/replay.js`, styleUri: `${origin}/media/replay.css`, title: 'Step', nonce }).replace('<body>', `<body class="vscode-dark">${fake}`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -70,16 +72,26 @@ async function open(): Promise<Harness> {
   let seq = 0;
   let views = 0;
   let viewBytes = 0;
+  let firstPaintMs = 0;
   let requestId = 0;
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
   const send = async (m: HostNotification): Promise<void> => {
     const json = JSON.stringify(m);
-    if (m.type === 'view') {
-      views++;
-      viewBytes = json.length;
-    }
-    await page.evaluate(`window.postMessage(${json}, '*')`);
+    if (m.type !== 'view') return void (await page.evaluate(`window.postMessage(${json}, '*')`));
+    views++;
+    viewBytes = json.length;
+    // As VS Code delivers it: a string parsed in the page, then the message event; timed to the next frame drawn.
+    firstPaintMs = await page.evaluate((text) => {
+      const w = globalThis as unknown as { __drawnAt?: number; postMessage(m: unknown, o: string): void; requestAnimationFrame(f: () => void): void };
+      w.__drawnAt = undefined;
+      const t0 = performance.now();
+      w.postMessage(JSON.parse(text), '*');
+      return new Promise<number>((resolve) => {
+        const wait = (): void => w.requestAnimationFrame(() => (w.__drawnAt === undefined ? wait() : w.requestAnimationFrame(() => resolve(performance.now() - t0))));
+        wait();
+      });
+    }, json);
   };
   const position = async (changed: readonly string[]): Promise<void> => {
     const s = stepper!;
@@ -132,6 +144,7 @@ async function open(): Promise<Harness> {
     stepper: () => stepper!,
     views: () => views,
     viewBytes: () => viewBytes,
+    firstPaintMs: () => firstPaintMs,
     async close() {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
@@ -225,12 +238,10 @@ describe('replay webview (headless Chromium)', function () {
   it('10,000 events: a window of rows in the DOM, a far jump by scrubber, hostile names as text', async () => {
     const events = syntheticHistory(10_000);
     events[1] = { ...events[1]!, Name: '<img src=x onerror=alert(1)>' } as HistoryEvent;
-    const t0 = Date.now();
     await h.load(events);
     const s = await until(h, (x) => x.scrubber.max === events.length - 1, 'loaded');
-    const firstPaint = Date.now() - t0;
     const drawn = h.sent().filter((m): m is Extract<WebviewCommand, { type: 'drawn' }> => m.type === 'drawn').pop();
-    console.log(`      10,000-event view: ${h.viewBytes()} bytes sent, applied in ${drawn?.ms.toFixed(1)} ms in the page, ${firstPaint} ms from send to the first snapshot`);
+    console.log(`      10,000-event view: ${h.viewBytes()} bytes sent; in the page: applied in ${drawn?.ms.toFixed(1)} ms, ${h.firstPaintMs().toFixed(1)} ms from the message to the first frame after it`);
     // The view is columns and tables, rows read as drawn: as one object per event it was 2.6 MB.
     assert.ok(h.viewBytes() < 1_000_000, `the view message is ${h.viewBytes()} bytes`);
     assert.ok(s.eventRowsInDom < 200, `rows in the DOM: ${s.eventRowsInDom}`);
