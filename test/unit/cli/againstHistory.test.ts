@@ -2,51 +2,20 @@
 // (dist/cli.js): each recorded execution checked against the handler it belongs to among the checked files, the
 // JSON contract, exit codes, and files in DIR that are not histories (one note each, never a failure).
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseCheckArgs, runCheckCommand, UsageError } from '../../../src/cli/checkCommand';
-import type { CliIo } from '../../../src/cli/io';
+import { CLI, ROOT, runCli, runInProcess, tempProjects, type JsonDiagnostic } from './cliHarness';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const DRIFT = path.join(ROOT, 'test', 'fixtures', 'mapping', 'drift');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 
-interface JsonDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
-  message: string;
-}
-
-function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-against-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-async function check(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (s) => void (stdout += s), err: (s) => void (stderr += s), cwd, color: false };
-  const code = await runCheckCommand(args, io);
-  return { code, stdout, stderr };
-}
+const check = (cwd: string, args: string[]) => runInProcess(runCheckCommand, args, { cwd });
 
 const fixture = (name: string) => fs.readFileSync(path.join(DRIFT, name), 'utf8');
 
 describe('check --against-history DIR', function () {
   this.timeout(60000);
-  const temps: string[] = [];
-  after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const project = tempProjects('dl-against-');
 
   /** order.ts with a step inserted before the recorded ones; nested.ts with its completed child renamed; two histories and two stray files. */
   function broken(): string {
@@ -59,7 +28,6 @@ describe('check --against-history DIR', function () {
       'histories/notes.json': '{"hello": "world"}',
       'histories/cut.json': '[{"EventType": "ExecutionStarted", ',
     });
-    temps.push(dir);
     return dir;
   }
 
@@ -96,7 +64,6 @@ describe('check --against-history DIR', function () {
 
   it('the code as recorded: no replay-mismatch, exit 0', async () => {
     const dir = project({ 'src/order.ts': fixture('order.ts'), 'src/edit.ts': fixture('orderEditStepBody.ts').replace(/\border\b/g, 'order2'), 'h/order.history.json': fixture('order.history.json') });
-    temps.push(dir);
     const r = await check(dir, ['src/order.ts', '--against-history', 'h', '--format', 'json']);
     assert.strictEqual(r.code, 0, r.stdout + r.stderr);
     assert.deepStrictEqual((JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics, []);
@@ -105,7 +72,6 @@ describe('check --against-history DIR', function () {
   it('edits the SDK does not notice (step body, untaken branch, after the last recorded operation) pass', async () => {
     for (const f of ['orderEditStepBody.ts', 'orderEditUntakenBranch.ts', 'orderAddAfterLast.ts']) {
       const dir = project({ 'src/order.ts': fixture(f), 'h/order.history.json': fixture('order.history.json') });
-      temps.push(dir);
       const r = await check(dir, ['src', '--against-history', 'h', '--format', 'json']);
       const ds = (JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.filter((d) => d.rule === 'replay-mismatch');
       assert.deepStrictEqual(ds, [], f);
@@ -133,8 +99,8 @@ describe('check --against-history DIR', function () {
   it('the built CLI: text output, exit 1, the note on stderr', function () {
     if (!fs.existsSync(CLI)) this.skip(); // dist/ is built by `npx webpack`; the in-process tests above cover the logic
     const dir = broken();
-    const r = spawnSync(process.execPath, [CLI, 'check', 'src', '--against-history', 'histories'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
-    assert.strictEqual(r.status, 1, r.stderr);
+    const r = runCli(['check', 'src', '--against-history', 'histories'], { cwd: dir });
+    assert.strictEqual(r.code, 1, r.stderr);
     assert.match(r.stdout, /src\/order\.ts\s*\n?.*replay-mismatch/s);
     assert.match(r.stderr, /durable-lens: note: histories\/notes\.json is not checked/);
   });

@@ -3,47 +3,19 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runCheckCommand } from '../../../src/cli/checkCommand';
 import { nodeSourceFs } from '../../../src/cli/sourceText';
 import { RULE_IDS } from '../../../src/core/rules/catalog';
+import { CLI, ROOT, runCli as cli, tempProjects, type JsonDiagnostic } from './cliHarness';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FIXTURES = 'test/fixtures/tsserver';
-
-function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-interface JsonDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
-  message: string;
-}
-
-function tempProject(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const HANDLER_HEAD = `import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n`;
 
 describe('durable-lens CLI (dist/cli.js)', function () {
   this.timeout(60000);
-  const temps: string[] = [];
-  after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const tempProject = tempProjects('dl-cli-');
 
   before(() => {
     if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npx webpack --mode development` first');
@@ -78,7 +50,6 @@ describe('durable-lens CLI (dist/cli.js)', function () {
     const clean = tempProject({
       'handler.ts': `${HANDLER_HEAD}export const handler = withDurableExecution(async (event: any, context: any) => {\n  const at = await context.step('now', async () => Date.now());\n  return at;\n});\n`,
     });
-    temps.push(clean);
     const r = cli(['check', clean, '--format', 'json']);
     assert.strictEqual(r.code, 0, r.stderr + r.stdout);
     assert.deepStrictEqual(JSON.parse(r.stdout), { diagnostics: [] });
@@ -109,7 +80,6 @@ describe('durable-lens CLI (dist/cli.js)', function () {
       'src/notes.md': 'Math.random()',
       'node_modules/dep/index.ts': bad('ts'),
     });
-    temps.push(dir);
     const r = cli(['check', '.', '--format', 'json'], { cwd: dir });
     assert.strictEqual(r.code, 1, r.stderr);
     const files = [...new Set((JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => d.file))].sort();
@@ -175,7 +145,6 @@ describe('durable-lens CLI (dist/cli.js)', function () {
       'handlers/tsconfig.json': tsconfig({ include: ['*.ts'], references: [{ path: '../shared' }] }),
       'handlers/order.ts': `${HANDLER_HEAD}import { newId } from '../shared/ids.js';\nexport const handler = withDurableExecution(async (event: any, context: any) => {\n  return newId();\n});\n`,
     });
-    temps.push(dir);
     const r = cli(['check', '--format', 'json'], { cwd: dir });
     assert.strictEqual(r.code, 1, r.stderr + r.stdout);
     const ds = (JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics;
@@ -194,7 +163,6 @@ describe('durable-lens CLI (dist/cli.js)', function () {
 
   it('an invalid durable-lens.json is a failure (exit 2) naming the problem', () => {
     const dir = tempProject({ 'durable-lens.json': '{"rules": {"io-outside-step": "loud"}}', 'a.ts': 'export const x = 1;\n' });
-    temps.push(dir);
     const r = cli(['check', '.'], { cwd: dir });
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr, /io-outside-step.*off, info, warning, error/);
@@ -218,14 +186,9 @@ describe('durable-lens CLI (dist/cli.js)', function () {
 
 describe('durable-lens check on bad input: one line naming the file and the cause, exit 2, the rest still checked', function () {
   this.timeout(60000);
-  const temps: string[] = [];
-  after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const tempProject = tempProjects('dl-cli-');
   const GOOD = `${HANDLER_HEAD}export const handler = withDurableExecution(async (event: unknown, context: unknown) => {\n  return Date.now();\n});\n`;
-  const project = (files: Record<string, string>) => {
-    const dir = tempProject({ 'good.ts': GOOD, ...files });
-    temps.push(dir);
-    return dir;
-  };
+  const project = (files: Record<string, string>) => tempProject({ 'good.ts': GOOD, ...files });
   /** The good file's finding is still reported (line 3, the Date.now()). */
   const goodStillChecked = (r: { stdout: string }) => {
     const out = JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] };

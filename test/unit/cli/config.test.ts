@@ -2,23 +2,17 @@
 // validation, the layering shared by the CLI and the plugin, colour detection and typescript resolution.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { effectiveSeverities, effectiveSeverity, loadProjectConfig, mergeLensConfigs, parseLensConfig } from '../../../src/core/config/projectConfig';
 import { colorEnabled } from '../../../src/cli/io';
 import { loadTypeScript } from '../../../src/cli/loadTypeScript';
 import { renderText } from '../../../src/cli/formats';
+import { tempProjects } from './cliHarness';
 
 const nodeHost = { fileExists: (f: string) => fs.existsSync(f), readFile: (f: string) => fs.readFileSync(f, 'utf8') };
 
-function tempDir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-config-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+// Made at the top level: the root suite removes them after the run.
+const tempDir = tempProjects('dl-config-');
 
 describe('project configuration', () => {
   it('parses rules and enabled, reporting (and dropping) unknown rules and bad severities', () => {

@@ -4,24 +4,16 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runHistoryCommand } from '../../../src/cli/historyCommand';
-import type { CliIo } from '../../../src/cli/io';
-import { serializeHistory, type HistoryEvent } from '../../../src/core/history/events';
+import type { HistoryEvent } from '../../../src/core/history/events';
 import { operationIdForPath } from '../../../src/core/history/ids';
 import { deadEndpoint, executionArn, startLambdaServer, TEST_CREDENTIALS, type LambdaServer } from '../../support/lambdaServer';
+import { ROOT, runInProcess, tempProjects } from './cliHarness';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const OWN = path.join(ROOT, 'test', 'fixtures', 'history');
 
-async function run(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (s) => void (stdout += s), err: (s) => void (stderr += s), cwd, color: false };
-  const code = await runHistoryCommand(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd = ROOT) => runInProcess(runHistoryCommand, args, { cwd });
 
 function oneMessage(stderr: string): void {
   assert.ok(!/\n\s+at /.test(stderr), `no stack trace: ${stderr}`);
@@ -30,11 +22,11 @@ function oneMessage(stderr: string): void {
 
 describe('durable-lens history', function () {
   this.timeout(60000);
+  const tempDir = tempProjects('dl-history-cli-');
   let tmp: string;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-history-cli-'));
+    tmp = tempDir();
   });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('text (default) on a recorded history, exit 0', async () => {
     const r = await run(['test/fixtures/history/parallel-and-child.history.json']);

@@ -1,21 +1,14 @@
 // Runs in mocha (node): the CLI `run` command in-process (main()) and once as `node dist/cli.js run`,
 // against real local runs: exit codes, the text summary, --out in the fixture format, callbacks, bad usage.
 import * as assert from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseHistoryText } from '../../../src/core/history/events';
-import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
-import { FIXTURES, REPO, tempDir } from '../local/helpers';
+import { FIXTURES, tempDir } from '../local/helpers';
+import { CLI, runInProcess, spawnCli } from './cliHarness';
 
-async function cli(args: string[], cwd = FIXTURES): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => void (out += s), err: (s) => void (err += s), cwd, color: false };
-  const code = await main(['run', ...args], io);
-  return { code, out, err };
-}
+const cli = (args: string[], cwd = FIXTURES) => runInProcess(main, ['run', ...args], { cwd });
 
 describe('cli run', function () {
   this.timeout(90_000);
@@ -25,11 +18,11 @@ describe('cli run', function () {
 
   it('a succeeding handler: exit 0 and a summary of its operations', async () => {
     const r = await cli(['success.ts', '--event', '{"n":2}']);
-    assert.strictEqual(r.code, 0, r.err);
-    assert.match(r.out, /SUCCEEDED/);
-    assert.match(r.out, /step\s+double\s+SUCCEEDED/);
-    assert.match(r.out, /wait\s+pause\s+SUCCEEDED/);
-    assert.match(r.out, /Result\s+\{"kind":"doubled","value":5\}/);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /SUCCEEDED/);
+    assert.match(r.stdout, /step\s+double\s+SUCCEEDED/);
+    assert.match(r.stdout, /wait\s+pause\s+SUCCEEDED/);
+    assert.match(r.stdout, /Result\s+\{"kind":"doubled","value":5\}/);
   });
 
   it('a failing handler: exit 1 with the error on stderr; --event-file gives the event', async () => {
@@ -37,15 +30,15 @@ describe('cli run', function () {
     fs.writeFileSync(ev, '{"orderId":"o-9"}');
     const r = await cli(['handlerError.ts', '--event-file', ev]);
     assert.strictEqual(r.code, 1);
-    assert.match(r.err, /the execution failed: OrderRejected: order o-9 rejected/);
-    assert.match(r.out, /FAILED/);
+    assert.match(r.stderr, /the execution failed: OrderRejected: order o-9 rejected/);
+    assert.match(r.stdout, /FAILED/);
   });
 
   it('--out writes the history as a plain array of events (the SDK fixture format)', async () => {
     const out = path.join(tmp, 'retry.history.json');
     const r = await cli(['retry.ts', '--out', out]);
-    assert.strictEqual(r.code, 0, r.err);
-    assert.match(r.out, /succeeded: \d+ events written to/);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /succeeded: \d+ events written to/);
     const parsed = parseHistoryText(fs.readFileSync(out, 'utf8'));
     assert.strictEqual(parsed.format, 'array');
     assert.strictEqual(parsed.events.filter((e) => e.EventType === 'StepFailed').length, 2);
@@ -54,36 +47,36 @@ describe('cli run', function () {
   it('a run waiting on a callback: ends at once with the callback id and what to do (exit 2)', async () => {
     const r = await cli(['callback.ts', '--event', '{"orderId":"w"}']);
     assert.strictEqual(r.code, 2);
-    assert.match(r.err, /waits on callback \S+ \(approval\); the CLI cannot complete a callback interactively/);
-    assert.match(r.err, /--callback-result JSON/);
-    assert.match(r.out, /Waiting\s+callback/);
+    assert.match(r.stderr, /waits on callback \S+ \(approval\); the CLI cannot complete a callback interactively/);
+    assert.match(r.stderr, /--callback-result JSON/);
+    assert.match(r.stdout, /Waiting\s+callback/);
   });
 
   it('--callback-result completes the callback: exit 0 with the result', async () => {
     const r = await cli(['callback.ts', '--event', '{"orderId":"w"}', '--callback-result', '{"approved":true,"by":"cli"}']);
-    assert.strictEqual(r.code, 0, r.err);
-    assert.match(r.out, /charged by cli/);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /charged by cli/);
   });
 
   it('--handler picks an export; a crash and a hang end with exit 2 and one message', async () => {
     const a = await cli(['twoHandlers.ts', '--handler', 'first']);
-    assert.strictEqual(a.code, 0, a.err);
+    assert.strictEqual(a.code, 0, a.stderr);
     const b = await cli(['crash.ts']);
     assert.strictEqual(b.code, 2);
-    assert.match(b.err, /the run crashed: the handler's process exited with code 3/);
+    assert.match(b.stderr, /the run crashed: the handler's process exited with code 3/);
     const c = await cli(['hang.ts', '--timeout', '3']);
     assert.strictEqual(c.code, 2);
-    assert.match(c.err, /the run timed out: the handler made no progress for 3 s/);
+    assert.match(c.stderr, /the run timed out: the handler made no progress for 3 s/);
   });
 
   it('--invoke-targets registers targets (files relative to the project folder); a missing one is named', async () => {
     const targets = JSON.stringify({ doubler: 'test/fixtures/local/doubler.ts#doubler', pricing: { response: { cents: 7 } } });
     const ok = await cli(['invoke.ts', '--event', '{"n":2}', '--invoke-targets', targets]);
-    assert.strictEqual(ok.code, 0, ok.err);
-    assert.match(ok.out, /Result\s+\{"value":4,"cents":7\}/);
+    assert.strictEqual(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Result\s+\{"value":4,"cents":7\}/);
     const missing = await cli(['invoke.ts', '--event', '{"n":2}']);
     assert.strictEqual(missing.code, 2);
-    assert.match(missing.err, /invokes "doubler", which is not an invoke target: add it to durableLens\.local\.invokeTargets/);
+    assert.match(missing.stderr, /invokes "doubler", which is not an invoke target: add it to durableLens\.local\.invokeTargets/);
   });
 
   it('bad usage: exit 2 with one message each', async () => {
@@ -103,21 +96,16 @@ describe('cli run', function () {
     ];
     for (const [args, re] of cases) {
       const r = await cli(args);
-      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.err}`);
-      assert.match(r.err, re, args.join(' '));
-      assert.ok(!/\n\s+at /.test(r.err), `no stack trace without --verbose: ${r.err}`);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re, args.join(' '));
+      assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace without --verbose: ${r.stderr}`);
     }
   });
 
   it('as a process: node dist/cli.js run (the bundled CLI finds dist/localRunner.js)', async () => {
-    const cliJs = path.join(REPO, 'dist', 'cli.js');
-    assert.ok(fs.existsSync(cliJs), 'build it first: npx webpack --mode development --config-name cli');
-    const r = await new Promise<{ code: number; out: string; err: string }>((resolve) =>
-      execFile(process.execPath, [cliJs, 'run', path.join(FIXTURES, 'success.ts'), '--event', '{"n":0}'], { cwd: tmp, timeout: 60_000 }, (e, out, err) =>
-        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err })
-      )
-    );
-    assert.strictEqual(r.code, 0, r.err);
-    assert.match(r.out, /Result\s+\{"kind":"doubled","value":1\}/);
+    assert.ok(fs.existsSync(CLI), 'build it first: npx webpack --mode development --config-name cli');
+    const r = await spawnCli(['run', path.join(FIXTURES, 'success.ts'), '--event', '{"n":0}'], { cwd: tmp });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Result\s+\{"kind":"doubled","value":1\}/);
   });
 });

@@ -5,18 +5,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isSourceFile, listSources, walkSources } from '../../../src/cli/sources';
+import { tempProjects } from './cliHarness';
 
-const temps: string[] = [];
+const temp = tempProjects('dl-sources-');
 
+/** A project of the given files, each the same line of source. */
 function tree(files: readonly string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-sources-'));
-  temps.push(dir);
-  for (const name of files) {
-    const full = path.join(dir, name);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, 'export const x = 1;\n');
-  }
-  return dir;
+  return temp(Object.fromEntries(files.map((name) => [name, 'export const x = 1;\n'])));
 }
 
 /** Relative, forward-slashed paths: what the assertions compare. */
@@ -25,10 +20,6 @@ function rel(dir: string, files: readonly string[]): string[] {
 }
 
 describe('CLI source walk (src/cli/sources.ts)', () => {
-  after(() => {
-    for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
-  });
-
   it('skips dependencies, build and coverage output and dot-folders, at any depth', () => {
     const dir = tree([
       'src/a.ts',
