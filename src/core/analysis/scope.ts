@@ -19,28 +19,37 @@ function declaredIn(tsm: TS, container: ts.Node, name: string): ts.Node | undefi
 }
 
 function isScopeContainer(tsm: TS, n: ts.Node): boolean {
+  return containerKinds(tsm)[n.kind] === 1;
+}
+
+let containerTable: { readonly tsm: TS; readonly table: Uint8Array } | undefined;
+
+/** 1 at the kinds that declare names (a table: findBinding asks it for every ancestor of every identifier). */
+function containerKinds(tsm: TS): Uint8Array {
+  if (containerTable?.tsm === tsm) return containerTable.table;
   const K = syntaxKinds(tsm);
-  switch (n.kind) {
-    case K.SourceFile:
-    case K.ModuleBlock:
-    case K.Block:
-    case K.CaseBlock:
-    case K.ForStatement:
-    case K.ForOfStatement:
-    case K.ForInStatement:
-    case K.CatchClause:
-    case K.FunctionDeclaration:
-    case K.FunctionExpression:
-    case K.ArrowFunction:
-    case K.MethodDeclaration:
-    case K.Constructor:
-    case K.GetAccessor:
-    case K.SetAccessor:
-    case K.ClassExpression:
-      return true;
-    default:
-      return false;
-  }
+  const kinds = [
+    K.SourceFile,
+    K.ModuleBlock,
+    K.Block,
+    K.CaseBlock,
+    K.ForStatement,
+    K.ForOfStatement,
+    K.ForInStatement,
+    K.CatchClause,
+    K.FunctionDeclaration,
+    K.FunctionExpression,
+    K.ArrowFunction,
+    K.MethodDeclaration,
+    K.Constructor,
+    K.GetAccessor,
+    K.SetAccessor,
+    K.ClassExpression,
+  ];
+  const table = new Uint8Array(Math.max(...kinds) + 1);
+  for (const k of kinds) table[k] = 1;
+  containerTable = { tsm, table };
+  return table;
 }
 
 function addBindingName(tsm: TS, map: Map<string, ts.Node>, name: ts.BindingName | undefined, decl: ts.Node): void {
@@ -55,6 +64,9 @@ function addBindingName(tsm: TS, map: Map<string, ts.Node>, name: ts.BindingName
 }
 
 function addStatements(tsm: TS, map: Map<string, ts.Node>, statements: readonly ts.Statement[], functionScope: boolean): void {
+  // Hoisted `var`s are searched for in nested statements only when the text has the keyword at all: walking
+  // every statement of a long handler body cost more than the rest of its name lookups together.
+  if (functionScope && !mentionsVar(statements)) functionScope = false;
   for (const st of statements) {
     if (tsm.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) addBindingName(tsm, map, d.name, d);
@@ -73,6 +85,22 @@ function addStatements(tsm: TS, map: Map<string, ts.Node>, statements: readonly 
       collectHoistedVars(tsm, map, st);
     }
   }
+}
+
+function mentionsVar(statements: readonly ts.Statement[]): boolean {
+  if (statements.length === 0) return false;
+  const text = fileTextOf(statements[0]!);
+  if (text === undefined) return true;
+  // substring of a long string is a slice (no copy): the search stays within these statements.
+  return text.substring(statements[0]!.pos, statements[statements.length - 1]!.end).includes('var');
+}
+
+/** The source text a parsed node belongs to; undefined for a synthesized node. */
+function fileTextOf(node: ts.Node): string | undefined {
+  let n: ts.Node = node;
+  for (let i = 0; n.parent && i < 100000; i++) n = n.parent;
+  const text = (n as { text?: unknown }).text;
+  return typeof text === 'string' && (n as { fileName?: unknown }).fileName !== undefined ? text : undefined;
 }
 
 function collectHoistedVars(tsm: TS, map: Map<string, ts.Node>, node: ts.Node, depth = 0): void {
@@ -136,11 +164,14 @@ function buildScope(tsm: TS, container: ts.Node): Map<string, ts.Node> {
  */
 export function findBinding(tsm: TS, id: ts.Identifier): ts.Node | undefined {
   const name = id.text;
+  const containers = containerKinds(tsm);
   let node: ts.Node | undefined = id.parent;
   let depth = 0;
   while (node && depth++ < 500) {
-    const d = declaredIn(tsm, node, name);
-    if (d) return d;
+    if (containers[node.kind] === 1) {
+      const d = declaredIn(tsm, node, name);
+      if (d) return d;
+    }
     node = node.parent;
   }
   return undefined;
