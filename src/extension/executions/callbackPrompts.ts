@@ -50,11 +50,8 @@ export async function answerCallback(kind: CallbackKind, target: CallbackTarget,
     if (json === undefined) return undefined;
     await send((c) => c.sendCallbackSuccess(callbackId, json), (r) => r.sendCallbackSuccess(operationId, json));
   } else if (kind === 'failure') {
-    let message = answers.errorMessage;
-    if (message === undefined) {
-      message = await vscode.window.showInputBox({ title: `Durable Lens: fail callback ${name}`, prompt: 'Error message', value: 'Rejected from VS Code' });
-      if (message === undefined) return undefined;
-    }
+    const message = answers.errorMessage !== undefined ? answers.errorMessage : await promptCallbackFailure(name);
+    if (message === undefined) return undefined;
     const failure = { type: answers.errorType ?? 'CallbackFailure', message };
     await send((c) => c.sendCallbackFailure(callbackId, failure), (r) => r.sendCallbackFailure(operationId, failure));
   } else {
@@ -73,7 +70,15 @@ async function successResult(name: string, payload: string | undefined): Promise
     }
     return check.json;
   }
-  const typed = await vscode.window.showInputBox({
+  const typed = await promptCallbackResult(name);
+  if (typed === undefined) return undefined;
+  const check = checkCallbackPayload(typed);
+  return check.ok ? check.json : undefined;
+}
+
+/** Asks for the result to complete a callback with, as JSON checked while it is typed; undefined when cancelled. */
+export function promptCallbackResult(name: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
     title: `Durable Lens: complete callback ${name}`,
     prompt: 'The result as JSON (checked before it is sent; empty sends null)',
     value: '{}',
@@ -82,9 +87,11 @@ async function successResult(name: string, payload: string | undefined): Promise
       return c.ok ? undefined : c.message;
     },
   });
-  if (typed === undefined) return undefined;
-  const check = checkCallbackPayload(typed);
-  return check.ok ? check.json : undefined;
+}
+
+/** Asks for the error message to fail a callback with; undefined when cancelled. */
+export function promptCallbackFailure(name: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title: `Durable Lens: fail callback ${name}`, prompt: 'Error message', value: 'Rejected from VS Code' });
 }
 
 async function sendCallback(target: CallbackTarget, client: () => Promise<DurableLambdaClient>, aws: (c: DurableLambdaClient) => Promise<void>, local: (r: LocalRun) => Promise<void>): Promise<void> {
