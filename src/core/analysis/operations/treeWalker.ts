@@ -89,6 +89,19 @@ export class TreeWalker {
   private lastTop: ts.Node | undefined;
   private lastEnds: Int32Array | undefined;
 
+  /** The file of a call made in the frame's code (the stack's last function), without walking up from the call. */
+  private fileOf(f: Frame, call: ts.Node): ts.SourceFile {
+    const top = f.stack[f.stack.length - 1];
+    if (!top) return call.getSourceFile();
+    if (top !== this.lastFileTop) {
+      this.lastFileTop = top;
+      this.lastFile = top.getSourceFile();
+    }
+    return this.lastFile!;
+  }
+  private lastFileTop: ts.Node | undefined;
+  private lastFile: ts.SourceFile | undefined;
+
   private body(fn: ts.FunctionLikeDeclaration, f: Frame): void {
     if (!fn.body) return;
     if (this.ts.isBlock(fn.body)) for (const st of fn.body.statements) this.visit(st, f);
@@ -385,12 +398,15 @@ export class TreeWalker {
   private add(op: DurableOperationCall, f: Frame, numbered: boolean): OperationNode {
     const t = this.ts;
     const call = op.call;
-    const sf = call.getSourceFile();
+    const sf = this.fileOf(f, call);
     const start = call.getStart(sf);
     const lc = sf.getLineAndCharacterOfPosition(start);
     const ctx = f.context;
-    const name = op.nameArg ? operationNameText(t, op.nameArg, sf) : null;
-    const value = op.nameArg ? operationNameValue(t, op.nameArg, this.checker) : undefined;
+    const nameArg = op.nameArg;
+    // A literal is its own value: the constant lookup (a binding search) is only for other names.
+    const literal = nameArg !== undefined && (nameArg.kind === this.K.StringLiteral || nameArg.kind === this.K.NoSubstitutionTemplateLiteral);
+    const name = nameArg ? (literal ? (nameArg as ts.StringLiteral).text : operationNameText(t, nameArg, sf)) : null;
+    const value = nameArg && !literal ? operationNameValue(t, nameArg, this.checker) : undefined;
     let order: number | undefined;
     let sdkNumber: number | undefined;
     if (numbered) {
