@@ -64,6 +64,21 @@ function overlappingLabels(frame: Frame): Promise<{ measured: number; overlaps: 
   });
 }
 
+/** Vertex labels that stick out of the drawing (the SVG clips them), as a person sees them cut off. */
+function clippedLabels(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => {
+    const svg = document.querySelector('#canvas svg');
+    if (!svg) return ['no diagram'];
+    const s = svg.getBoundingClientRect();
+    return Array.from(document.querySelectorAll('#canvas svg g.node span.nodeLabel'))
+      .filter((l) => {
+        const r = l.getBoundingClientRect();
+        return r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1);
+      })
+      .map((l) => (l.textContent ?? '').replace(/\s+/g, ' ').trim());
+  });
+}
+
 describe('e2e: the workflow diagram is readable at its default view, for every sample (code-server)', function () {
   this.timeout(600_000);
   let vs: VsCodeSession | undefined;
@@ -114,11 +129,13 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
       const { measured: boxes, overlaps } = await overlappingLabels(f);
       assert.ok(boxes >= sizes.length, `${sample.name}: ${boxes} label boxes found for ${sizes.length} vertex labels`);
       if (overlaps.length) overlapped.push(`${sample.name}: ${overlaps.join('; ')}`);
+      const clipped = await clippedLabels(f);
+      if (clipped.length) overlapped.push(`${sample.name}: cut off by the drawing's edge: ${clipped.join('; ')}`);
       assert.ok(smallest >= 11, `${sample.name}: the smallest label is ${smallest.toFixed(1)} px on screen`);
     }
     console.log(`      smallest label on screen: ${measured.join(', ')}`);
     // Checked after every sample is drawn and photographed, so one run shows all of them.
-    assert.deepStrictEqual(overlapped, [], 'labels drawn over each other');
+    assert.deepStrictEqual(overlapped, [], 'labels drawn over each other or cut off');
   });
 
   it('a handler typed into a file that had none: the panel follows it, partial while it does not parse, then drawn', async function () {
@@ -136,6 +153,13 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
     const note = () => frame.evaluate(() => (document.querySelector('#note') as unknown as { textContent: string | null } | null)?.textContent ?? '');
     await waitUntil('the typed handler drawn, partial', async () => (await labels(frame)).includes('step: typed-handler-step') && /partial/.test(await note()), 30_000, async () => `${JSON.stringify(await labels(frame))} note=${JSON.stringify(await note())}`);
     await vs!.screenshot('readability-typed-handler-partial');
+    const clippedAtOnce = await clippedLabels(frame);
+    // The label grew in place while typing; once typing pauses the graph is laid out again to fit it.
+    await page.waitForTimeout(3000);
+    await vs!.screenshot('readability-typed-handler-settled');
+    const clippedSettled = await clippedLabels(frame);
+    console.log(`      labels cut off by the drawing's edge: at once ${JSON.stringify(clippedAtOnce)}, after the pause ${JSON.stringify(clippedSettled)}`);
+    assert.deepStrictEqual(clippedSettled, [], 'no label cut off once typing pauses');
     await page.keyboard.type('});\n', { delay: 5 });
     await waitUntil('the note cleared once the code parses', async () => (await note()) === '', 30_000, note);
     assert.ok((await labels(frame)).includes('step: typed-handler-step'));
