@@ -194,24 +194,14 @@ function compute(tsm: TS, sf: ts.SourceFile, checker: ts.TypeChecker | undefined
           }
           break;
         }
-        case K.FunctionDeclaration:
-        case K.FunctionExpression:
-        case K.ArrowFunction:
-        case K.MethodDeclaration:
-        case K.GetAccessor:
-        case K.SetAccessor:
-        case K.Constructor: {
-          const fn = node as ts.FunctionLikeDeclaration;
-          if (fn.body !== undefined && !result.has(fn) && !isOperationCallback(tsm, fn)) {
-            const idx = fn.parameters.findIndex((p) => isDurableContextAnnotation(tsm, p) || (checker !== undefined && typedAsContext(tsm, checker, p)));
+        default:
+          if (isFunctionWithBody(tsm, node) && !result.has(node) && !isOperationCallback(tsm, node)) {
+            const idx = node.parameters.findIndex((p) => isDurableContextAnnotation(tsm, p) || (checker !== undefined && typedAsContext(tsm, checker, p)));
             if (idx >= 0) {
-              const p = fn.parameters[idx]!;
-              result.set(fn, { kind: 'helper', name: functionName(tsm, fn), node: fn, contextParam: tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: sf });
+              const p = node.parameters[idx]!;
+              result.set(node, { kind: 'helper', name: functionName(tsm, node), node, contextParam: tsm.isIdentifier(p.name) ? p.name.text : undefined, sourceFile: sf });
             }
           }
-          break;
-        }
-        default:
           break;
       }
       forEachChild(node, visit);
