@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptOpenDialog, copyWorkspace, editorLineText, extensionLog, findWebviewFrame, goToLine, openFile, runCommand, squiggles, startVsCode, waitForProblem, waitForSquiggle, waitUntil, type VsCodeSession } from './harness';
+import { acceptOpenDialog, copyWorkspace, editorLineText, extensionLog, findWebviewFrame, goToLine, openFile, REPO_ROOT, reloadWindow, runCommand, squiggles, startVsCode, waitForProblem, waitForSquiggle, waitUntil, type VsCodeSession } from './harness';
 
 const HANDLER = 'expense-approval/src/handler.ts';
 const APPROVED = 'expense-approval/recordings/approved.history.json';
@@ -282,6 +282,93 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
     await vs!.screenshot('stepping-4-failed-step');
   });
 
+  it('a reload brings the replay panel back on the same execution at the same event; a deleted history says so', async function () {
+    const { page } = vs!;
+    let panel = await replayFrame(page, 'invalid-claim.history.json');
+    await panel.locator('.timeline .tl-event').first().click();
+    await page.keyboard.press('Home');
+    await waitUntil('the panel before the first event', async () => !/event [1-9]/.test(await positionText(panel)), 10_000, async () => positionText(panel));
+    const next = panel.locator('.toolbar button[aria-label^="Step into"]');
+    for (let i = 0; i < 4; i++) {
+      const before = await positionText(panel);
+      await next.click();
+      await waitUntil('the panel to move to the next event', async () => (await positionText(panel)) !== before, 10_000, async () => `still at ${before}`);
+    }
+    const at = await positionText(panel);
+    const row = await currentEvent(panel);
+    assert.match(at, /^event 4 \//, `four events in: ${at}`);
+    // The page saves its position shortly after a move; a person does not reload within the same second either.
+    await page.waitForTimeout(1000);
+    const t0 = Date.now();
+    await reloadWindow(page);
+    panel = await replayFrame(page, 'invalid-claim.history.json', 120_000).catch(async (err: Error) => assert.fail(`${err.message}\n${extensionLog(vs!, 60)}`));
+    await waitUntil('the same event after the reload', async () => (await positionText(panel)) === at, 30_000, async () => `${await positionText(panel)} (before the reload: ${at})`);
+    console.log(`      window reload to the restored replay panel: ${Date.now() - t0} ms`);
+    assert.strictEqual(await currentEvent(panel), row, 'the same event is the current row');
+    assert.match(await panel.locator('.replay-header .status').innerText(), /FAILED/);
+    await vs!.screenshot('stepping-5-after-reload');
+
+    // The history is deleted while the window is closed: the restored panel says so, in one message, instead of a blank page.
+    fs.rmSync(path.join(workspace, INVALID));
+    await reloadWindow(page);
+    let message = '';
+    await waitUntil(
+      'the restored panel to say its history is gone',
+      async () => {
+        for (const f of page.frames()) {
+          const text = await f.$eval('.note.is-error', (e) => e.textContent ?? '').catch(() => '');
+          if (text) message = text;
+          if (/no longer exists/.test(text)) return true;
+        }
+        return false;
+      },
+      120_000,
+      async () => `last error note: ${message}\n${extensionLog(vs!, 40)}`
+    );
+    assert.match(message, /invalid-claim\.history\.json no longer exists/, message);
+    await vs!.screenshot('stepping-6-history-gone');
+    fs.copyFileSync(path.join(REPO_ROOT, 'samples', INVALID), path.join(workspace, INVALID));
+  });
+
+  it('the execution view\'s "Step through" opens the stepper on that execution', async function () {
+    const { page } = vs!;
+    // A history no panel shows yet (the approved run under another name), opened in the execution view.
+    const copy = 'expense-approval/recordings/approved-again.history.json';
+    fs.copyFileSync(path.join(workspace, APPROVED), path.join(workspace, copy));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+1');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runCommand(page, 'Durable Lens: Open History File');
+        break;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(4000);
+      }
+    }
+    await acceptOpenDialog(page, path.join(workspace, copy));
+    let view: Frame | undefined;
+    await waitUntil('the execution view of approved-again.history.json', async () => {
+      for (const f of page.frames()) {
+        const title = await f.$eval('#execution h1.title', (e) => e.textContent ?? '').catch(() => null);
+        if (title === 'approved-again.history.json' && (await f.$('#execution #summary dt').catch(() => null))) {
+          view = f;
+          return true;
+        }
+      }
+      return false;
+    }, 90_000);
+    // The button as a person finds it: by its words (its accessible name is its label, not its tooltip).
+    const stepThrough = view!.getByRole('button', { name: 'Step through', exact: true });
+    assert.strictEqual(await stepThrough.count(), 1, 'one "Step through" button in the execution view');
+    await stepThrough.click();
+    const panel = await replayFrame(page, 'approved-again.history.json', 120_000);
+    await waitUntil('the stepper on that execution, before its first event', async () => /before the first of 35 events/.test(await positionText(panel)), 30_000, () => positionText(panel));
+    assert.match(await panel.locator('.replay-header .status').innerText(), /SUCCEEDED/);
+    await vs!.screenshot('stepping-6b-step-through-from-execution-view');
+  });
+
   it('a step typed in before the recorded ones shows a replay-mismatch squiggle naming the execution', async function () {
     const { page } = vs!;
     // The approved run where replay-mismatch looks for recorded executions (durableLens.history.folder's default).
@@ -308,7 +395,7 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
     // The edit itself is valid code: the only problems are replay-mismatch ones.
     assert.ok(!(await squiggles(page)).some((q) => q.kind === 'error'), `no error squiggle: ${JSON.stringify(await squiggles(page))}`);
     assert.match(problem.label + problem.text, new RegExp(`\\b${line}\\b`), `on line ${line}: ${problem.label}`);
-    await vs!.screenshot('stepping-5-replay-mismatch');
+    await vs!.screenshot('stepping-7-replay-mismatch');
     // Unsaved edit in a throwaway copy: nothing written.
     assert.doesNotMatch(fs.readFileSync(path.join(workspace, HANDLER), 'utf8'), /check-budget/);
   });

@@ -11,6 +11,7 @@ import type {
   ReplayGroupRow,
   ReplayOperationState,
   ReplayPosition,
+  ReplaySavedState,
   ReplaySnapshot,
   ReplayView,
   ReplayWaterfallRow,
@@ -23,13 +24,23 @@ import { button as plainButton, el } from '../shared/dom';
 import { HostChannel } from '../shared/host';
 import { VirtualList } from '../execution/virtualList';
 
-interface SavedState {
-  collapsed?: number[];
-}
 
 const ROW_HEIGHT = 22;
-const channel = new HostChannel<WebviewCommand, HostNotification, WebviewRequests, HostRequests, SavedState>();
-const saved = channel.getState();
+const channel = new HostChannel<WebviewCommand, HostNotification, WebviewRequests, HostRequests, ReplaySavedState>();
+/** Kept with setState: the host restores the same execution at the same event after a reload (its serializer). */
+let saved: ReplaySavedState = channel.getState() ?? {};
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveState(now = false): void {
+  const write = (): void => {
+    saveTimer = undefined;
+    saved = { ...saved, collapsed: [...collapsed], eventIndex: current };
+    channel.setState(saved);
+  };
+  if (now) {
+    if (saveTimer) clearTimeout(saveTimer);
+    write();
+  } else saveTimer ??= setTimeout(write, 200);
+}
 const collapsed = new Set<number>(Array.isArray(saved.collapsed) ? saved.collapsed.filter((n) => Number.isInteger(n)) : []);
 let view: ReplayView | undefined;
 let seq = 0;
@@ -139,6 +150,8 @@ const waterfallEl = el('div', 'waterfall');
 const cursorEl = el('div', 'wf-cursor');
 waterfallPane.append(waterfallHead, waterfallEl);
 
+// Until the host sends the view (a panel restored after a reload loads first): the execution it was showing.
+if (typeof saved.title === 'string') titleEl.textContent = saved.title;
 document.body.append(header, noteEl, noCodeEl, toolbar, scrubber, driftEl, main, waterfallPane);
 
 function legend(): HTMLElement {
@@ -225,7 +238,7 @@ function buildItems(): void {
 function toggleGroup(index: number): void {
   if (collapsed.has(index)) collapsed.delete(index);
   else collapsed.add(index);
-  channel.setState({ collapsed: [...collapsed] });
+  saveState(true);
   buildItems();
   revealCurrent();
 }
@@ -404,6 +417,7 @@ function applyView(v: ReplayView, newSeq: number): void {
   view = v;
   seq = newSeq;
   titleEl.textContent = v.title;
+  if (v.restore.key) saved = { ...saved, key: v.restore.key, title: v.title, handlerFile: v.restore.handlerFile, handler: v.restore.handler };
   statusEl.textContent = v.running ? `${v.status} (live)` : v.status;
   statusEl.className = `status status-${v.status.toLowerCase()}`;
   handlerEl.textContent = v.handler ? `Code: ${v.handler}${v.fit ? ` \u2014 ${v.fit}` : ''}` : '';
@@ -476,6 +490,7 @@ function applyPosition(p: ReplayPosition): void {
   }
   placeCursor();
   renderDetails(p.details, p.executionNote);
+  if (moved || saved.eventIndex !== current) saveState();
 }
 
 function showNote(message: string, error = false): void {

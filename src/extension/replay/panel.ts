@@ -86,9 +86,29 @@ export function showReplay(context: vscode.ExtensionContext, log: vscode.LogOutp
     existing.reveal();
     return existing;
   }
-  const host: Host = WebviewHost.create(context.extensionUri, log, {
+  const host: Host = WebviewHost.create(context.extensionUri, log, hostOptions(context, source.title), replayColumn());
+  return new ReplayPanel(host, log, source, hint);
+}
+
+/**
+ * Takes over a panel VS Code restored after a reload (the serializer in register.ts): the same execution, at the
+ * event the page saved. A source that cannot be loaded any more shows one message in the panel (load's error).
+ */
+export function reviveReplay(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, webviewPanel: vscode.WebviewPanel, source: ExecutionSource, hint: CodeHint, eventIndex: number | undefined): ReplayPanel {
+  const existing = panels.get(source.key);
+  if (existing) {
+    webviewPanel.dispose();
+    existing.reveal();
+    return existing;
+  }
+  const host: Host = WebviewHost.revive(webviewPanel, context.extensionUri, log, hostOptions(context, source.title));
+  return new ReplayPanel(host, log, source, hint, eventIndex);
+}
+
+function hostOptions(context: vscode.ExtensionContext, title: string) {
+  return {
     viewType: REPLAY_VIEW_TYPE,
-    title: panelTitle(source.title),
+    title: panelTitle(title),
     bundle: 'replay',
     style: 'replay.css',
     label: 'replay',
@@ -96,8 +116,7 @@ export function showReplay(context: vscode.ExtensionContext, log: vscode.LogOutp
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'workflow-dark.svg'),
     },
-  }, replayColumn());
-  return new ReplayPanel(host, log, source, hint);
+  };
 }
 
 /**
@@ -113,6 +132,15 @@ function replayColumn(): vscode.ViewColumn {
   }
   const right = used.length > 0 ? Math.max(...used) : vscode.ViewColumn.One;
   return Math.min(right + 1, vscode.ViewColumn.Three) as vscode.ViewColumn;
+}
+
+/** One sentence for a load that failed: a history file that is gone says so rather than quoting the file system. */
+function loadFailure(err: unknown, source: ExecutionSource): string {
+  if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') {
+    return `The history file ${source.title} no longer exists (deleted or moved): there is nothing to step through. Open another history with "Step Through Execution".`;
+  }
+  if (err instanceof ReplayPanelError) return err.message;
+  return `Could not load the execution ${source.title}: ${errorText(err)}`;
 }
 
 function panelTitle(title: string): string {
@@ -154,7 +182,9 @@ export class ReplayPanel implements vscode.Disposable {
     private readonly host: Host,
     private readonly log: vscode.LogOutputChannel,
     private readonly source: ExecutionSource,
-    private readonly hint: CodeHint
+    private readonly hint: CodeHint,
+    /** The event to stand at once loaded (a panel restored after a reload); else before the first. */
+    private restoreAt?: number
   ) {
     this.loaded = new Promise((r) => (this.resolveLoaded = r));
     this.code = new HandlerCode(log);
@@ -256,6 +286,8 @@ export class ReplayPanel implements vscode.Disposable {
       if (!this.session) {
         this.session = new StepSession(this.source.title, record, m?.mapping, m?.file, this.source);
         this.disposables.push(this.session, this.session.onDidMove((m) => this.sendPosition(m.changed)));
+        if (this.restoreAt !== undefined && Number.isInteger(this.restoreAt) && this.restoreAt >= 0) this.session.moveTo(Math.min(this.restoreAt, record.events.length - 1));
+        this.restoreAt = undefined;
         setActiveReplaySession(this.session);
       } else {
         this.session.replace(record, m?.mapping, m?.file);
@@ -267,7 +299,7 @@ export class ReplayPanel implements vscode.Disposable {
       this.delay = nextRefreshDelay(this.delay, before !== record.events.length);
     } catch (err) {
       if (this.disposed) return;
-      this.lastError = `Could not load the execution: ${errorText(err)}`;
+      this.lastError = loadFailure(err, this.source);
       this.log.error(`replay: loading ${this.source.key} (${reason}) failed: ${errorText(err)}`);
       this.host.post({ type: 'notice', message: this.lastError, error: true });
       this.delay = nextRefreshDelay(this.delay, false);
@@ -377,6 +409,7 @@ export class ReplayPanel implements vscode.Disposable {
       running: this.running,
       noCode: this.noCodeReason(),
       handler: m ? `${this.relative(m.file)}#${m.handler}` : null,
+      restore: { key: this.source.key, handlerFile: m?.file ?? this.codeFile ?? null, handler: m?.handler ?? this.codeHandler ?? null },
       relative: this.relative,
     });
     this.host.post({ type: 'view', seq: this.seq, view });

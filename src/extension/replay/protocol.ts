@@ -123,8 +123,20 @@ export interface ReplayWaterfallColumns {
   readonly spanAt: readonly number[];
 }
 
+/** What the page keeps with setState, so a reload restores the same execution at the same event. */
+export interface ReplaySavedState {
+  readonly collapsed?: number[];
+  readonly key?: string;
+  readonly title?: string;
+  readonly eventIndex?: number;
+  readonly handlerFile?: string | null;
+  readonly handler?: string | null;
+}
+
 export interface ReplayView {
   readonly title: string;
+  /** What a restored panel needs to load this execution again (ReplaySavedState). */
+  readonly restore: { readonly key: string; readonly handlerFile: string | null; readonly handler: string | null };
   readonly status: string;
   readonly running: boolean;
   readonly operations: ReplayOperationColumns;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExecutionSource } from '../executions/source';
 import type { CodeHint, ReplayPanel, ReplayPanelState } from './panel';
-import type { ReplaySnapshot, StepAction } from './protocol';
+import { REPLAY_VIEW_TYPE, type ReplaySavedState, type ReplaySnapshot, type StepAction } from './protocol';
 
 export const STEP_THROUGH_COMMAND = 'durableLens.stepThroughExecution';
 /** Not contributed: lets tests and bug reports read the panels. */
@@ -72,8 +72,63 @@ export function registerReplayFeatures(context: vscode.ExtensionContext, log: vs
       }
       return out;
     }),
+    // A replay panel open at a reload comes back on the same execution at the same event (the page's saved state).
+    vscode.window.registerWebviewPanelSerializer(REPLAY_VIEW_TYPE, {
+      deserializeWebviewPanel: async (webviewPanel, state) => {
+        try {
+          const saved = (state && typeof state === 'object' ? state : {}) as ReplaySavedState;
+          const target = await restoredTarget(saved, log);
+          const at = typeof saved.eventIndex === 'number' && Number.isInteger(saved.eventIndex) ? saved.eventIndex : undefined;
+          panels().reviveReplay(context, log, webviewPanel, target.source, target.hint, at);
+        } catch (err) {
+          log.error(`replay: restoring a panel failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          webviewPanel.dispose();
+        }
+      },
+    }),
     { dispose: () => mod?.replayPanels().forEach((p) => p.dispose()) }
   );
+}
+
+/** A source that cannot be loaded (its run, file or workspace is gone): loading it says why, in the panel. */
+function unavailableSource(key: string, title: string, message: string): ExecutionSource {
+  return {
+    key,
+    title,
+    kind: 'file',
+    load: async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { ReplayPanelError } = require('./panel') as typeof import('./panel');
+      throw new ReplayPanelError('unavailable', message);
+    },
+  };
+}
+
+/** The execution and code a restored panel saved; never prompts (a reload is not the moment for a quick pick). */
+async function restoredTarget(saved: ReplaySavedState, log: vscode.LogOutputChannel): Promise<Target> {
+  const key = typeof saved.key === 'string' && saved.key ? saved.key : undefined;
+  const title = typeof saved.title === 'string' && saved.title ? saved.title : 'the execution';
+  let source: ExecutionSource | undefined;
+  if (!key) source = unavailableSource('restored:none', title, 'This replay panel saved nothing to restore: open the execution again with "Step Through Execution".');
+  else if (key.startsWith('file:')) {
+    const uri = vscode.Uri.parse(key.slice('file:'.length), true);
+    if (uri.scheme === 'file' && !fs.existsSync(uri.fsPath)) {
+      source = unavailableSource(key, path.basename(uri.fsPath), `The history file ${vscode.workspace.asRelativePath(uri)} no longer exists (deleted or moved): there is nothing to step through. Open another history with "Step Through Execution".`);
+    } else {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      source = (require('../executions/executionPanel') as typeof import('../executions/executionPanel')).historyFileSource(uri);
+    }
+  } else {
+    try {
+      source = await (await internals())?.commands().sourceForKey(key);
+    } catch (err) {
+      log.warn(`replay: the execution ${key} cannot be restored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    source ??= unavailableSource(key, title, `The execution ${title} cannot be loaded after the reload (its local run was deleted, or there is no workspace folder): open it again from the Executions view.`);
+  }
+  const file = typeof saved.handlerFile === 'string' ? saved.handlerFile : undefined;
+  if (file && fs.existsSync(file)) return { source, hint: { kind: 'file', file, handler: typeof saved.handler === 'string' ? saved.handler : undefined } };
+  return { source, hint: await hintFor(source, log, false) };
 }
 
 interface Target {

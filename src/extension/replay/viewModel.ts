@@ -9,6 +9,8 @@ import { EVENT_TONES, SPAN_KINDS, formatElapsed, type ReplayDetails, type Replay
 
 export interface ViewMeta {
   readonly title: string;
+  /** The source's key and the handler the record was mapped onto (saved by the page for a reload). */
+  readonly restore?: ReplayView['restore'];
   readonly running: boolean;
   readonly noCode: string | null;
   readonly handler: string | null;
@@ -91,6 +93,7 @@ export function buildReplayView(stepper: Stepper, mapping: HistoryMapping | unde
   const fit = mapping ? `${mapping.fit.matched} of ${mapping.fit.total} recorded operations match the code` : null;
   return {
     title: meta.title,
+    restore: meta.restore ?? { key: '', handlerFile: null, handler: null },
     status: String(record.execution.status),
     running: meta.running,
     operations: { ids, labels, depths },
