@@ -2,12 +2,13 @@
 // packaged .vsix, headless Chromium): labels at least 11 px on screen (font size x the current scale, measured in
 // the panel) and none drawn over another, the panel following the active editor from one sample to the next, and
 // a screenshot of each (test-results/screenshots/readability-<sample>.png) for a person to look at; then a handler
-// typed into a file that had none: the panel follows it, says "partial" while the code does not parse, and draws it.
+// typed into a file that had none: the panel follows it, says "partial" while the code does not parse, and draws it;
+// and the cursor on an operation below the fold scrolls its node into view.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
-import { copyWorkspace, findWebviewFrame, focusEditor, openFile, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
+import { copyWorkspace, findWebviewFrame, focusEditor, goToLine, openFile, runCommand, startVsCode, waitUntil, type VsCodeSession } from './harness';
 
 /** What the page.evaluate callback below touches (this tsconfig has no DOM lib on purpose). */
 interface LabelEl {
@@ -79,6 +80,17 @@ function clippedLabels(frame: Frame): Promise<string[]> {
   });
 }
 
+/** Whether the vertex whose label contains `needle` lies wholly inside the panel's visible area. */
+function vertexInView(frame: Frame, needle: string): Promise<boolean | undefined> {
+  return frame.evaluate((needle) => {
+    const vp = document.querySelector('#viewport')?.getBoundingClientRect();
+    const g = Array.from(document.querySelectorAll('#canvas svg g.node')).find((n) => (n.textContent ?? '').includes(needle));
+    if (!vp || !g) return undefined;
+    const r = g.getBoundingClientRect();
+    return r.top >= vp.top && r.bottom <= vp.bottom && r.left >= vp.left && r.right <= vp.right;
+  }, needle);
+}
+
 describe('e2e: the workflow diagram is readable at its default view, for every sample (code-server)', function () {
   this.timeout(600_000);
   let vs: VsCodeSession | undefined;
@@ -136,6 +148,23 @@ describe('e2e: the workflow diagram is readable at its default view, for every s
     console.log(`      smallest label on screen: ${measured.join(', ')}`);
     // Checked after every sample is drawn and photographed, so one run shows all of them.
     assert.deepStrictEqual(overlapped, [], 'labels drawn over each other or cut off');
+  });
+
+  it('moving the cursor onto an operation below the fold scrolls its node into view', async function () {
+    const { page } = vs!;
+    const frame = await findWebviewFrame(page, '#canvas svg g.node', 30_000);
+    await focusEditor(page);
+    await openFile(page, 'order-saga/src/handler.ts');
+    await waitUntil('the order-saga diagram', async () => (await labels(frame)).some((l) => /cancellation-window/.test(l)), 60_000, async () => JSON.stringify(await labels(frame)));
+    await page.waitForTimeout(500);
+    // At the default view the compensation at the bottom of the saga is out of sight (else this proves nothing).
+    assert.strictEqual(await vertexInView(frame, 'refund-payment'), false, 'refund-payment starts out of view');
+    const text = fs.readFileSync(path.join(workspace, 'order-saga/src/handler.ts'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes("context.step('refund-payment'"));
+    assert.ok(line >= 0);
+    await goToLine(page, line + 1, text[line]!.indexOf('refund-payment') + 1);
+    await waitUntil('refund-payment scrolled into view', async () => (await vertexInView(frame, 'refund-payment')) === true, 30_000);
+    await vs!.screenshot('readability-order-saga-cursor-on-refund');
   });
 
   it('a handler typed into a file that had none: the panel follows it, partial while it does not parse, then drawn', async function () {
