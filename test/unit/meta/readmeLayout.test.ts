@@ -40,3 +40,13 @@ describe('README: users first, then the two commands from source', () => {
     }
   });
 });
+
+describe('README: the settings table', () => {
+  it('lists every setting the extension contributes (the per-rule severities as one row)', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, unknown> } } };
+    const table = section('Settings');
+    assert.match(table, /\| `durableLens\.rules\.<rule id>` \|/);
+    const missing = Object.keys(manifest.contributes.configuration.properties).filter((k) => !k.startsWith('durableLens.rules.') && !table.includes(`| \`${k}\` |`));
+    assert.deepStrictEqual(missing, [], 'settings the README does not list');
+  });
+});
