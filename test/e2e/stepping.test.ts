@@ -312,13 +312,17 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
     fs.rmSync(path.join(workspace, INVALID));
     await reloadWindow(page);
     let message = '';
+    let gone: Frame | undefined;
     await waitUntil(
       'the restored panel to say its history is gone',
       async () => {
         for (const f of page.frames()) {
           const text = await f.$eval('.note.is-error', (e) => e.textContent ?? '').catch(() => '');
           if (text) message = text;
-          if (/no longer exists/.test(text)) return true;
+          if (/no longer exists/.test(text)) {
+            gone = f;
+            return true;
+          }
         }
         return false;
       },
@@ -326,6 +330,8 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
       async () => `last error note: ${message}\n${extensionLog(vs!, 40)}`
     );
     assert.match(message, /invalid-claim\.history\.json no longer exists/, message);
+    assert.strictEqual(await gone!.locator('.toolbar').isVisible(), false, 'no stepping controls without a history to step through');
+    assert.strictEqual(await gone!.locator('.replay-header h1.title').innerText(), 'invalid-claim.history.json', 'the panel still names the execution it was showing');
     await vs!.screenshot('stepping-6-history-gone');
     fs.copyFileSync(path.join(REPO_ROOT, 'samples', INVALID), path.join(workspace, INVALID));
   });

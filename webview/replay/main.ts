@@ -152,6 +152,10 @@ waterfallPane.append(waterfallHead, waterfallEl);
 
 // Until the host sends the view (a panel restored after a reload loads first): the execution it was showing.
 if (typeof saved.title === 'string') titleEl.textContent = saved.title;
+// No controls before there is a history to step through: a load that fails leaves its one message, not an empty
+// toolbar and lists (inline display, not the hidden attribute, which the stylesheet's display rules override).
+const stepping: HTMLElement[] = [toolbar, scrubber, main, waterfallPane];
+for (const e of stepping) e.style.display = 'none';
 document.body.append(header, noteEl, noCodeEl, toolbar, scrubber, driftEl, main, waterfallPane);
 
 function legend(): HTMLElement {
@@ -417,6 +421,7 @@ function applyView(v: ReplayView, newSeq: number): void {
   view = v;
   seq = newSeq;
   titleEl.textContent = v.title;
+  for (const e of stepping) e.style.display = '';
   if (v.restore.key) saved = { ...saved, key: v.restore.key, title: v.title, handlerFile: v.restore.handlerFile, handler: v.restore.handler };
   statusEl.textContent = v.running ? `${v.status} (live)` : v.status;
   statusEl.className = `status status-${v.status.toLowerCase()}`;
