@@ -47,6 +47,9 @@ export function label(node: ts.Node, sf: ts.SourceFile, max = 48): string {
     // A node without source text (synthesized) has no label: an empty one keeps the message readable.
     t = '';
   }
+  // The hover and Problems show plain text, where a backtick shows as itself: a template literal quoted in a
+  // message reads with plain quotes.
+  if (t.includes('`')) t = t.replace(/`/g, "'");
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
 }
 
