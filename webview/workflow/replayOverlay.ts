@@ -7,6 +7,22 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const STATE_CLASSES = ['dl-rs-notStarted', 'dl-rs-running', 'dl-rs-waiting', 'dl-rs-succeeded', 'dl-rs-failed', 'dl-rs-retrying'];
 const EXTRA_CLASSES = ['dl-rw-timer', 'dl-rw-callback', 'dl-rw-invoke', 'dl-rw-retry', 'dl-rs-retried'];
 
+/**
+ * The stroke (and fill) of each state, set on the shapes inline with !important: mermaid writes the classDef
+ * styles of a node's kind inline with !important, which beats any stylesheet rule (the state classes alone
+ * toggled, but no stroke changed on screen). The original values are put back when the state goes.
+ */
+type ShapeProp = 'stroke' | 'stroke-width' | 'stroke-dasharray' | 'fill';
+const SHAPE_PROPS: readonly ShapeProp[] = ['stroke', 'stroke-width', 'stroke-dasharray', 'fill'];
+const STATE_STYLE: Record<ReplayNodeView['state'], Partial<Record<ShapeProp, string>>> = {
+  notStarted: {},
+  succeeded: { stroke: 'var(--vscode-testing-iconPassed, #388a34)', 'stroke-width': '2.5px' },
+  failed: { stroke: 'var(--vscode-testing-iconFailed, #e51400)', 'stroke-width': '3.5px', fill: 'var(--vscode-inputValidation-errorBackground, rgba(229, 20, 0, 0.12))' },
+  running: { stroke: 'var(--vscode-debugIcon-startForeground, #388a34)', 'stroke-width': '3px', 'stroke-dasharray': '8 3' },
+  waiting: { stroke: 'var(--vscode-testing-iconQueued, #cca700)', 'stroke-width': '3px', 'stroke-dasharray': '4 3' },
+  retrying: { stroke: 'var(--vscode-editorWarning-foreground, #bf8803)', 'stroke-width': '3px', 'stroke-dasharray': '10 3 2 3' },
+};
+
 /** The legend's entries: class and words (no colour-only meaning: each state also has its own stroke pattern). */
 const LEGEND: ReadonlyArray<readonly [string, string]> = [
   ['notStarted', 'not started'],
@@ -79,6 +95,8 @@ export class ReplayOverlayView {
   /** Other drawings of a bound node group in this SVG (end copies), found once per drawing. */
   private copies: Map<SVGGElement, SVGGElement[]> | null = null;
   private svg: SVGSVGElement | null = null;
+  /** Inline values of the shape properties before a state was painted over them, by shape element. */
+  private readonly originals = new WeakMap<Element, Map<ShapeProp, [string, string]>>();
   private layer: SVGGElement | null = null;
   private readonly legend: HTMLElement;
   private readonly legendTitle: HTMLElement;
@@ -174,7 +192,10 @@ export class ReplayOverlayView {
    */
   rebound(svg: SVGSVGElement | null, elements: ReadonlyMap<string, SVGGElement>): void {
     if (!this.overlay) return;
-    for (const g of elements.values()) g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    for (const g of elements.values()) {
+      g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+      this.paint(g, null);
+    }
     for (const list of this.copies?.values() ?? []) for (const c of list) this.clearCopy(c);
     for (const b of this.badges.values()) b.remove();
     this.forgetDrawing(svg);
@@ -217,6 +238,7 @@ export class ReplayOverlayView {
       for (const x of [g, ...copies]) {
         x.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES);
         x.classList.add(...classes);
+        this.paint(x, n.state);
       }
     }
     if (!before || before.title !== n.title) for (const x of [g, ...copies]) this.setTitle(x, id, n.title);
@@ -227,6 +249,7 @@ export class ReplayOverlayView {
 
   private clearNode(g: SVGGElement, id: string): void {
     g.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    this.paint(g, null);
     this.setTitle(g, id, undefined);
     this.setBadge(g, id, undefined);
     for (const c of this.copies?.get(g) ?? []) this.clearCopy(c);
@@ -234,7 +257,34 @@ export class ReplayOverlayView {
 
   private clearCopy(c: SVGGElement): void {
     c.classList.remove(...STATE_CLASSES, ...EXTRA_CLASSES, 'dl-replay-current');
+    this.paint(c, null);
     c.removeAttribute('aria-description');
+  }
+
+  /** Paints `state` on the node group's shapes (null: puts back how mermaid drew them). */
+  private paint(g: SVGGElement, state: ReplayNodeView['state'] | null): void {
+    const want = state ? STATE_STYLE[state] : {};
+    const contrast = this.doc.body.classList.contains('vscode-high-contrast');
+    for (const shape of shapesOf(g)) {
+      const style = (shape as SVGElement).style;
+      let saved = this.originals.get(shape);
+      if (!saved && state === null) continue;
+      if (!saved) {
+        saved = new Map(SHAPE_PROPS.map((p) => [p, [style.getPropertyValue(p), style.getPropertyPriority(p)]]));
+        this.originals.set(shape, saved);
+      }
+      for (const p of SHAPE_PROPS) {
+        let v = want[p];
+        if (v !== undefined && p === 'stroke-width' && contrast) v = '4px';
+        if (v !== undefined) style.setProperty(p, v, 'important');
+        else {
+          const [value, priority] = saved.get(p)!;
+          if (value) style.setProperty(p, value, priority);
+          else style.removeProperty(p);
+        }
+      }
+      if (state === null) this.originals.delete(shape);
+    }
   }
 
   /**
@@ -332,4 +382,15 @@ function copyKey(g: SVGGElement): string | undefined {
   const kind = Array.from(g.classList).filter((c) => c.startsWith('k-')).sort().join(' ');
   if (!kind) return undefined;
   return `${kind}\u0000${(g.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
+}
+
+/** The shapes mermaid drew for a vertex (its label container, or the paths in it) or a subgraph (its rect). */
+function shapesOf(g: SVGGElement): Element[] {
+  const out: Element[] = [];
+  for (const c of Array.from(g.children)) {
+    if (c.classList.contains('label-container')) {
+      out.push(c, ...Array.from(c.querySelectorAll('path')));
+    } else if (g.classList.contains('cluster') && c.tagName.toLowerCase() === 'rect') out.push(c);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // Unit tier (node + headless Chromium): the workflow webview bundle (bench/renderPage.ts: the panel's HTML and
 // CSP) draws a handler whose early return and uncaught error reach ends drawn more than once; while stepping,
-// every drawing of such an end takes the state the host sends, and loses it when stepping ends.
+// every drawing of such an end takes the state the host sends, on screen (its stroke, over mermaid's inline kind
+// styles) and not only as a class, and is drawn as before when stepping ends.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -52,6 +53,22 @@ function classesOf(page: RenderPage, mermaidIds: readonly string[]): Promise<str
   }, mermaidIds);
 }
 
+/** The computed stroke width of each drawn shape for `mermaidIds` (what is on screen, whatever the classes say). */
+function strokeWidths(page: RenderPage, mermaidIds: readonly string[]): Promise<string[]> {
+return page.page.evaluate((ids) => {
+    const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string; getAttribute(n: string): string | null; querySelector(s: string): unknown }> } }).document;
+    const style = (globalThis as unknown as { getComputedStyle(e: unknown): { strokeWidth: string } }).getComputedStyle;
+    const svg = d.querySelectorAll('#canvas svg')[0]!;
+    const out: string[] = [];
+    for (const g of Array.from(d.querySelectorAll('#canvas svg g.node'))) {
+      const vid = g.getAttribute('data-id') ?? g.id.slice(svg.id.length + 1).replace(/^flowchart-/, '').replace(/-\d+$/, '');
+      const shape = g.querySelector('.label-container path') ?? g.querySelector('.label-container');
+      if (ids.includes(vid) && shape) out.push(style(shape).strokeWidth);
+    }
+    return out;
+}, mermaidIds);
+}
+
 function post(page: RenderPage, overlay: ReplayOverlay | null): Promise<void> {
   return page.page.evaluate((overlay) => {
     const w = globalThis as unknown as { addEventListener(t: string, l: (e: { detail: unknown }) => void): void; removeEventListener(t: string, l: (e: { detail: unknown }) => void): void; postMessage(m: unknown, o: string): void };
@@ -95,12 +112,18 @@ describe('replay overlay: ends drawn more than once (headless Chromium)', functi
     await page.render(params, 90_000);
 
     const overlay = (state: (id: string) => ReplayNodeState): ReplayOverlay => ({ sessionId: 's1', label: 'copies', nodes: h.nodes.map((n) => ({ nodeId: n.id, state: state(n.id), title: `${n.id} ${state(n.id)}` })), current: null });
+    const drawn = copied.flatMap((n) => drawingsOf(n.id));
+    const unstyled = await strokeWidths(page, drawn);
     await post(page, overlay(() => 'succeeded'));
     for (const end of copied) {
       const classes = await classesOf(page, drawingsOf(end.id));
       assert.strictEqual(classes.length, drawingsOf(end.id).length, `${end.id}: every drawing found in the SVG`);
       assert.ok(classes.every((c) => /\bdl-rs-succeeded\b/.test(c)), `${end.id}: every drawing is succeeded: ${classes.join(' | ')}`);
     }
+    // Styled alike, not only classed alike: each drawing's shape has the succeeded stroke on screen (mermaid's
+    // inline !important kind styles beat a stylesheet rule).
+    const widths = await strokeWidths(page, drawn);
+    assert.ok(widths.length >= 2 && widths.every((w) => w === '2.5px'), `every drawing has the succeeded stroke: ${widths.join(', ')}`);
     // A move that changes an end's state restyles its copies too (not only the first drawing).
     const failEnd = copied[copied.length - 1]!;
     await post(page, overlay((id) => (id === failEnd.id ? 'failed' : 'succeeded')));
@@ -113,6 +136,7 @@ describe('replay overlay: ends drawn more than once (headless Chromium)', functi
     assert.ok(described.length >= 2 && described.every((x) => x === `Replay: ${failEnd.id} failed`), `screen readers hear the state on every drawing: ${described.join(' | ')}`);
 
     await post(page, null);
+    assert.deepStrictEqual(await strokeWidths(page, drawn), unstyled, 'the shapes are drawn as mermaid drew them again');
     for (const end of copied) {
       const classes = await classesOf(page, drawingsOf(end.id));
       assert.ok(classes.every((c) => !/\bdl-rs-/.test(c)), `${end.id}: no state left once stepping ends: ${classes.join(' | ')}`);
