@@ -64,7 +64,36 @@ export function relabel(svg: SVGSVGElement, changes: readonly LabelChange[]): Re
       if (t.node) growShape(t.node, w - w0, h - h0);
     }
   }
+  if (resized) growViewBox(svg);
   return { ok: true, resized };
+}
+
+/**
+ * A label grown in place can reach past what mermaid framed (a narrow graph while its first step is typed):
+ * the SVG's viewBox, and its size at 1x (width/height are the viewBox's, see the full draw), grow to hold the
+ * drawing, so nothing is cut off until the next full layout. They never shrink here: the full draw frames again.
+ */
+function growViewBox(svg: SVGSVGElement): void {
+  const vb = svg.viewBox?.baseVal;
+  if (!vb || vb.width <= 0 || vb.height <= 0) return;
+  let content: DOMRect;
+  try {
+    content = svg.getBBox();
+  } catch {
+    // Not rendered (display: none): nothing is drawn to be cut off.
+    return;
+  }
+  const margin = 8;
+  const x0 = Math.min(vb.x, content.x - margin);
+  const y0 = Math.min(vb.y, content.y - margin);
+  const x1 = Math.max(vb.x + vb.width, content.x + content.width + margin);
+  const y1 = Math.max(vb.y + vb.height, content.y + content.height + margin);
+  if (x0 === vb.x && y0 === vb.y && x1 === vb.x + vb.width && y1 === vb.y + vb.height) return;
+  const sx = Number(svg.getAttribute('width')) / vb.width || 1;
+  const sy = Number(svg.getAttribute('height')) / vb.height || 1;
+  svg.setAttribute('viewBox', `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
+  svg.setAttribute('width', String((x1 - x0) * sx));
+  svg.setAttribute('height', String((y1 - y0) * sy));
 }
 
 /**
