@@ -143,7 +143,8 @@ describe('e2e: workflow webview drawing in headless Chromium (relabel, full draw
     const p = params(saga(longName));
     const answer = await page.render(p);
     assert.strictEqual(answer.mode, 'relabel');
-    assert.ok(answer.ms < 250, `relabel took ${answer.ms.toFixed(0)} ms`);
+    // The mode says it was relabelled; the time is a gross bound (the keystroke figures are bench/render.ts's).
+    assert.ok(answer.ms < 1000, `relabel took ${answer.ms.toFixed(0)} ms`);
     assert.ok(await sameSvg(page), 'the SVG on screen was relabelled, not replaced');
     const after = await vertex(page, longName);
     assert.ok(after, 'the new name is drawn');

@@ -77,7 +77,9 @@ describe('replay panel: Step Through Execution', function () {
     await vscode.commands.executeCommand('durableLens.replay.nextInvocation');
     const after = (await panelFor('approved.history.json'))!;
     assert.ok(after.eventIndex > 2, `moved on: ${after.eventIndex}`);
-    assert.ok(after.lastMove && after.lastMove.ms < 16, `a move takes under 16 ms: ${JSON.stringify(after.lastMove)}`);
+    // The move's time is reported; its target (a frame, 16 ms) is bench/stepper.ts's figure. Here only a gross
+    // bound, so the machine's load cannot fail the test: a move that rebuilt the panel would take far longer.
+    assert.ok(after.lastMove && after.lastMove.ms < 250, `a move is timed and quick: ${JSON.stringify(after.lastMove)}`);
     await vscode.commands.executeCommand('durableLens.replay.stepBack');
     assert.strictEqual((await panelFor('approved.history.json'))!.eventIndex, after.eventIndex - 1);
     await vscode.commands.executeCommand('durableLens.replay.stop');
