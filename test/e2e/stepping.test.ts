@@ -305,6 +305,13 @@ describe('e2e: stepping through a recorded execution in code-server (packaged .v
     await waitUntil('the same event after the reload', async () => (await positionText(panel)) === at, 30_000, async () => `${await positionText(panel)} (before the reload: ${at})`);
     console.log(`      window reload to the restored replay panel: ${Date.now() - t0} ms`);
     assert.strictEqual(await currentEvent(panel), row, 'the same event is the current row');
+    // The diagram beside it follows the restored session: validate-claim is in its second attempt at this event.
+    await waitUntil(
+      'the diagram styled at the restored position',
+      async () => (await diagramNodes(page)).some((n) => n.text.includes('validate-claim') && /\bdl-rs-running\b/.test(n.cls)),
+      30_000,
+      async () => `${JSON.stringify((await diagramNodes(page)).map((n) => `${n.text}: ${n.cls}`))}\n${extensionLog(vs!, 80)}`
+    );
     assert.match(await panel.locator('.replay-header .status').innerText(), /FAILED/);
     await vs!.screenshot('stepping-5-after-reload');
 
