@@ -78,8 +78,9 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
   const verbose = args.verbose || io.verbose === true;
   const cwd = io.cwd;
   const requested = args.paths.map((p) => path.resolve(cwd, p));
-  for (const p of requested) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
-  if (args.againstHistory !== undefined && !fs.existsSync(path.resolve(cwd, args.againstHistory))) throw new UsageError(`--against-history: no such folder: ${path.resolve(cwd, args.againstHistory)}`);
+  // A path that is not there is a failure to name, not bad usage: one line, without the usage text after it.
+  for (const p of requested) if (!fs.existsSync(p)) throw new CheckFailure(`no such file or folder: ${p}`);
+  if (args.againstHistory !== undefined && !fs.existsSync(path.resolve(cwd, args.againstHistory))) throw new CheckFailure(`--against-history: no such folder: ${path.resolve(cwd, args.againstHistory)}`);
 
   // The tsconfig: --project (a file or a folder holding tsconfig.json), else the nearest one above the
   // first path (or the working directory).

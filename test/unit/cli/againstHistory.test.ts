@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseCheckArgs, runCheckCommand, UsageError } from '../../../src/cli/checkCommand';
+import { CheckFailure, parseCheckArgs, runCheckCommand, UsageError } from '../../../src/cli/checkCommand';
 import { CLI, ROOT, runCli, runInProcess, tempProjects, type JsonDiagnostic } from './cliHarness';
 
 const DRIFT = path.join(ROOT, 'test', 'fixtures', 'mapping', 'drift');
@@ -91,9 +91,9 @@ describe('check --against-history DIR', function () {
     assert.deepStrictEqual(ds, []);
   });
 
-  it('a missing folder is a usage error that names it', async () => {
+  it('a missing folder is one failure that names it (exit 2, no usage text)', async () => {
     const dir = broken();
-    await assert.rejects(check(dir, ['src', '--against-history', 'nowhere']), (e: Error) => e instanceof UsageError && /--against-history: no such folder: .*nowhere/.test(e.message));
+    await assert.rejects(check(dir, ['src', '--against-history', 'nowhere']), (e: Error) => e instanceof CheckFailure && /--against-history: no such folder: .*nowhere/.test(e.message));
   });
 
   it('the built CLI: text output, exit 1, the note on stderr', function () {

@@ -161,6 +161,12 @@ describe('durable-lens CLI (dist/cli.js)', function () {
     assert.match(cli(['frobnicate']).stderr, /unknown command "frobnicate"[\s\S]*Usage: durable-lens/);
   });
 
+  it('a path that is not there: one line naming it, exit 2, no usage text', () => {
+    const r = cli(['check', 'no/such/path.ts']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /^durable-lens: no such file or folder: .*no\/such\/path\.ts\n$/);
+  });
+
   it('an invalid durable-lens.json is a failure (exit 2) naming the problem', () => {
     const dir = tempProject({ 'durable-lens.json': '{"rules": {"io-outside-step": "loud"}}', 'a.ts': 'export const x = 1;\n' });
     const r = cli(['check', '.'], { cwd: dir });
