@@ -40,7 +40,8 @@ interface Harness {
 }
 
 /** The page plus a host in node: moves from the page go through the real Stepper, answered with `position`. */
-async function open(): Promise<Harness> {
+/** `saved`: the state VS Code hands back to a page restored after a reload (getState). */
+async function open(saved: unknown = null): Promise<Harness> {
   const nonce = makeNonce();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -48,7 +49,8 @@ async function open(): Promise<Harness> {
     if (url.pathname === '/') {
       const fake = `<script nonce="${nonce}">
         window.__out = [];
-        window.acquireVsCodeApi = () => ({ postMessage: (m) => { if (m.type === 'drawn') window.__drawnAt = performance.now(); if (m.type === 'response') window.__out.push(m); else window.__toHost(m); }, getState: () => null, setState: () => undefined });
+        window.acquireVsCodeApi = () => ({ postMessage: (m) => { if (m.type === 'drawn') window.__drawnAt = performance.now(); if (m.type === 'response') window.__out.push(m); else window.__toHost(m); }, getState: () => window.__saved, setState: (s) => { window.__saved = s; } });
+        window.__saved = ${JSON.stringify(saved)};
       </script>`;
       const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview/replay.js`, styleUri: `${origin}/media/replay.css`, title: 'Step', nonce }).replace('<body>', `<body class="vscode-dark">${fake}`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -129,7 +131,7 @@ async function open(): Promise<Harness> {
     async load(events, title = 'test') {
       stepper = buildStepper(buildExecutionRecord(events));
       seq++;
-      await send({ type: 'view', seq, view: buildReplayView(stepper, undefined, { title, running: false, noCode: 'no handler in this test', handler: null, relative: (f) => f }) });
+      await send({ type: 'view', seq, view: buildReplayView(stepper, undefined, { title, running: false, noCode: 'no handler in this test', handler: null, restore: { key: `file:///histories/${title}`, handler: null, handlerFile: null }, relative: (f) => f }) });
       await position([...stepper.allStates().keys()]);
     },
     sent: () => sent,
@@ -254,5 +256,34 @@ describe('replay webview (headless Chromium)', function () {
     await until(h, (x) => x.eventIndex === -1, 'hostile history loaded');
     assert.strictEqual(await h.page.evaluate(`document.querySelectorAll('img').length`), 0);
     assert.ok(((await h.page.evaluate(`document.querySelector('.timeline').textContent`)) as string).length > 0);
+  });
+
+  it('keeps the execution and the position with setState, and a restored page shows the saved execution before its view', async () => {
+    await h.load(loadEvents(sharedFile('step__with-retry__step-with-retry')), 'kept.history.json');
+    await until(h, (x) => x.scrubber.max === 10, 'loaded');
+    await h.page.click('button[title="Next failure or retry (F5)"]');
+    await until(h, (x) => x.eventIndex === 2, 'to the first retry');
+    // Saved shortly after the move (not on every event while playing).
+    await h.page.waitForFunction(() => (globalThis as unknown as { __saved?: { eventIndex?: number } }).__saved?.eventIndex === 2);
+    const saved = (await h.page.evaluate(() => (globalThis as unknown as { __saved: unknown }).__saved)) as Record<string, unknown>;
+    assert.strictEqual(saved.key, 'file:///histories/kept.history.json');
+    assert.strictEqual(saved.title, 'kept.history.json');
+    assert.strictEqual(saved.eventIndex, 2);
+
+    // The page VS Code restores after a reload gets that state back: the execution's name, no controls until the
+    // host has loaded the history again (or says why it cannot).
+    const restored = await open(saved);
+    try {
+      const page = restored.page;
+      assert.strictEqual(await page.textContent('.replay-header h1.title'), 'kept.history.json');
+      assert.strictEqual(await page.isVisible('.toolbar'), false, 'no stepping controls before the view');
+      await page.evaluate(() => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'notice', message: 'The history file kept.history.json no longer exists (deleted or moved).', error: true }, '*'));
+      await page.waitForSelector('.note.is-error:has-text("no longer exists")');
+      await restored.load(loadEvents(sharedFile('step__with-retry__step-with-retry')), 'kept.history.json');
+      await until(restored, (x) => x.scrubber.max === 10, 'the view arrives');
+      assert.strictEqual(await page.isVisible('.toolbar'), true, 'the controls once there is a history');
+    } finally {
+      await restored.close();
+    }
   });
 });
