@@ -22,6 +22,7 @@ import type {
 import { ELK_THRESHOLD, READABLE_LABEL_PX } from '../../src/extension/workflow/protocol';
 import { HostChannel } from '../shared/host';
 import { Viewport } from './viewport';
+import { Scrollbars } from './scrollbars';
 import { svgSize } from './exporter';
 import { relabel } from './relabel';
 import { readTheme, themedText, type WebviewTheme } from './theme';
@@ -76,6 +77,8 @@ const renderHost = el('div', { id: 'render-host', 'aria-hidden': 'true' });
 document.body.append(toolbar, note, message, viewportEl, renderHost);
 
 const viewport = new Viewport(viewportEl, canvas, (t) => rememberView(t));
+// Overlay scrollbars inside #viewport, outside #canvas: never in an export, never over the toolbar.
+const scrollbars = new Scrollbars(viewportEl, canvas, viewport);
 const replayView = new ReplayOverlayView(document);
 
 // ---- state ----
@@ -484,6 +487,13 @@ document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement | null;
   if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT')) return;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
+  // The scrolling keys while the diagram (or one of its nodes, or nothing in particular) has the focus; on a
+  // toolbar button they stay the button's.
+  const inDiagram = !target || target === document.body || target === document.documentElement || viewportEl.contains(target);
+  if (inDiagram && !viewportEl.hidden && scrollbars.key(e.key, e.shiftKey)) {
+    e.preventDefault();
+    return;
+  }
   if (e.key === '+' || e.key === '=') viewport.zoomBy(1.25);
   else if (e.key === '-' || e.key === '_') viewport.zoomBy(0.8);
   else if (e.key === '0') fit();

@@ -17,6 +17,8 @@ export class Viewport {
   private drag: { x: number; y: number; panX: number; panY: number; moved: boolean; pointerId: number } | undefined;
   /** Set when a drag just ended, so the click that follows it does not reveal a node. */
   private suppressClick = false;
+  /** Told of every change of the transform, the default view's included (the scrollbars follow it). */
+  private readonly watchers: Array<(t: ViewTransform) => void> = [];
 
   constructor(
     private readonly outer: HTMLElement,
@@ -50,7 +52,13 @@ export class Viewport {
     const zoom = clamp(Number.isFinite(t.zoom) ? t.zoom : 1, MIN_ZOOM, MAX_ZOOM);
     this.t = { zoom, panX: Number.isFinite(t.panX) ? t.panX : 0, panY: Number.isFinite(t.panY) ? t.panY : 0 };
     this.canvas.style.transform = `translate(${this.t.panX}px, ${this.t.panY}px) scale(${this.t.zoom})`;
+    for (const w of this.watchers) w(this.transform);
     if (notify) this.onChange(this.transform);
+  }
+
+  /** Calls `watcher` after every change of the transform, including those not remembered as the user's view. */
+  watch(watcher: (t: ViewTransform) => void): void {
+    this.watchers.push(watcher);
   }
 
   /** Zooms by `factor` keeping the point (x, y) of the viewport (default: its centre) still. */
