@@ -147,6 +147,26 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
     assert.strictEqual(f.v.shown, false, 'no vertical scrollbar');
   });
 
+  it('a step renamed while typing that grows the drawing past the panel brings the scrollbar at once (relabel in place)', async () => {
+    // Three branches side by side: short names fit the panel, long ones (each box wraps at its widest) do not.
+    const fan = (name: string): WorkflowHandler => {
+      const nodes: WorkflowNode[] = [node('start', 'start', null, 1), node('decision:2', 'decision', 'kind', 2), node('end', 'end', null, 9)];
+      const edges: WorkflowHandler['edges'][number][] = [{ from: 'start', to: 'decision:2', label: null }];
+      for (let b = 0; b < 3; b++) {
+        nodes.push(node(`step:${b}`, 'step', `${name}${b}`, 3 + b, 'decision:2'));
+        edges.push({ from: 'decision:2', to: `step:${b}`, label: null }, { from: `step:${b}`, to: 'end', label: null });
+      }
+      return { name: 'typing', file: '/work/scroll/typing.ts', line: 1, nodes, edges };
+    };
+    await page.render(params(fan('s')), 120_000);
+    assert.strictEqual((await facts()).h.shown, false, 'short names fit');
+    const answer = await page.render(params(fan(`s${'-and-a-much-longer-name'.repeat(3)}`)));
+    assert.strictEqual(answer.mode, 'relabel', 'only the label changed: rewritten in place');
+    const f = await facts();
+    assert.ok(f.svg.width > f.view.width, `the drawing grew past the panel: ${f.svg.width.toFixed(0)} > ${f.view.width}`);
+    assert.ok(f.h.shown, 'the horizontal scrollbar appeared with it');
+  });
+
   it('a wide drawing shows a horizontal scrollbar whose thumb is the visible part, in the theme\u2019s slider colour', async () => {
     await page.render(params(grid('wide', 6, 1)), 120_000);
     const f = await facts();
@@ -275,6 +295,22 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
     await page.page.mouse.up();
     const f5 = await facts();
     assert.ok(f4.svg.top - f5.svg.top > 40, `the vertical drag scrolled down: ${(f4.svg.top - f5.svg.top).toFixed(0)} px`);
+  });
+
+  it('the bars follow the panel’s size: made tall enough, the vertical one goes; made short again, it comes back', async () => {
+    await page.page.keyboard.press('Home');
+    const f0 = await facts();
+    assert.ok(f0.v.shown, 'shown at 640 px');
+    await page.page.setViewportSize({ width: 480, height: Math.ceil(f0.svg.height + 200) });
+    await page.page.waitForTimeout(100); // the ResizeObserver reports before the next frame
+    const f1 = await facts();
+    assert.ok(f1.svg.bottom + MARGIN <= f1.view.bottom, 'the whole drawing is in view');
+    assert.strictEqual(f1.v.shown, false, 'no vertical scrollbar when it all fits');
+    await page.page.setViewportSize({ width: 480, height: 640 });
+    await page.page.waitForTimeout(100);
+    const f2 = await facts();
+    assert.ok(f2.v.shown, 'back at 640 px');
+    assert.ok(Math.abs(thumbFraction(f2.v, 'y').fraction - expected(f2, 'y').fraction) < 0.01, 'thumb/track = visible fraction again');
   });
 
   it('on a focused toolbar button the arrow keys are the button\u2019s, not the diagram\u2019s', async () => {
