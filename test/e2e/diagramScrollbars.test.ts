@@ -220,12 +220,16 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
 
   it('a click on the track pages towards it', async () => {
     const f0 = await facts();
-    // The thumb is at the end now: click the track at its start.
+    // The thumb is at the end now: click the track at its start (with a toolbar button focused before).
+    await page.page.focus('#zoom-out');
     await page.page.mouse.click(f0.h.track.left + 3, f0.h.track.top + f0.h.track.height / 2);
     const f1 = await facts();
     const moved = f1.svg.left - f0.svg.left;
     assert.ok(moved > f0.view.width * 0.5 && moved <= f0.view.width, `one page right: ${moved.toFixed(0)} px of a ${f0.view.width} px panel`);
     assert.strictEqual(f1.zoom, f0.zoom, 'no zoom');
+    // The diagram has the focus after a click on its scrollbar: the keys go on from there.
+    await page.page.keyboard.press('ArrowRight');
+    assert.ok(Math.abs(f1.svg.left - (await facts()).svg.left - 40) < 0.5, 'ArrowRight after the click scrolled 40 px');
   });
 
   it('after zooming in the thumb shrinks to the new visible fraction', async () => {

@@ -196,7 +196,9 @@ export class Scrollbars {
   private onPointerDown(axis: Axis, e: PointerEvent): void {
     e.stopPropagation();
     if (e.button !== 0) return;
+    // No text selection or native drag on the way; the diagram takes the focus, so the keys scroll next.
     e.preventDefault();
+    this.outer.focus({ preventScroll: true });
     const g = this.geometry[axis];
     if (!g) return;
     const bar = this.bars[axis];
