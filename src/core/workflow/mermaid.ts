@@ -405,7 +405,8 @@ export function renderMermaid(handler: WorkflowHandler, options: MermaidOptions 
   };
   for (const n of nodes) {
     const m = mid.get(n.id);
-    if (!m || nodeIds[m] !== n.id || byId.get(n.id) !== n) continue;
+    // The first drawing of each id only (mid and nodeIds were filled from it).
+    if (!m || byId.get(n.id) !== n) continue;
     addClass(kindClass(n), m);
   }
   for (const [key, c] of copies) if (copyIds.has(c)) addClass(kindClass(byId.get(key.slice(key.indexOf('\u0000') + 1))!), c);
