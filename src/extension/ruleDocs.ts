@@ -1,6 +1,7 @@
 // Runs in the VS Code extension host: the "Open Rule Documentation" command (docs/rules/<id>.md ships in the .vsix).
 import * as vscode from 'vscode';
 import { RULE_CATALOG, RULE_IDS, isRuleId, type RuleId } from '../core/rules/catalog';
+import { isDurableLensSource } from '../core/diagnosticSource';
 
 export function ruleDocUri(extensionUri: vscode.Uri, rule: RuleId): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${rule}.md`);
@@ -34,7 +35,6 @@ export async function openRuleDocumentation(extensionUri: vscode.Uri, log: vscod
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
-const DIAGNOSTIC_SOURCE = 'durable-lens';
 
 /**
  * Ctrl+. on a Durable Lens diagnostic also offers its rule page (tsserver diagnostics cannot carry a link).
@@ -46,7 +46,7 @@ export class RuleDocumentationActions implements vscode.CodeActionProvider {
   provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const rules = new Set<RuleId>();
     for (const d of context.diagnostics) {
-      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      if (!isDurableLensSource(d.source)) continue;
       const rule = ruleFromArg(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code);
       if (rule) rules.add(rule);
     }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ruleByCode } from '../core/rules/catalog';
 import { listRuns } from '../local/runStore';
+import { isDurableLensSource } from '../core/diagnosticSource';
 
 /** `publisher.name#id` of the walkthrough in package.json. */
 export const WALKTHROUGH_ID = 'durable-lens.durable-lens#durableLens.firstTenMinutes';
@@ -36,7 +37,6 @@ export const WALKTHROUGH_SAMPLES = {
 /** The step the last step inserts before `manager-approval`: a new operation that shifts every later id. */
 export const INSERTED_STEP = "  const budget = await context.step('check-budget', async () => ({ withinBudget: totalCents <= 100_000 }));\n";
 
-const DIAGNOSTIC_SOURCE = 'durable-lens';
 /** The stepper's command (replay/register.ts); by name, so the walkthrough loads nothing of the stepper. */
 const STEP_THROUGH_COMMAND = 'durableLens.stepThroughExecution';
 
@@ -186,7 +186,7 @@ async function offerRecording(handler: vscode.Uri): Promise<void> {
 
 /** The rule id of a Durable Lens diagnostic (the plugin's numeric code, or the id itself). */
 export function ruleOf(d: vscode.Diagnostic): string | undefined {
-  if (d.source !== DIAGNOSTIC_SOURCE) return undefined;
+  if (!isDurableLensSource(d.source)) return undefined;
   const code = typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
   if (typeof code === 'string') return code;
   if (typeof code === 'number') return ruleByCode(code)?.id ?? (/replay-mismatch/.test(d.message) ? 'replay-mismatch' : String(code));

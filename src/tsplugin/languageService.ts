@@ -11,9 +11,10 @@ import { getQuickFixes } from '../core/fixes/quickFixes';
 import { tsFixName } from '../core/fixes/fixModel';
 import { effectiveSeverities } from '../core/config/projectConfig';
 import { replayMismatchDiagnostics, type HistoryStore } from './histories';
+import { DIAGNOSTIC_SOURCE, diagnosticSource } from '../core/diagnosticSource';
 
-/** Fixed `source` of every diagnostic we add (users filter on it; tests assert it). */
-export const DIAGNOSTIC_SOURCE = 'durable-lens';
+/** `source` of our notes, and the prefix of every rule's (`durable-lens/<rule>`, see core/diagnosticSource). */
+export { DIAGNOSTIC_SOURCE } from '../core/diagnosticSource';
 /** Marker property on a decorated service: decorating it again returns it unchanged. */
 export const DECORATED_MARKER = '__durableLensDecorated';
 
@@ -53,15 +54,6 @@ export { MAX_ANALYSED_CHARS };
  * an internal error. Not a rule, so no quick fix and no severity setting.
  */
 export const NOTE_CODE = 91000;
-
-/**
- * The editor's text of a finding: the rule's message, then the rule id (the doc page is docs/rules/<id>.md,
- * "Durable Lens: Open Rule Documentation"). Only the editor adds it: the CLI prints the rule in its own column
- * and its JSON has a `rule` field, so the JSON `message` stays the rule's message alone (the contract).
- */
-export function editorMessage(message: string, rule: string): string {
-  return `${message} (durable-lens/${rule})`;
-}
 
 interface CacheEntry {
   readonly program: ts.Program;
@@ -144,17 +136,17 @@ export function decorateLanguageService(
           file: result.sf,
           start: f.start,
           length: Math.max(0, f.end - f.start),
-          messageText: editorMessage(f.message, f.rule),
+          messageText: f.message,
           category: categoryOf(tsm, f.severity),
           code: RULE_CATALOG[f.rule].code,
-          source: DIAGNOSTIC_SOURCE,
+          source: diagnosticSource(f.rule),
           // A call that leads to a helper's finding links to it (the editor shows each as a link).
           ...(f.reaches ? { relatedInformation: reachedInformation(tsm, result.program, f) } : {}),
         })),
       ];
       let replay: ts.Diagnostic[] = [];
       try {
-        const toDiagnostic = (f: { start: number; end: number; message: string; severity: Severity }): ts.Diagnostic => ({ file: result.sf, start: f.start, length: Math.max(0, f.end - f.start), messageText: editorMessage(f.message, 'replay-mismatch'), category: categoryOf(tsm, f.severity), code: RULE_CATALOG['replay-mismatch'].code, source: DIAGNOSTIC_SOURCE });
+        const toDiagnostic = (f: { start: number; end: number; message: string; severity: Severity }): ts.Diagnostic => ({ file: result.sf, start: f.start, length: Math.max(0, f.end - f.start), messageText: f.message, category: categoryOf(tsm, f.severity), code: RULE_CATALOG['replay-mismatch'].code, source: diagnosticSource('replay-mismatch') });
         replay = replayMismatchDiagnostics(tsm, histories, result.program, result.sf, configSource.current().config, (m) => logger.info(`[durable-lens] ${m}`), toDiagnostic);
       } catch (e) {
         log(`replay-mismatch for ${fileName}`, e);

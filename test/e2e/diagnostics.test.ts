@@ -44,6 +44,8 @@ describe('e2e: replay-safety diagnostics in code-server (packaged .vsix)', funct
     await waitForSquiggle(page, 'hint', logLine, 20_000);
     const problem = await waitForProblem(page, isTimerProblem, 'the setTimeout entry in the Problems panel');
     assert.match(problem.label + ' ' + problem.text, new RegExp(`\\b${timerLine}\\b`), `the Problems entry points at line ${timerLine}: ${problem.label}`);
+    // The rule is named beside the message (its source), where the Problems view never cuts it off.
+    assert.match(problem.label + ' ' + problem.text, /durable-lens\/non-durable-timer/, `the Problems entry names the rule: ${problem.label}`);
     await vs!.screenshot('diagnostics-1-squiggle-and-problem');
 
     await goToLine(page, timerLine, column);

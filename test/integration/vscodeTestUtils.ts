@@ -28,7 +28,7 @@ export function lineOf(text: string, needle: string, after?: string): number {
 }
 
 export function lensDiagnostics(uri: vscode.Uri, code?: number): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && (code === undefined || diagnosticCode(d) === code));
+  return vscode.languages.getDiagnostics(uri).filter((d) => (d.source === SOURCE || d.source?.startsWith(`${SOURCE}/`) === true) && (code === undefined || diagnosticCode(d) === code));
 }
 
 export function diagnosticCode(d: vscode.Diagnostic): number | undefined {

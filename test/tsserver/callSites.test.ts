@@ -32,12 +32,13 @@ describe('tsserver plugin: a helper finding seen from the handler', function () 
   after(() => server.close());
 
   it('the handler file alone shows a diagnostic at the call, with the rule, severity and a link to the helper line', async () => {
-    const ds = (await server.semanticDiagnostics(HANDLER)).filter((d) => d.source === 'durable-lens') as WithRelated[];
+    const ds = (await server.semanticDiagnostics(HANDLER)).filter((d) => d.source?.startsWith('durable-lens')) as WithRelated[];
     const callLine = lineOf(HANDLER, 'await issueInvoice(');
     const randomLine = lineOf(IDS, 'Math.random()');
     assert.deepStrictEqual(ds.map((d) => `${d.start.line} ${d.code} ${d.category}`), [`${callLine} 91001 error`]);
     const d = ds[0]!;
-    assert.match(d.text, new RegExp(`^issueInvoice\\(\\) reaches Math\\.random\\(\\) in helpers/ids\\.ts:${randomLine}: .* \\(durable-lens/nondeterministic-call\\)$`));
+    assert.match(d.text, new RegExp(`^issueInvoice\\(\\) reaches Math\\.random\\(\\) in helpers/ids\\.ts:${randomLine}: .*$`));
+    assert.strictEqual(d.source, 'durable-lens/nondeterministic-call', 'the rule is named beside the message');
     assert.strictEqual(d.relatedInformation?.length, 1, JSON.stringify(d));
     const r = d.relatedInformation![0]!;
     assert.strictEqual(path.resolve(r.span!.file), IDS);
@@ -46,11 +47,11 @@ describe('tsserver plugin: a helper finding seen from the handler', function () 
   });
 
   it('offers no quick fix of ours at the call: the fixes stay on the helper line', async () => {
-    const d = (await server.semanticDiagnostics(HANDLER)).find((x) => x.source === 'durable-lens')!;
+    const d = (await server.semanticDiagnostics(HANDLER)).find((x) => x.source?.startsWith('durable-lens'))!;
     const fixes = await server.codeFixes(HANDLER, d);
     assert.deepStrictEqual(fixes.map((f) => f.fixName), []);
     server.open(IDS);
-    const h = (await server.semanticDiagnostics(IDS)).find((x) => x.source === 'durable-lens')!;
+    const h = (await server.semanticDiagnostics(IDS)).find((x) => x.source?.startsWith('durable-lens'))!;
     assert.match(h.text, /reached from handler "billCustomer" \(\.\.\/handler\.ts:\d+\) via billCustomer → issueInvoice → newId\)/);
     const helperFixes = await server.codeFixes(IDS, h);
     assert.ok(helperFixes.some((f) => f.fixName === 'durableLens.suppress'), helperFixes.map((f) => f.fixName).join(', '));

@@ -28,8 +28,8 @@ import { nodeAt } from '../../core/workflow/nodeAt';
 import { diagnosticMarks, handlerList, handlerView, pickHandler, type DiagnosticInput } from './viewModel';
 import { DiagramReplaySync } from '../replay/diagramSync';
 import { DrawScheduler, isScriptDocument, sameDrawing } from './drawScheduler';
+import { isDurableLensSource } from '../../core/diagnosticSource';
 
-const DIAGNOSTIC_SOURCE = 'durable-lens';
 const LAST_TARGET_KEY = 'durableLens.workflow.lastTarget';
 interface RememberedTarget {
   readonly documentUri: string;
@@ -392,7 +392,7 @@ export class WorkflowPanel implements vscode.Disposable {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       if (!doc) continue; // diagnostics positions need the text; files not open have none from tsserver
       for (const d of vscode.languages.getDiagnostics(uri)) {
-        if (d.source !== DIAGNOSTIC_SOURCE) continue;
+        if (!isDurableLensSource(d.source)) continue;
         out.push({ file, start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end), severity: severityOf(d.severity), message: d.message });
       }
     }

@@ -69,7 +69,7 @@ class Project {
     const sf = this.ls.getProgram()!.getSourceFile(f)!;
     return this.decorated
       .getSemanticDiagnostics(f)
-      .filter((d) => d.source === 'durable-lens')
+      .filter((d) => d.source?.startsWith('durable-lens'))
       .map((d) => `${sf.getLineAndCharacterOfPosition(d.start!).line + 1} ${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
   }
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { checkSourceFile } from '../../../src/core/check';
 import { RULE_IDS } from '../../../src/core/rules/catalog';
-import { editorMessage } from '../../../src/tsplugin/languageService';
+import init = require('../../../src/tsplugin/index');
 import { REPO_ROOT } from '../rules/harness';
 
 /** One handler that trips every rule but replay-mismatch, with template literals wherever code is echoed. */
@@ -43,11 +43,17 @@ describe('finding messages as the editor shows them', () => {
     assert.deepStrictEqual([...new Set(findings.map((f) => f.rule))].sort(), [...expected].sort());
   });
 
-  it('each names its rule id at the end, and that id has a doc page the .vsix ships', () => {
+  it('each names its rule id beside the message (its source), and that id has a doc page the .vsix ships', () => {
     const ignore = fs.readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8');
     assert.match(ignore, /^!docs\/rules\/\*\*$/m);
+    // The plugin's diagnostics for the same file, as the editor gets them.
+    const service = decoratedService('/t/handler.ts', SOURCE);
+    const shown = service.getSemanticDiagnostics('/t/handler.ts').filter((d) => d.source?.startsWith('durable-lens'));
+    assert.strictEqual(shown.length, findings.length, 'one diagnostic per finding');
     for (const f of findings) {
-      assert.ok(editorMessage(f.message, f.rule).endsWith(` (durable-lens/${f.rule})`), f.message);
+      const d = shown.find((x) => x.start === f.start && ts.flattenDiagnosticMessageText(x.messageText, '\n') === f.message);
+      assert.ok(d, `shown: ${f.rule} ${f.message}`);
+      assert.strictEqual(d.source, `durable-lens/${f.rule}`);
       assert.ok(fs.existsSync(path.join(REPO_ROOT, 'docs', 'rules', `${f.rule}.md`)), `docs/rules/${f.rule}.md`);
     }
   });
@@ -64,3 +70,26 @@ describe('finding messages as the editor shows them', () => {
     assert.doesNotMatch(uuid.message, /bytes/);
   });
 });
+
+/** A language service over one in-memory file, decorated by the plugin as tsserver would. */
+function decoratedService(fileName: string, text: string): ts.LanguageService {
+  const host: ts.LanguageServiceHost = {
+    getScriptFileNames: () => [fileName],
+    getScriptVersion: () => '1',
+    getScriptSnapshot: (f) => (f === fileName ? ts.ScriptSnapshot.fromString(text) : ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f) ?? '') : undefined),
+    getCurrentDirectory: () => '/t',
+    getCompilationSettings: () => ({ target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, noLib: true }),
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => f === fileName || ts.sys.fileExists(f),
+    readFile: (f) => (f === fileName ? text : ts.sys.readFile(f)),
+  };
+  const languageService = ts.createLanguageService(host);
+  const info = {
+    languageService,
+    languageServiceHost: host,
+    project: { projectService: { logger: { info: () => undefined, msg: () => undefined, loggingEnabled: () => false } }, getCurrentDirectory: () => '/t', getProjectName: () => '/t/tsconfig.json' },
+    config: {},
+    serverHost: ts.sys,
+  } as unknown as ts.server.PluginCreateInfo;
+  return init({ typescript: ts }).create(info);
+}
