@@ -117,7 +117,7 @@ describe('incremental analysis through a LanguageService', function () {
     p.set('helpers.ts', HELPERS.replace('  return v;\n', '  return v + Date.now();\n'));
     const found = p.ours('helpers.ts');
     assert.strictEqual(found.length, 1, found.join('\n'));
-    assert.match(found[0]!, /^4 91001 `?Date\.now\(\)`?.*reached from handler "handler" \(handler\.ts:\d+\) via handler → charge\) \(durable-lens\/nondeterministic-call\)$/);
+    assert.match(found[0]!, /^4 91001 `?Date\.now\(\)`?.*reached from handler "handler" \(handler\.ts:\d+\) via handler → charge\)$/);
     // The handler's call into the helper leads there (issue 11: findings you can find).
     assert.deepStrictEqual(p.ours('handler.ts').map((l) => l.split(' ').slice(0, 7).join(' ')), ['4 91001 charge() reaches Date.now() in helpers.ts:4:']);
     p.set('helpers.ts', HELPERS);
