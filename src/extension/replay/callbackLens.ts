@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { PendingCallback } from '../../core/history/record';
 import { checkCallbackPayload } from '../executions/executionProtocol';
+import { promptCallbackFailure, promptCallbackResult } from '../executions/callbackPrompts';
 import { nodeOfOperation } from './replayStates';
 import { activeReplaySession, onDidChangeActiveReplaySession, type ReplaySession } from './session';
 
@@ -98,15 +99,7 @@ export async function runCallbackAction(kind: 'success' | 'failure' | 'heartbeat
       if (!source?.sendCallbackSuccess) throw new CallbackActionError('not-supported', `${session.label} cannot complete callbacks from here.`);
       let text = args?.payload;
       if (text === undefined) {
-        text = await vscode.window.showInputBox({
-          title: `Durable Lens: complete callback ${name}`,
-          prompt: 'The result as JSON (checked before it is sent; empty sends null)',
-          value: '{}',
-          validateInput: (v) => {
-            const c = checkCallbackPayload(v);
-            return c.ok ? undefined : c.message;
-          },
-        });
+        text = await promptCallbackResult(name);
         if (text === undefined) return false;
       }
       const check = checkCallbackPayload(text);
@@ -116,7 +109,7 @@ export async function runCallbackAction(kind: 'success' | 'failure' | 'heartbeat
       if (!source?.sendCallbackFailure) throw new CallbackActionError('not-supported', `${session.label} cannot fail callbacks from here.`);
       let message = args?.errorMessage;
       if (message === undefined) {
-        message = await vscode.window.showInputBox({ title: `Durable Lens: fail callback ${name}`, prompt: 'Error message', value: 'Rejected from VS Code' });
+        message = await promptCallbackFailure(name);
         if (message === undefined) return false;
       }
       const failure = { type: args?.errorType ?? 'CallbackFailure', message };
