@@ -346,7 +346,11 @@ function tryRelabel(params: RenderParams): boolean {
   applyMarks();
   applyHighlight(params.highlight, false);
   if (noteText && noteText.startsWith('The diagram could not be drawn')) setNote(null);
-  if (result.resized) approximate = true;
+  if (result.resized) {
+    approximate = true;
+    // The drawing may now overflow the panel: the bars follow at once, not a frame later from the resize observer.
+    scrollbars.update();
+  }
   if (approximate) scheduleSettle();
   channel.post({ type: 'rendered', seq: params.seq, nodeCount: elementsByNodeId.size, ms: performance.now() - started, layout: shownElk ? 'elk' : 'dagre', mode: 'relabel' });
   return true;
