@@ -96,6 +96,16 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
   this.timeout(180_000);
   let page: RenderPage;
 
+  /** The facts once `ok` holds (up to 5 s): what follows a resize or a wheel lands a frame or more later, longer under load. */
+  const factsWhen = async (ok: (f: Facts) => boolean): Promise<Facts> => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const f = await facts();
+      if (ok(f) || Date.now() > deadline) return f;
+      await page.page.waitForTimeout(50);
+    }
+  };
+
   const facts = (): Promise<Facts> =>
     page.page.evaluate(() => {
       const bar = (sel: string) => {
@@ -251,8 +261,7 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
     await page.page.keyboard.down('Shift');
     await page.page.mouse.wheel(0, 120);
     await page.page.keyboard.up('Shift');
-    await page.page.waitForTimeout(100);
-    const f1 = await facts();
+    const f1 = await factsWhen((f) => f0.svg.left - f.svg.left > 50 && thumbFraction(f.h, 'x').position > thumbFraction(f0.h, 'x').position);
     assert.ok(f0.svg.left - f1.svg.left > 50, `Shift+wheel over the bar scrolled sideways: ${f0.svg.left.toFixed(0)} -> ${f1.svg.left.toFixed(0)}`);
     assert.ok(thumbFraction(f1.h, 'x').position > thumbFraction(f0.h, 'x').position, 'and the thumb followed');
   });
@@ -306,13 +315,11 @@ describe('e2e: the workflow diagram shows that it scrolls (overlay scrollbars, k
     const f0 = await facts();
     assert.ok(f0.v.shown, 'shown at 640 px');
     await page.page.setViewportSize({ width: 480, height: Math.ceil(f0.svg.height + 200) });
-    await page.page.waitForTimeout(100); // the ResizeObserver reports before the next frame
-    const f1 = await facts();
+    const f1 = await factsWhen((f) => !f.v.shown);
     assert.ok(f1.svg.bottom + MARGIN <= f1.view.bottom, 'the whole drawing is in view');
     assert.strictEqual(f1.v.shown, false, 'no vertical scrollbar when it all fits');
     await page.page.setViewportSize({ width: 480, height: 640 });
-    await page.page.waitForTimeout(100);
-    const f2 = await facts();
+    const f2 = await factsWhen((f) => f.v.shown && Math.abs(thumbFraction(f.v, 'y').fraction - expected(f, 'y').fraction) < 0.01);
     assert.ok(f2.v.shown, 'back at 640 px');
     assert.ok(Math.abs(thumbFraction(f2.v, 'y').fraction - expected(f2, 'y').fraction) < 0.01, 'thumb/track = visible fraction again');
   });
