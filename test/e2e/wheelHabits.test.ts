@@ -71,8 +71,7 @@ describe('e2e: the diagram takes the editor wheel habits (Cmd+wheel, pinch, Shif
     await page.page.keyboard.down('Meta');
     await page.page.mouse.wheel(0, -100);
     await page.page.keyboard.up('Meta');
-    await page.page.waitForTimeout(100);
-    const after = await zoom();
+    const after = await until(zoom, (z) => z > before * 1.1);
     assert.ok(after > before * 1.1, `Cmd+wheel zoomed in: ${before.toFixed(2)} -> ${after.toFixed(2)}`);
   });
 
@@ -95,10 +94,19 @@ describe('e2e: the diagram takes the editor wheel habits (Cmd+wheel, pinch, Shif
     await page.page.keyboard.down('Shift');
     await page.page.mouse.wheel(0, 200);
     await page.page.keyboard.up('Shift');
-    await page.page.waitForTimeout(100);
-    const box1 = await startBox();
+    const box1 = await until(startBox, (b) => Math.abs(box0.left - b.left) > 50);
     assert.strictEqual(await zoom(), before, 'no zoom');
     assert.ok(Math.abs(box0.left - box1.left) > 50, `moved sideways: ${box0.left.toFixed(0)} -> ${box1.left.toFixed(0)}`);
     assert.ok(Math.abs(box0.top - box1.top) < 2, `not up or down: ${box0.top.toFixed(0)} -> ${box1.top.toFixed(0)}`);
   });
 });
+
+/** What `read` gives once `ok` holds (up to 5 s): a wheel event reaches the page after the call that sends it returns. */
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
